@@ -1,0 +1,125 @@
+package dev.dsqllocal.gateway;
+
+import dev.dsqllocal.postgres.DatabaseEndpoint;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throw-away PostgreSQL server for the gateway tests, with trust auth on loopback, the internal superuser
+ * {@code postgres} and the DSQL role {@code admin} (LOGIN CREATEROLE). Runs the machine's PostgreSQL binaries as
+ * {@code nobody} when the tests run as root (PostgreSQL refuses root).
+ */
+final class TestPostgres implements AutoCloseable {
+    private static final Path BIN = findBin();
+    private final Path dir;
+    private final Process process;
+    private final int port;
+
+    private TestPostgres(Path dir, Process process, int port) {
+        this.dir = dir;
+        this.process = process;
+        this.port = port;
+    }
+
+    static boolean available() {
+        return BIN != null;
+    }
+
+    private static Path findBin() {
+        for (String version : List.of("16", "15", "17")) {
+            Path bin = Path.of("/usr/lib/postgresql", version, "bin");
+            if (Files.isExecutable(bin.resolve("postgres"))) {
+                return bin;
+            }
+        }
+        return null;
+    }
+
+    static TestPostgres start() throws Exception {
+        Path dir = Files.createTempDirectory("gateway-pg");
+        Path data = dir.resolve("data");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            run(List.of("chown", "-R", "nobody:nogroup", dir.toString()));
+        }
+        run(asUser(root, List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
+                "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = asUser(root, List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
+                "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
+                "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=32MB"));
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile()).start();
+        TestPostgres pg = new TestPostgres(dir, process, port);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Connection c = pg.superuser()) {
+                c.createStatement().execute("CREATE ROLE admin LOGIN CREATEROLE");
+                break;
+            } catch (SQLException e) {
+                if (System.nanoTime() > until || !process.isAlive()) {
+                    pg.close();
+                    throw new IllegalStateException("PostgreSQL did not start: " + Files.readString(dir.resolve("log")), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+        return pg;
+    }
+
+    DatabaseEndpoint endpoint() {
+        return new DatabaseEndpoint("127.0.0.1", port);
+    }
+
+    Connection superuser() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
+    }
+
+    /** Sessions of the given role other than the asking one (the gateway's backend connections). */
+    int sessionsOf(String role) throws SQLException {
+        try (Connection c = superuser(); var st = c.createStatement();
+                var rs = st.executeQuery("select count(*) from pg_stat_activity where usename = '" + role
+                        + "' and pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static List<String> asUser(boolean root, List<String> command) {
+        if (!root) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(command + " failed: " + out);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        run(List.of("rm", "-rf", dir.toString()));
+    }
+}
