@@ -282,4 +282,11 @@ final class LoginHandler extends ByteToMessageDecoder {
                 error.hint() == null ? "" : error.hint());
         ctx.writeAndFlush(PgWire.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets, TLS alerts, bad records: this connection ends, quietly (it is the client's problem, not ours).
+        LOG.debug("Closing {} during login: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
 }

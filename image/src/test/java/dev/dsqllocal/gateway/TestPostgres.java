@@ -66,6 +66,7 @@ final class TestPostgres implements AutoCloseable {
         while (true) {
             try (Connection c = pg.superuser()) {
                 c.createStatement().execute("CREATE ROLE admin LOGIN CREATEROLE");
+                c.createStatement().execute("GRANT ALL ON SCHEMA public TO admin");
                 break;
             } catch (SQLException e) {
                 if (System.nanoTime() > until || !process.isAlive()) {
