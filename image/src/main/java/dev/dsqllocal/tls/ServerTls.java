@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +31,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,13 +119,21 @@ public final class ServerTls {
         return names;
     }
 
+    /** This machine's host name, without a DNS lookup (which can hang for seconds in containers). */
     private static Optional<String> machineHostName() {
+        String name = null;
         try {
-            String name = InetAddress.getLocalHost().getHostName();
-            return name == null || name.isBlank() ? Optional.empty() : Optional.of(name.toLowerCase(Locale.ROOT));
-        } catch (IOException e) {
-            return Optional.empty();
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                name = Files.readString(kernel).trim();
+            }
+        } catch (IOException ignored) {
+            // fall through to the environment
         }
+        if (name == null || name.isBlank()) {
+            name = System.getenv("HOSTNAME") != null ? System.getenv("HOSTNAME") : System.getenv("COMPUTERNAME");
+        }
+        return name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim().toLowerCase(Locale.ROOT));
     }
 
     private static CertificateIssuer.Issued loadOrCreateAuthority(Path dir) throws IOException, GeneralSecurityException {
@@ -225,7 +233,7 @@ public final class ServerTls {
                     return converter.getPrivateKey(info);
                 }
                 if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             }
         }
@@ -240,6 +248,8 @@ public final class ServerTls {
                     for (Object item : list) {
                         writer.writeObject(item);
                     }
+                } else if (object instanceof PrivateKey key) {
+                    writer.writeObject(new JcaPKCS8Generator(key, null)); // PKCS#8, as --tls-key expects
                 } else {
                     writer.writeObject(object);
                 }
