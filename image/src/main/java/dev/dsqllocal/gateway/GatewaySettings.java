@@ -25,7 +25,7 @@ public record GatewaySettings(int maxConnectionsPerCluster, int connectionRatePe
     public static GatewaySettings from(ServerConfig config) {
         return new GatewaySettings(config.maxConnectionsPerCluster(), config.connectionRatePerSecond(),
                 config.connectionBurst(), config.maxConnectionLifetime(), config.tokenClockSkew(),
-                DEFAULT_TLS_HANDSHAKE_TIMEOUT, DEFAULT_AUTHENTICATION_TIMEOUT);
+                config.tlsHandshakeTimeout(), DEFAULT_AUTHENTICATION_TIMEOUT);
     }
 
     public GatewaySettings withMaxConnectionLifetime(Duration lifetime) {
