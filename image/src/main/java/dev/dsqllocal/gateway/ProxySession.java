@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -67,7 +66,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
     void connect() {
         client.closeFuture().addListener(f -> clientClosed());
         backendDecoder = new PgFrameDecoder(MAX_BACKEND_MESSAGE, true);
-        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -10,9 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -37,8 +35,8 @@ public final class SqlGateway implements AutoCloseable {
 
     public SqlGateway(GatewaySettings settings, ServerTls tls, ClusterDirectory clusters, CredentialStore credentials,
             RoleMappings roleMappings, ProtocolInterceptor.Factory interceptors, Clock clock) {
-        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("dsql-gateway-accept", true));
-        this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("dsql-gateway", true));
+        this.boss = Transport.group(1, new DefaultThreadFactory("dsql-gateway-accept", true));
+        this.workers = Transport.group(0, new DefaultThreadFactory("dsql-gateway", true));
         AuthTokenVerifier verifier = new AuthTokenVerifier(credentials, clock, settings.tokenClockSkew());
         this.context = new GatewayContext(settings, tls, clusters, credentials, verifier, roleMappings, interceptors,
                 new ClusterQuotas(settings.maxConnectionsPerCluster(), settings.connectionRatePerSecond(),
@@ -48,7 +46,7 @@ public final class SqlGateway implements AutoCloseable {
 
     /** Binds the listener; port 0 picks a free one (see {@link #port()}). */
     public SqlGateway start(String bindAddress, int port) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -63,7 +61,7 @@ public final class SqlGateway implements AutoCloseable {
                     }
                 });
         listener = bootstrap.bind(bindAddress, port).sync().channel();
-        LOG.info("SQL gateway listening on {}", listener.localAddress());
+        LOG.info("SQL gateway listening on {} ({})", listener.localAddress(), Transport.name());
         return this;
     }
 

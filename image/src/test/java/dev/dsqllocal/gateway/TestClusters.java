@@ -7,16 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A hand-made cluster directory for gateway tests. */
-final class TestClusters implements ClusterDirectory {
+public final class TestClusters implements ClusterDirectory {
     private final Map<String, ClusterView> clusters = new ConcurrentHashMap<>();
     private volatile String defaultId;
 
-    TestClusters put(ClusterView cluster) {
+    public TestClusters put(ClusterView cluster) {
         clusters.put(cluster.identifier(), cluster);
         return this;
     }
 
-    TestClusters defaultCluster(String id) {
+    public TestClusters defaultCluster(String id) {
         defaultId = id;
         return this;
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code postgres} and the DSQL role {@code admin} (LOGIN CREATEROLE). Runs the machine's PostgreSQL binaries as
  * {@code nobody} when the tests run as root (PostgreSQL refuses root).
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
     private static final Path BIN = findBin();
     private final Path dir;
     private final Process process;
@@ -29,7 +29,7 @@ final class TestPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return BIN != null;
     }
 
@@ -43,9 +43,23 @@ final class TestPostgres implements AutoCloseable {
         return null;
     }
 
-    static TestPostgres start() throws Exception {
+    public static TestPostgres start() throws Exception {
+        return start(null, null);
+    }
+
+    /** With a certificate and key (PEM), the server also accepts TLS (for benchmarks against a TLS baseline). */
+    public static TestPostgres start(Path tlsCert, Path tlsKey) throws Exception {
         Path dir = Files.createTempDirectory("gateway-pg");
         Path data = dir.resolve("data");
+        List<String> tlsOptions = new ArrayList<>();
+        if (tlsCert != null) {
+            Files.copy(tlsCert, dir.resolve("server.crt"));
+            Files.copy(tlsKey, dir.resolve("server.key"));
+            Files.setPosixFilePermissions(dir.resolve("server.key"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            tlsOptions = List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + dir.resolve("server.crt"),
+                    "-c", "ssl_key_file=" + dir.resolve("server.key"));
+        }
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             run(List.of("chown", "-R", "nobody:nogroup", dir.toString()));
@@ -56,9 +70,11 @@ final class TestPostgres implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = asUser(root, List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
+        List<String> args = new ArrayList<>(List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
                 "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=32MB"));
+        args.addAll(tlsOptions);
+        List<String> cmd = asUser(root, args);
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile()).start();
         TestPostgres pg = new TestPostgres(dir, process, port);
@@ -79,16 +95,16 @@ final class TestPostgres implements AutoCloseable {
         return pg;
     }
 
-    DatabaseEndpoint endpoint() {
+    public DatabaseEndpoint endpoint() {
         return new DatabaseEndpoint("127.0.0.1", port);
     }
 
-    Connection superuser() throws SQLException {
+    public Connection superuser() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
     }
 
     /** Sessions of the given role other than the asking one (the gateway's backend connections). */
-    int sessionsOf(String role) throws SQLException {
+    public int sessionsOf(String role) throws SQLException {
         try (Connection c = superuser(); var st = c.createStatement();
                 var rs = st.executeQuery("select count(*) from pg_stat_activity where usename = '" + role
                         + "' and pid <> pg_backend_pid()")) {
