@@ -140,7 +140,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
             message.release();
             return;
         }
-        backendIdle = false;
+        // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
+        backendIdle = backendIdle && lastType == PgWire.TERMINATE;
         ByteBuf out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
         if (out != null) {
             backend.write(out, backend.voidPromise());
@@ -148,6 +149,9 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     void fromClientDone() {
+        if (interceptor.inspectsMessages()) {
+            client.flush(); // answers the interceptor wrote itself
+        }
         if (backend != null) {
             backend.flush();
             if (!backend.isWritable()) {
@@ -169,6 +173,9 @@ final class ProxySession implements ProtocolInterceptor.Session {
 
     void fromServerDone() {
         backendIdle = backendDecoder.lastType() == PgWire.READY_FOR_QUERY;
+        if (interceptor.inspectsMessages() && backend != null) {
+            backend.flush(); // requests the interceptor injected itself
+        }
         client.flush();
         if (!client.isWritable() && backend != null) {
             backend.config().setAutoRead(false);
