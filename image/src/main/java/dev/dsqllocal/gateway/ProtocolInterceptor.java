@@ -16,6 +16,8 @@ import io.netty.buffer.ByteBuf;
  *       writes to {@link Session#toClient} (e.g. an ErrorResponse and a ReadyForQuery), or to
  *       {@link Session#toServer} to inject requests of its own.</li>
  * </ul>
+ * A released message must not be touched again, not even for {@code alloc()} (pooled slices are recycled): take
+ * what you need first. An exception thrown here ends the session with an internal error ({@code XX000}).
  * Writes are flushed when the current read burst ends. When {@link #inspectsMessages()} is {@code false} (as for
  * {@link #PASS_THROUGH}) the gateway does not split bursts into messages at all and forwards them in bulk; it
  * still checks message lengths.

@@ -142,7 +142,13 @@ final class ProxySession implements ProtocolInterceptor.Session {
         }
         // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
         backendIdle = backendIdle && lastType == PgWire.TERMINATE;
-        ByteBuf out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
+        ByteBuf out;
+        try {
+            out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
+        } catch (RuntimeException e) {
+            interceptorFailed(e);
+            return;
+        }
         if (out != null) {
             backend.write(out, backend.voidPromise());
         }
@@ -165,7 +171,13 @@ final class ProxySession implements ProtocolInterceptor.Session {
             message.release();
             return;
         }
-        ByteBuf out = interceptor.inspectsMessages() ? interceptor.onServerMessage(this, message) : message;
+        ByteBuf out;
+        try {
+            out = interceptor.inspectsMessages() ? interceptor.onServerMessage(this, message) : message;
+        } catch (RuntimeException e) {
+            interceptorFailed(e);
+            return;
+        }
         if (out != null) {
             client.write(out, client.voidPromise());
         }
@@ -180,6 +192,12 @@ final class ProxySession implements ProtocolInterceptor.Session {
         if (!client.isWritable() && backend != null) {
             backend.config().setAutoRead(false);
         }
+    }
+
+    /** A bug in an interceptor ends its session with an internal error, never the gateway. */
+    private void interceptorFailed(RuntimeException e) {
+        LOG.error("Protocol interceptor failed on cluster {}; closing the session", clusterId, e);
+        terminate(GatewayError.fatal("XX000", "internal error in the DSQL Local gateway: " + e));
     }
 
     /** One side drained its outbound buffer: let the other side read again. */

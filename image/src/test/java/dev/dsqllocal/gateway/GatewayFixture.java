@@ -77,9 +77,14 @@ final class GatewayFixture {
 
     /** Another gateway over the same clusters; the caller closes it. */
     SqlGateway startGateway(UnaryOperator<GatewaySettings> settings) throws InterruptedException {
+        return startGateway(settings, ProtocolInterceptor.Factory.PASS_THROUGH);
+    }
+
+    SqlGateway startGateway(UnaryOperator<GatewaySettings> settings, ProtocolInterceptor.Factory interceptors)
+            throws InterruptedException {
         return new SqlGateway(settings.apply(defaultSettings()), tls, clusters,
                 new CredentialStore(List.of(DEFAULT, OTHER), AuthMode.STRICT), RoleMappings.NONE,
-                ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0);
+                interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
     }
 
     ClusterView cluster(String id, String account, ClusterStatus status) {
