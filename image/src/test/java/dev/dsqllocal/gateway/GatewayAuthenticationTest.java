@@ -202,6 +202,20 @@ class GatewayAuthenticationTest {
         assertAccessDenied(error);
     }
 
+    @Test
+    void sniNamesTheClusterWhenTheTokenDoesNot() throws Exception {
+        try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile(), endpoint(GatewayFixture.IDLE_ID))) {
+            c.startup("admin", "postgres");
+            c.read();
+            c.password(adminToken("localhost"));
+            assertThat(c.readError()).containsEntry('M',
+                    "unable to accept connection, waking up cluster, please retry later");
+        }
+        try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile(), endpoint(GatewayFixture.DEFAULT_ID))) {
+            c.login(adminToken("localhost"));
+        }
+    }
+
     static void assertAccessDenied(ServerErrorMessage error) {
         assertThat(error.getSeverity()).isEqualTo("FATAL");
         assertThat(error.getSQLState()).isEqualTo("08006");

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -54,20 +56,25 @@ final class RawPgClient implements AutoCloseable {
 
     /** Sends SSLRequest, expects 'S', and upgrades to TLS trusting the gateway's CA. */
     RawPgClient startTls(Path caFile) throws Exception {
+        return startTls(caFile, null);
+    }
+
+    /** As {@link #startTls(Path)}, sending {@code serverName} as SNI. */
+    RawPgClient startTls(Path caFile, String serverName) throws Exception {
         sendInt(8, 80877103);
         int answer = in.read();
         if (answer != 'S') {
             throw new IOException("expected S, got " + answer);
         }
-        return upgrade(caFile, null);
+        return upgrade(caFile, null, serverName);
     }
 
     /** Starts TLS right away (direct TLS), offering the given ALPN protocol (or none). */
     RawPgClient directTls(Path caFile, String alpn) throws Exception {
-        return upgrade(caFile, alpn);
+        return upgrade(caFile, alpn, null);
     }
 
-    private RawPgClient upgrade(Path caFile, String alpn) throws Exception {
+    private RawPgClient upgrade(Path caFile, String alpn, String serverName) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream pem = Files.newInputStream(caFile)) {
@@ -77,12 +84,17 @@ final class RawPgClient implements AutoCloseable {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+        String host = serverName != null ? serverName : "localhost";
+        SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
+        SSLParameters params = tls.getSSLParameters();
         if (alpn != null) {
-            SSLParameters params = tls.getSSLParameters();
             params.setApplicationProtocols(new String[] {alpn});
-            tls.setSSLParameters(params);
         }
+        if (serverName != null) {
+            params.setServerNames(List.of(new SNIHostName(serverName)));
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must cover the cluster endpoint
+        }
+        tls.setSSLParameters(params);
         tls.startHandshake();
         socket = tls;
         streams();
