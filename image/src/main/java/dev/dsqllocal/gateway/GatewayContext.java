@@ -9,5 +9,6 @@ import io.netty.channel.EventLoopGroup;
 /** Everything the per-connection handlers share; immutable apart from the thread-safe registries. */
 record GatewayContext(GatewaySettings settings, ServerTls tls, ClusterDirectory clusters, CredentialStore credentials,
         AuthTokenVerifier verifier, RoleMappings roleMappings, ProtocolInterceptor.Factory interceptors,
-        ClusterQuotas quotas, CancelKeys cancelKeys, EventLoopGroup workers, SessionCounter sessions) {
+        ClusterQuotas quotas, CancelKeys cancelKeys, EventLoopGroup workers, SessionCounter sessions,
+        SetupTimings timings) {
 }

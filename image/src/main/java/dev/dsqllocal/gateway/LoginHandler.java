@@ -42,9 +42,12 @@ final class LoginHandler extends ByteToMessageDecoder {
     private String database;
     private final Map<String, String> backendParameters = new LinkedHashMap<>();
 
-    LoginHandler(GatewayContext context, boolean directTls) {
+    private final long acceptedAt;
+
+    LoginHandler(GatewayContext context, boolean directTls, long acceptedAt) {
         this.context = context;
         this.directTls = directTls;
+        this.acceptedAt = acceptedAt;
     }
 
     @Override
@@ -240,7 +243,8 @@ final class LoginHandler extends ByteToMessageDecoder {
         }
         ctx.channel().config().setAutoRead(false);
         LOG.debug("{} authenticated as {} on cluster {}", principal, user, cluster.identifier());
-        new ProxySession(context, ctx.channel(), cluster.identifier(), user, backend, backendParameters).connect();
+        new ProxySession(context, ctx.channel(), cluster.identifier(), user, backend, backendParameters)
+                .connect(acceptedAt);
     }
 
     private static GatewayError availability(ClusterView cluster) {

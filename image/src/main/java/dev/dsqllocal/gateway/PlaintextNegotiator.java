@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class PlaintextNegotiator extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(PlaintextNegotiator.class);
     private final GatewayContext context;
+    private final long acceptedAt = System.nanoTime();
     private boolean done;
 
     PlaintextNegotiator(GatewayContext context) {
@@ -86,7 +87,7 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
 
     private void startTls(ChannelHandlerContext ctx, boolean direct) {
         done = true;
-        ctx.pipeline().addAfter(ctx.name(), "login", new LoginHandler(context, direct));
+        ctx.pipeline().addAfter(ctx.name(), "login", new LoginHandler(context, direct, acceptedAt));
         // Every name maps to the one context; the SNI handler is there to learn the name the client asked for.
         SniHandler sni = new SniHandler(name -> context.tls().sslContext(),
                 context.settings().tlsHandshakeTimeout().toMillis());

@@ -48,6 +48,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
     private boolean backendIdle;
     private boolean closed;
     private ScheduledFuture<?> lifetime;
+    private long acceptedAt;
+    private long backendStartedAt;
 
     ProxySession(GatewayContext context, Channel client, String clusterId, String user, DatabaseEndpoint backend,
             Map<String, String> clientParameters) {
@@ -63,7 +65,9 @@ final class ProxySession implements ProtocolInterceptor.Session {
         this.interceptor = context.interceptors().create(clusterId, user);
     }
 
-    void connect() {
+    void connect(long acceptedAt) {
+        this.acceptedAt = acceptedAt;
+        this.backendStartedAt = System.nanoTime();
         client.closeFuture().addListener(f -> clientClosed());
         backendDecoder = new PgFrameDecoder(MAX_BACKEND_MESSAGE, true);
         Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(Transport.socketChannel())
@@ -115,6 +119,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         }
         established = true;
         backendIdle = true;
+        context.timings().record(backendStartedAt - acceptedAt, System.nanoTime() - backendStartedAt);
         boolean perMessage = interceptor.inspectsMessages();
         backendDecoder.perMessage(perMessage);
         ChannelPipeline pipeline = client.pipeline();

@@ -41,7 +41,7 @@ public final class SqlGateway implements AutoCloseable {
         this.context = new GatewayContext(settings, tls, clusters, credentials, verifier, roleMappings, interceptors,
                 new ClusterQuotas(settings.maxConnectionsPerCluster(), settings.connectionRatePerSecond(),
                         settings.connectionBurst(), System::nanoTime),
-                new CancelKeys(), workers, new SessionCounter());
+                new CancelKeys(), workers, new SessionCounter(), new SetupTimings());
     }
 
     /** Binds the listener; port 0 picks a free one (see {@link #port()}). */
@@ -83,6 +83,11 @@ public final class SqlGateway implements AutoCloseable {
     /** Open sessions counted against a cluster's connection limit. */
     public int openConnections(String clusterId) {
         return context.quotas().openConnections(clusterId);
+    }
+
+    /** How long recent connection setups took inside the gateway. */
+    public SetupTimings setupTimings() {
+        return context.timings();
     }
 
     @Override
