@@ -32,6 +32,12 @@ public record AuthToken(String host, String action, String accessKeyId, LocalDat
     private static final DateTimeFormatter SCOPE_DATE = DateTimeFormatter.BASIC_ISO_DATE;
     private static final Set<String> REQUIRED = Set.of("Action", "X-Amz-Algorithm", "X-Amz-Credential",
             "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature");
+    /**
+     * A DNS name or IPv4 address with an optional port, or a bracketed IPv6 address. No nested quantifiers: the
+     * input is attacker-controlled, so matching must stay linear.
+     */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\])(?::[0-9]{1,5})?");
     private static final Set<String> OPTIONAL = Set.of("X-Amz-Security-Token");
 
     /** Whether this token asks for the {@code admin} role ({@code DbConnectAdmin}). */
@@ -72,6 +78,9 @@ public record AuthToken(String host, String action, String accessKeyId, LocalDat
                     + " (expected <host>/?Action=...&X-Amz-Signature=...)");
         }
         String host = token.substring(0, slash).toLowerCase(Locale.ROOT);
+        if (!HOST.matcher(host).matches()) {
+            throw new AuthTokenException("The authentication token's host is not a valid host name");
+        }
         Map<String, String> params = parseQuery(token.substring(slash + 2));
 
         for (String key : REQUIRED) {

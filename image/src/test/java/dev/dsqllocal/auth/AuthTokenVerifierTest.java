@@ -132,6 +132,9 @@ class AuthTokenVerifierTest {
         assertThatThrownBy(() -> AuthToken.parse(good.replace("%2F20241107%2F", "%2F20241108%2F")))
                 .hasMessageContaining("does not match");
         assertThatThrownBy(() -> AuthToken.parse(good + "&Extra=1")).hasMessageContaining("unexpected parameter");
+        assertThatThrownBy(() -> AuthToken.parse("bad host" + good.substring(good.indexOf('/'))))
+                .hasMessageContaining("not a valid host name");
+        assertThat(AuthToken.parse("[::1]:5432" + good.substring(good.indexOf('/'))).host()).isEqualTo("[::1]:5432");
     }
 
     static Principal principal(String key, String secret) {
