@@ -190,7 +190,13 @@ final class LoginHandler extends ByteToMessageDecoder {
             body.release();
         }
         state = State.CONNECTING;
-        authenticate(ctx, password);
+        try {
+            authenticate(ctx, password);
+        } catch (RuntimeException e) {
+            // A bug or a failing dependency: this connection gets an answer, the gateway carries on.
+            LOG.error("Login failed unexpectedly for {}", ctx.channel().remoteAddress(), e);
+            fail(ctx, GatewayError.fatal("08006", "unable to accept connection, internal error"));
+        }
     }
 
     private void authenticate(ChannelHandlerContext ctx, String password) {
