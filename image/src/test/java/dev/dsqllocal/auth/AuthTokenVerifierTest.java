@@ -109,7 +109,7 @@ class AuthTokenVerifierTest {
     }
 
     @Test
-    void malformedTokensAreRefusedWithAReason() {
+    void malformedTokensAreRefusedWithAReason() throws Exception {
         String good = "h.dsql.us-east-1.on.aws/?Action=DbConnect&X-Amz-Algorithm=AWS4-HMAC-SHA256"
                 + "&X-Amz-Date=20241107T173933Z&X-Amz-SignedHeaders=host&X-Amz-Expires=900"
                 + "&X-Amz-Credential=k%2F20241107%2Fus-east-1%2Fdsql%2Faws4_request&X-Amz-Signature="
