@@ -26,9 +26,18 @@ final class FileTrees {
      * (0700 directories, 0600 files), owned by the server user. Top-level {@code skip} names are left out.
      */
     static void copyDataDirectory(Path source, Path target, ServerUser user, Set<String> skip) throws IOException {
+        copyDataDirectory(source, target, user, skip, () -> false);
+    }
+
+    /** As above, giving up (with an incomplete copy the caller deletes) as soon as {@code cancelled} says so. */
+    static void copyDataDirectory(Path source, Path target, ServerUser user, Set<String> skip,
+            java.util.function.BooleanSupplier cancelled) throws IOException {
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (cancelled.getAsBoolean()) {
+                    throw new java.io.InterruptedIOException("copy of " + source + " cancelled");
+                }
                 Path copy = target.resolve(source.relativize(dir).toString());
                 Files.createDirectory(copy);
                 Files.setPosixFilePermissions(copy, DIRECTORY);

@@ -16,6 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One real PostgreSQL 16 server per cluster, each on its own data directory {@code <clustersRoot>/<clusterId>}
  * (a copy of the {@link PostgresTemplate}) and its own loopback port.
  *
- * <p>Data directories appear and disappear atomically: a new one is copied into {@code <id>.tmp-<random>} and
- * renamed; a destroyed one is renamed to {@code <id>.tmp-<random>} before it is deleted. Leftover
+ * <p>Data directories appear and disappear atomically: a new one is a {@link SpareDataDirectories spare copy}
+ * renamed into place, or when none is ready, copied into {@code <id>.tmp-<random>} and renamed; a destroyed one is renamed to {@code <id>.tmp-<random>} before it is deleted. Leftover
  * {@code *.tmp-*} directories are garbage from a crash and are removed when a fleet is created.
  */
 public final class PostgresFleet implements DatabaseFleet {
@@ -43,7 +46,14 @@ public final class PostgresFleet implements DatabaseFleet {
     private final Path clustersRoot;
     private final PostgresInstallation installation;
     private final Map<String, String> serverSettings;
+    private final SpareDataDirectories spares;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Deletes renamed-away data directories in the background: the rename already made the cluster disappear. */
+    private final ExecutorService garbageCollector = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "postgres-garbage-collector");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closed;
 
     /** One cluster's server; its monitor serialises provision and destroy of that cluster. */
@@ -66,6 +76,7 @@ public final class PostgresFleet implements DatabaseFleet {
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();
+        this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user);
     }
 
     @Override
@@ -121,7 +132,7 @@ public final class PostgresFleet implements DatabaseFleet {
                         // rename first, so a crash halfway through the delete leaves garbage, not a broken cluster
                         Path doomed = clustersRoot.resolve(clusterId + TEMP_MARKER + UUID.randomUUID());
                         Files.move(dataDir, doomed, StandardCopyOption.ATOMIC_MOVE);
-                        FileTrees.deleteIfExists(doomed);
+                        garbageCollector.execute(() -> deleteGarbage(doomed));
                     }
                 } finally {
                     slot.removed = true;
@@ -150,6 +161,7 @@ public final class PostgresFleet implements DatabaseFleet {
     @Override
     public void close() {
         closed = true;
+        spares.close();
         List<Thread> stoppers = new ArrayList<>();
         for (Map.Entry<String, Slot> entry : slots.entrySet()) {
             Slot slot = entry.getValue();
@@ -175,8 +187,24 @@ public final class PostgresFleet implements DatabaseFleet {
                 }
             }
         }
+        garbageCollector.shutdown();
+        try {
+            if (!garbageCollector.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("deleting destroyed clusters' data took too long; the rest is removed at the next start");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteGarbage(Path doomed) {
+        try {
+            FileTrees.deleteIfExists(doomed);
+        } catch (IOException e) {
+            LOG.warn("could not delete {} ({}); it is removed at the next start", doomed, e.toString());
         }
     }
 
@@ -188,6 +216,11 @@ public final class PostgresFleet implements DatabaseFleet {
     private Path ensureDataDirectory(String clusterId) throws IOException {
         Path dataDir = clustersRoot.resolve(clusterId);
         if (Files.isDirectory(dataDir)) {
+            return dataDir;
+        }
+        Optional<Path> spare = spares.take();
+        if (spare.isPresent()) {
+            Files.move(spare.get(), dataDir, StandardCopyOption.ATOMIC_MOVE);
             return dataDir;
         }
         Path temp = clustersRoot.resolve(clusterId + TEMP_MARKER + UUID.randomUUID());
@@ -206,7 +239,7 @@ public final class PostgresFleet implements DatabaseFleet {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(clustersRoot, "*" + TEMP_MARKER + "*")) {
             for (Path entry : entries) {
                 LOG.info("removing {}, left over from an interrupted create or delete", entry);
-                FileTrees.deleteIfExists(entry);
+                deleteGarbage(entry);
             }
         }
     }

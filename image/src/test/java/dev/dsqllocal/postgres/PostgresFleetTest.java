@@ -270,6 +270,9 @@ class PostgresFleetTest {
         for (String bad : new String[] {"", "..", "a/b", "Upper", "x.tmp-1"}) {
             assertThatThrownBy(() -> fleet.provision(bad)).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(Files.list(fleet.clustersRoot())).isEmpty();
+        assertThat(fleet.existingClusterIds()).isEmpty();
+        try (var entries = Files.list(fleet.clustersRoot())) {
+            assertThat(entries.map(p -> p.getFileName().toString())).allMatch(name -> name.startsWith(".spare-"));
+        }
     }
 }
