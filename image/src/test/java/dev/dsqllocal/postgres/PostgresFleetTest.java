@@ -265,6 +265,20 @@ class PostgresFleetTest {
     }
 
     @Test
+    void runningAsRootADataRootNobodyCannotReachIsReportedByName() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ServerUser.current().dropsPrivileges(), "only when run as root");
+        Path locked = root.resolve("locked");
+        Files.createDirectory(locked, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThatThrownBy(() -> new PostgresFleet(locked.resolve("clusters"), cache, Optional.empty(), false))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("nobody")
+                .hasMessageContaining(locked.toString());
+    }
+
+    @Test
     void identifiersThatAreNotClusterIdsAreRejected() throws Exception {
         PostgresFleet fleet = fleet(false);
         for (String bad : new String[] {"", "..", "a/b", "Upper", "x.tmp-1"}) {
