@@ -46,6 +46,7 @@ public final class PostgresFleet implements DatabaseFleet {
     private final Path clustersRoot;
     private final PostgresInstallation installation;
     private final Map<String, String> serverSettings;
+    private final boolean durable;
     private final SpareDataDirectories spares;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     /** Deletes renamed-away data directories in the background: the rename already made the cluster disappear. */
@@ -72,11 +73,12 @@ public final class PostgresFleet implements DatabaseFleet {
     public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable) throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
+        this.durable = durable;
         this.serverSettings = durable ? Map.of() : EPHEMERAL_SETTINGS;
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();
-        this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user);
+        this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user, durable);
     }
 
     @Override
@@ -221,18 +223,30 @@ public final class PostgresFleet implements DatabaseFleet {
         Optional<Path> spare = spares.take();
         if (spare.isPresent()) {
             Files.move(spare.get(), dataDir, StandardCopyOption.ATOMIC_MOVE);
+            syncRootIfDurable();
             return dataDir;
         }
         Path temp = clustersRoot.resolve(clusterId + TEMP_MARKER + UUID.randomUUID());
         try {
             FileTrees.copyDataDirectory(installation.template(), temp, installation.user(), PostgresTemplate.NOT_COPIED);
+            if (durable) {
+                FileTrees.sync(temp);
+            }
             Files.move(temp, dataDir, StandardCopyOption.ATOMIC_MOVE);
+            syncRootIfDurable();
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + temp + " to " + dataDir + " atomically", e);
         } finally {
             FileTrees.deleteIfExists(temp);
         }
         return dataDir;
+    }
+
+    /** Makes the rename that created a data directory itself durable. */
+    private void syncRootIfDurable() throws IOException {
+        if (durable) {
+            FileTrees.force(clustersRoot);
+        }
     }
 
     private void removeLeftovers() throws IOException {

@@ -28,6 +28,7 @@ final class SpareDataDirectories implements AutoCloseable {
     private final Path root;
     private final Path template;
     private final ServerUser user;
+    private final boolean sync;
     private final String prefix;
     private final Deque<Path> ready = new ArrayDeque<>();
     private final Thread preparer;
@@ -35,8 +36,10 @@ final class SpareDataDirectories implements AutoCloseable {
     /** True while the preparer copies a spare (guarded by {@code ready}). */
     private boolean preparing;
 
-    SpareDataDirectories(Path root, Path template, ServerUser user) throws IOException {
+    /** {@code sync}: flush each spare to disk before offering it (durable emulators). */
+    SpareDataDirectories(Path root, Path template, ServerUser user, boolean sync) throws IOException {
         this.root = root;
+        this.sync = sync;
         this.template = template;
         this.user = user;
         // the template directory's name carries its key
@@ -109,6 +112,9 @@ final class SpareDataDirectories implements AutoCloseable {
             Path spare = root.resolve(name);
             try {
                 FileTrees.copyDataDirectory(template, temp, user, PostgresTemplate.NOT_COPIED, () -> closed);
+                if (sync) {
+                    FileTrees.sync(temp);
+                }
                 Files.move(temp, spare, StandardCopyOption.ATOMIC_MOVE);
                 synchronized (ready) {
                     ready.addLast(spare);

@@ -16,12 +16,13 @@ import java.util.Optional;
  * How fast the PostgreSQL fleet is: first-ever preparation (unpack + template), a new cluster (copy + start to
  * ready), first connection, destroy, and stopping many servers at once.
  *
- * <p>{@code java -cp <test classpath> dev.dsqllocal.bench.FleetBenchmark [runs] [durable]}
+ * <p>{@code java -cp <test classpath> dev.dsqllocal.bench.FleetBenchmark [runs] [durable] [pauseMillis]}
  */
 public final class FleetBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         boolean durable = args.length > 1 && Boolean.parseBoolean(args[1]);
+        long pauseMillis = args.length > 2 ? Long.parseLong(args[2]) : 1500;
         Path work = Files.createTempDirectory("fleet-bench");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path cache = work.resolve("cache");
@@ -37,11 +38,13 @@ public final class FleetBenchmark {
         System.out.printf("fleet construction with a warm cache: %d ms%n", ms(t0));
 
         List<Long> provision = new ArrayList<>();
+        List<Long> burst = new ArrayList<>();
         List<Long> connect = new ArrayList<>();
         List<Long> destroy = new ArrayList<>();
         List<Long> restart = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             String id = "bench" + i;
+            Thread.sleep(pauseMillis); // clusters created now and then: a spare copy of the template is ready
             long start = System.nanoTime();
             DatabaseEndpoint endpoint = fleet.provision(id);
             provision.add(ms(start));
@@ -51,6 +54,11 @@ public final class FleetBenchmark {
                 c.createStatement().execute("SELECT 1");
             }
             connect.add(ms(start));
+        }
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime(); // back to back: spares run out, later ones copy the template
+            fleet.provision("burst" + i);
+            burst.add(ms(start));
         }
         fleet.close();
 
@@ -72,10 +80,12 @@ public final class FleetBenchmark {
             long start = System.nanoTime();
             third.destroy("bench" + i);
             destroy.add(ms(start));
+            third.destroy("burst" + i);
         }
         third.close();
 
-        print("provision new cluster (copy template + start to ready)", provision);
+        print("provision new cluster, spare ready (rename + start)", provision);
+        print("provision new clusters back to back", burst);
         print("first connection + SELECT 1", connect);
         print("provision existing cluster (start to ready)", restart);
         print("destroy (fast shutdown + delete)", destroy);
