@@ -69,9 +69,17 @@ final class FileTrees {
      * server's own first fsync would have to wait for all of them anyway.
      */
     static void sync(Path root) throws IOException {
+        sync(root, () -> false);
+    }
+
+    /** As above, giving up as soon as {@code cancelled} says so. */
+    static void sync(Path root, java.util.function.BooleanSupplier cancelled) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (cancelled.getAsBoolean()) {
+                    throw new java.io.InterruptedIOException("sync of " + root + " cancelled");
+                }
                 if (attrs.isRegularFile()) {
                     force(file);
                 }

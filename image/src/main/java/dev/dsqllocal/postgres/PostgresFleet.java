@@ -71,6 +71,12 @@ public final class PostgresFleet implements DatabaseFleet {
      * @param durable false for an ephemeral emulator: fsync, synchronous_commit and full_page_writes are off
      */
     public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable) throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET);
+    }
+
+    /** As above with {@code spareCount} template copies kept ready (tests use 0 to spare the disk). */
+    PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount)
+            throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
@@ -78,7 +84,7 @@ public final class PostgresFleet implements DatabaseFleet {
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();
-        this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user, durable);
+        this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user, durable, spareCount);
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Copies of the template kept ready next to the clusters' data directories, so creating a cluster is a rename
  * instead of a copy of ~1000 files (which takes a second or more on a busy disk).
  *
- * <p>A background thread keeps {@link #TARGET} spares. A spare is copied into {@code .spare-<key>-<id>.tmp-<id>}
+ * <p>A background thread keeps {@link #TARGET} spares (by default). A spare is copied into {@code .spare-<key>-<id>.tmp-<id>}
  * and renamed to {@code .spare-<key>-<id>} when complete, so a crash leaves only garbage the fleet removes. Spares
  * survive a restart when the template key still matches and are deleted when it does not.
  */
@@ -29,6 +29,7 @@ final class SpareDataDirectories implements AutoCloseable {
     private final Path template;
     private final ServerUser user;
     private final boolean sync;
+    private final int target;
     private final String prefix;
     private final Deque<Path> ready = new ArrayDeque<>();
     private final Thread preparer;
@@ -36,8 +37,9 @@ final class SpareDataDirectories implements AutoCloseable {
     /** True while the preparer copies a spare (guarded by {@code ready}). */
     private boolean preparing;
 
-    /** {@code sync}: flush each spare to disk before offering it (durable emulators). */
-    SpareDataDirectories(Path root, Path template, ServerUser user, boolean sync) throws IOException {
+    /** Keeps {@code target} spares; {@code sync}: flush each spare to disk before offering it (durable emulators). */
+    SpareDataDirectories(Path root, Path template, ServerUser user, boolean sync, int target) throws IOException {
+        this.target = target;
         this.root = root;
         this.sync = sync;
         this.template = template;
@@ -79,7 +81,7 @@ final class SpareDataDirectories implements AutoCloseable {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, PREFIX + "*")) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(prefix) && !name.contains(".tmp-") && ready.size() < TARGET) {
+                if (name.startsWith(prefix) && !name.contains(".tmp-") && ready.size() < target) {
                     ready.add(entry);
                 } else {
                     try {
@@ -95,7 +97,7 @@ final class SpareDataDirectories implements AutoCloseable {
     private void prepareLoop() {
         while (!closed) {
             synchronized (ready) {
-                while (!closed && ready.size() >= TARGET) {
+                while (!closed && ready.size() >= target) {
                     try {
                         ready.wait();
                     } catch (InterruptedException e) {
@@ -113,7 +115,7 @@ final class SpareDataDirectories implements AutoCloseable {
             try {
                 FileTrees.copyDataDirectory(template, temp, user, PostgresTemplate.NOT_COPIED, () -> closed);
                 if (sync) {
-                    FileTrees.sync(temp);
+                    FileTrees.sync(temp, () -> closed);
                 }
                 Files.move(temp, spare, StandardCopyOption.ATOMIC_MOVE);
                 synchronized (ready) {

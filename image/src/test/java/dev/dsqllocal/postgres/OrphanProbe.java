@@ -9,7 +9,7 @@ public final class OrphanProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        PostgresFleet fleet = new PostgresFleet(Path.of(args[0]), Path.of(args[1]), Optional.empty(), false);
+        PostgresFleet fleet = new PostgresFleet(Path.of(args[0]), Path.of(args[1]), Optional.empty(), false, 0);
         fleet.provision("orphan");
         long pid = PostmasterPidFile.read(fleet.clustersRoot().resolve("orphan")).orElseThrow().pid();
         System.out.println("pid " + pid);

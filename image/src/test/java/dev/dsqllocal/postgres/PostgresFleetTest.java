@@ -49,9 +49,23 @@ class PostgresFleetTest {
             // @TempDir directories are 0700; a root test run starts servers as nobody, who must reach them
             Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        PostgresFleet fleet = new PostgresFleet(root.resolve("clusters"), cache, Optional.empty(), durable);
+        return fleet(durable, 0); // no spare copies: most tests need no background disk traffic
+    }
+
+    private PostgresFleet fleet(boolean durable, int spares) throws IOException {
+        if (ServerUser.current().dropsPrivileges()) {
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        PostgresFleet fleet = new PostgresFleet(root.resolve("clusters"), cache, Optional.empty(), durable, spares);
         fleets.add(fleet);
         return fleet;
+    }
+
+    private static List<Path> readySpares(Path clusters) throws IOException {
+        try (var entries = Files.list(clusters)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(".spare-")
+                    && !p.getFileName().toString().contains(".tmp-")).toList();
+        }
     }
 
     private static Connection connect(DatabaseEndpoint endpoint, String user) throws SQLException {
@@ -240,8 +254,27 @@ class PostgresFleetTest {
     }
 
     @Test
+    void aNewClusterTakesAReadySpareCopyWhichIsNeverMistakenForACluster() throws Exception {
+        PostgresFleet fleet = fleet(false, 1);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (readySpares(fleet.clustersRoot()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<Path> spares = readySpares(fleet.clustersRoot());
+        assertThat(spares).hasSize(1);
+        assertThat(fleet.existingClusterIds()).isEmpty();
+
+        DatabaseEndpoint endpoint = fleet.provision("fromspare");
+
+        assertThat(spares.get(0)).doesNotExist(); // renamed into place
+        assertThat(count(endpoint, "pg_class")).isPositive();
+        fleet.close();
+        assertThat(fleet(false, 1).existingClusterIds()).containsExactly("fromspare");
+    }
+
+    @Test
     void concurrentProvisionsStartOneServerPerCluster() throws Exception {
-        PostgresFleet fleet = fleet(false);
+        PostgresFleet fleet = fleet(false, 2);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<DatabaseEndpoint>> calls = List.of(

@@ -31,7 +31,7 @@ class ProcessLifetimeTest {
 
     @Test
     void aServerProvisionedFromAShortLivedThreadOutlivesThatThread() throws Exception {
-        try (PostgresFleet fleet = new PostgresFleet(root.resolve("clusters"), CACHE, Optional.empty(), false)) {
+        try (PostgresFleet fleet = new PostgresFleet(root.resolve("clusters"), CACHE, Optional.empty(), false, 0)) {
             AtomicReference<DatabaseEndpoint> endpoint = new AtomicReference<>();
             Thread requestThread = new Thread(() -> {
                 try {
