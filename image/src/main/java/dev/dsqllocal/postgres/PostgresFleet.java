@@ -140,7 +140,11 @@ public final class PostgresFleet implements DatabaseFleet {
                         // rename first, so a crash halfway through the delete leaves garbage, not a broken cluster
                         Path doomed = clustersRoot.resolve(clusterId + TEMP_MARKER + UUID.randomUUID());
                         Files.move(dataDir, doomed, StandardCopyOption.ATOMIC_MOVE);
-                        garbageCollector.execute(() -> deleteGarbage(doomed));
+                        try {
+                            garbageCollector.execute(() -> deleteGarbage(doomed));
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            deleteGarbage(doomed); // destroy after close: no background deletion any more
+                        }
                     }
                 } finally {
                     slot.removed = true;

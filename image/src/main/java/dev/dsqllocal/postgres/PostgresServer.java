@@ -59,7 +59,13 @@ final class PostgresServer {
                 args.add(name + "=" + value);
             });
             Process process = programs.start("postgres", args, log);
-            Optional<String> failure = awaitReady(process, dir, log, logOffset);
+            Optional<String> failure;
+            try {
+                failure = awaitReady(process, dir, log, logOffset);
+            } catch (IOException | RuntimeException e) {
+                process.destroyForcibly(); // never leave a server nobody knows about
+                throw e;
+            }
             if (failure.isEmpty()) {
                 return new PostgresServer(programs, dir, process, port);
             }
