@@ -1,6 +1,7 @@
 package dev.dsqllocal.gateway;
 
 import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.postgres.PostgresFleet;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,22 +11,34 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PostgreSQL server for the gateway tests, with trust auth on loopback, the internal superuser
- * {@code postgres} and the DSQL role {@code admin} (LOGIN CREATEROLE). Runs the machine's PostgreSQL binaries as
- * {@code nobody} when the tests run as root (PostgreSQL refuses root).
+ * {@code postgres} and the DSQL role {@code admin} (LOGIN CREATEROLE). {@link #start()} provisions one cluster of
+ * the emulator's own {@link PostgresFleet} (PostgreSQL 16.15, as in production); {@link #start(Path, Path)} runs
+ * the machine's PostgreSQL binaries with TLS on, for the benchmark's direct-TLS baseline (as {@code nobody} when
+ * root, since PostgreSQL refuses root).
  */
 public final class TestPostgres implements AutoCloseable {
     private static final Path BIN = findBin();
     private final Path dir;
     private final Process process;
+    private final PostgresFleet fleet;
     private final int port;
 
     private TestPostgres(Path dir, Process process, int port) {
         this.dir = dir;
         this.process = process;
+        this.fleet = null;
+        this.port = port;
+    }
+
+    private TestPostgres(Path dir, PostgresFleet fleet, int port) {
+        this.dir = dir;
+        this.process = null;
+        this.fleet = fleet;
         this.port = port;
     }
 
@@ -43,12 +56,21 @@ public final class TestPostgres implements AutoCloseable {
         return null;
     }
 
+    /** One cluster of a real {@link PostgresFleet}. */
     public static TestPostgres start() throws Exception {
-        return start(null, null);
+        Path dir = Files.createTempDirectory("gateway-fleet");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        PostgresFleet fleet = new PostgresFleet(dir.resolve("clusters"),
+                Path.of(System.getProperty("user.home"), ".cache", "dsql-local"), Optional.empty(), false);
+        DatabaseEndpoint endpoint = fleet.provision("gatewaytestgatewaytest0001");
+        return new TestPostgres(dir, fleet, endpoint.port());
     }
 
     /** With a certificate and key (PEM), the server also accepts TLS (for benchmarks against a TLS baseline). */
     public static TestPostgres start(Path tlsCert, Path tlsKey) throws Exception {
+        if (BIN == null) {
+            throw new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql");
+        }
         Path dir = Files.createTempDirectory("gateway-pg");
         Path data = dir.resolve("data");
         List<String> tlsOptions = new ArrayList<>();
@@ -133,9 +155,13 @@ public final class TestPostgres implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        if (fleet != null) {
+            fleet.close();
+        } else {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
         run(List.of("rm", "-rf", dir.toString()));
     }
