@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -487,6 +486,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
             setStatus(c, ClusterStatus.ACTIVE);
             persist();
             LOG.info("Cluster {} ACTIVE (update done)", id);
+            notifyAll();
         }
     }
 
@@ -792,7 +792,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
-        return lanes.compute(id, (k, tail) -> {
+        CompletableFuture<Void> queued = lanes.compute(id, (k, tail) -> {
             CompletableFuture<Void> prev = tail == null ? CompletableFuture.completedFuture(null) : tail;
             return prev.handle((r, e) -> null).thenRunAsync(() -> {
                 if (!closed) {
@@ -800,6 +800,9 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
                 }
             }, workers);
         });
+        // Forget the lane once it is idle, so the map does not grow with every cluster ever made.
+        queued.whenComplete((r, e) -> lanes.remove(id, queued));
+        return queued;
     }
 
     /** Stops the timers and workers (waiting briefly for work in flight); the fleet is closed by its owner. */

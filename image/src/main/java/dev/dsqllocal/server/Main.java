@@ -24,6 +24,12 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (!java.util.Set.of("error", "warn", "info", "debug", "trace").contains(config.logLevel())) {
+            System.err.println("dsql-local: --log-level / DSQL_LOCAL_LOG_LEVEL must be error, warn, info, debug or trace,"
+                    + " not '" + config.logLevel() + "'");
+            System.exit(2);
+            return;
+        }
         configureLogging(config.logLevel());
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
         DsqlLocalServer server;
