@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -84,7 +85,12 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         this.lifecycle = lifecycle;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lifecycle-timer"));
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "lifecycle-timer"));
+        // On close, pending delayed transitions are dropped (they are finished at the next start from the saved
+        // state) but a transition already running completes, so the state file is never written half-way.
+        timerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timerPool.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.timers = timerPool;
         this.workers = Executors.newFixedThreadPool(2, r -> daemon(r, "lifecycle-worker-" + n.incrementAndGet()));
     }
 
@@ -809,9 +815,10 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        timers.shutdownNow();
+        timers.shutdown();
         workers.shutdown();
         try {
+            timers.awaitTermination(5, TimeUnit.SECONDS);
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
                 workers.shutdownNow();
             }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +111,11 @@ public final class DsqlLocalServer implements AutoCloseable {
         long started = System.nanoTime();
         ephemeral = config.dataDir().isEmpty();
         dataDir = ephemeral ? Files.createTempDirectory("dsql-local-") : config.dataDir().get();
+        if (ephemeral) {
+            // When the emulator runs as root, PostgreSQL runs as an unprivileged user that must be able to reach
+            // its data directories below this one: searchable (not listable) by others.
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        }
         Files.createDirectories(dataDir);
         StateStore store = new StateStore(dataDir);
         ServiceState state = store.load().orElseGet(ServiceState::new);

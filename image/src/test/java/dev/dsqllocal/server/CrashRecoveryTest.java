@@ -32,7 +32,7 @@ class CrashRecoveryTest {
 
     @Test
     void stateAndDatabaseContentsSurviveKillNine() throws Exception {
-        Process child = MainTest.spawn(List.of("--data-dir", dataDir.toString(), "--api-port", "0", "--sql-port",
+        Process child = MainTest.spawn(List.of("--data-dir", TestSupport.dataDir(dataDir), "--api-port", "0", "--sql-port",
                 "0", "--bind-address", "127.0.0.1", "--initial-clusters", "1"));
         Long postmasterPid = null;
         try {
@@ -68,7 +68,7 @@ class CrashRecoveryTest {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             try (DsqlLocalServer server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
-                    Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, dataDir.toString())))) {
+                    Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, TestSupport.dataDir(dataDir))))) {
                 assertThat(server.defaultClusterId()).hasValue(clusterId);
                 ClusterView view = server.clusterDirectory().find(clusterId).orElseThrow();
                 assertThat(view.status()).isEqualTo(ClusterStatus.ACTIVE);

@@ -25,7 +25,7 @@ class PersistenceTest {
         Map<Option, String> o = new EnumMap<>(Option.class);
         o.put(Option.API_PORT, "0");
         o.put(Option.BIND_ADDRESS, "127.0.0.1");
-        o.put(Option.DATA_DIR, dataDir.toString());
+        o.put(Option.DATA_DIR, TestSupport.dataDir(dataDir));
         o.put(Option.CREATE_DELAY, createDelay);
         o.put(Option.DELETE_DELAY, deleteDelay);
         return DsqlLocalServer.start(ServerConfig.of(o), TestSupport.fleets(), null);

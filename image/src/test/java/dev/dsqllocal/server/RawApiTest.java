@@ -37,7 +37,7 @@ class RawApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(
-                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, dataDir.toString(),
+                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, TestSupport.dataDir(dataDir),
                 Option.MAX_STREAMS, "2", Option.CREDENTIALS, "OTHERKEY:othersecret:111111111111")),
                 TestSupport.fleets(), null);
         http = new SignedHttp(server.apiPort());
