@@ -49,9 +49,11 @@ public final class ApiDispatcher {
 
     /** Registers {@code GET /dsql-local/health}: {@code {"status":"ready"}} once {@code ready} says so. */
     public static void registerHealth(LocalEndpoints endpoints, BooleanSupplier ready) {
-        endpoints.register("/dsql-local/health", () -> new LocalEndpoints.Content("application/json",
-                (ready.getAsBoolean() ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}")
-                        .getBytes(StandardCharsets.UTF_8)));
+        endpoints.register("/dsql-local/health", () -> ready.getAsBoolean()
+                ? new LocalEndpoints.Content(200, "application/json",
+                        "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8))
+                : new LocalEndpoints.Content(503, "application/json",
+                        "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
     public Response handle(String method, String uri, Map<String, List<String>> headers, byte[] body) {
@@ -97,7 +99,7 @@ public final class ApiDispatcher {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", content.contentType());
         headers.put("X-Amzn-RequestId", requestId);
-        return new Response(200, headers, method.equals("HEAD") ? new byte[0] : content.body());
+        return new Response(content.status(), headers, method.equals("HEAD") ? new byte[0] : content.body());
     }
 
     private Response error(ApiException e, String requestId) {

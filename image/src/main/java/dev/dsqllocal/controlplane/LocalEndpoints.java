@@ -12,8 +12,12 @@ import java.util.function.Supplier;
 public final class LocalEndpoints {
     public static final String PREFIX = "/dsql-local/";
 
-    /** What a local endpoint answers. */
-    public record Content(String contentType, byte[] body) {
+    /** What a local endpoint answers: HTTP status, content type and body. */
+    public record Content(int status, String contentType, byte[] body) {
+        /** A 200 answer. */
+        public Content(String contentType, byte[] body) {
+            this(200, contentType, body);
+        }
     }
 
     private final Map<String, Supplier<Content>> endpoints = new ConcurrentHashMap<>();

@@ -117,20 +117,22 @@ public final class DsqlLocalServer implements AutoCloseable {
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         }
         Files.createDirectories(dataDir);
-        StateStore store = new StateStore(dataDir);
+        StateStore store = new StateStore(dataDir, !ephemeral);
         ServiceState state = store.load().orElseGet(ServiceState::new);
         fleet = fleets.create(dataDir.resolve("clusters"), config);
         clusters = new ClusterService(state, store, fleet, lifecycle(config), Clock.systemUTC());
-        clusters.recover(fleets.existing(fleet), STARTUP_TIMEOUT);
-        if (!state.initialized) {
-            createInitialClusters();
-        }
+        // The API listens while the startup clusters' PostgreSQL servers come up (its class loading and bind
+        // overlap with them); /dsql-local/health answers 503 "starting" until the ready line below.
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
         ApiDispatcher dispatcher = new ApiDispatcher(ServiceModel.load(),
                 new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json),
                 localEndpoints, json);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
+        clusters.recover(fleets.existing(fleet), STARTUP_TIMEOUT);
+        if (!state.initialized) {
+            createInitialClusters();
+        }
         if (gateways != null) {
             gateway = gateways.start(this);
         }

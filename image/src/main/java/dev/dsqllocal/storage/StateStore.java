@@ -21,8 +21,15 @@ public final class StateStore {
     private final Path file;
     private final Path temp;
     private final ObjectMapper json;
+    private final boolean durable;
 
     public StateStore(Path directory) {
+        this(directory, true);
+    }
+
+    /** {@code durable=false} (an ephemeral emulator) skips the fsyncs: the data dies with the process anyway. */
+    public StateStore(Path directory, boolean durable) {
+        this.durable = durable;
         this.file = directory.resolve("state.json");
         this.temp = directory.resolve("state.json.tmp");
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -52,14 +59,18 @@ public final class StateStore {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
+                if (durable) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            syncDirectory(file.getParent());
+            if (durable) {
+                syncDirectory(file.getParent());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state " + file + ": " + e.getMessage(), e);
         }

@@ -99,7 +99,7 @@ class ClusterServiceTest {
     @Test
     void pagesCoverEveryClusterOnceEvenWhenOneIsDeletedBetweenPages() throws Exception {
         for (int i = 0; i < 5; i++) {
-            create();
+            assertThat(service.awaitActive(create(), Duration.ofSeconds(5))).isTrue();
         }
         var first = service.listClusters(ME, 2, Optional.empty());
         assertThat(first.items()).hasSize(2);
