@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -34,8 +32,6 @@ import software.amazon.awssdk.services.dsql.model.ValidationExceptionReason;
 
 /** The control plane through the real AWS SDK for Java v2 DSQL client: operations, waiters and the paginator. */
 class ControlPlaneSdkTest {
-    @TempDir
-    static Path dataDir;
     static DsqlLocalServer server;
     static DsqlClient dsql;
 
@@ -43,7 +39,6 @@ class ControlPlaneSdkTest {
     static void start() throws Exception {
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(
                 Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1",
-                Option.DATA_DIR, dataDir.toString(),
                 Option.CREATE_DELAY, "300ms", Option.UPDATE_DELAY, "100ms", Option.DELETE_DELAY, "300ms",
                 Option.MAX_CLUSTERS, "12")), TestSupport.fleets(), null);
         dsql = client(server.apiPort(), "test", "test");
@@ -70,7 +65,7 @@ class ControlPlaneSdkTest {
     }
 
     private static java.util.function.Consumer<WaiterOverrideConfiguration.Builder> fastWaiter() {
-        return w -> w.maxAttempts(100)
+        return w -> w.maxAttempts(600)
                 .backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)));
     }
 
@@ -100,6 +95,17 @@ class ControlPlaneSdkTest {
         assertThat(active.attemptsExecuted()).isGreaterThan(1);
         assertThat(active.matched().response().orElseThrow().status()).isEqualTo(ClusterStatus.ACTIVE);
         assertThat(dsql.getCluster(r -> r.identifier(id)).tags()).containsEntry("team", "db");
+        // An ACTIVE cluster has a real PostgreSQL answering on its loopback endpoint.
+        var db = server.clusterDirectory().find(id).orElseThrow().database().orElseThrow();
+        try (var conn = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres", "admin", "");
+                var rs = conn.createStatement().executeQuery("SELECT current_user, version()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("admin");
+            assertThat(rs.getString(2)).startsWith("PostgreSQL 16");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
 
         assertThatThrownBy(() -> dsql.deleteCluster(r -> r.identifier(id)))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {
@@ -125,6 +131,18 @@ class ControlPlaneSdkTest {
         var gone = dsql.waiter().waitUntilClusterNotExists(r -> r.identifier(id), fastWaiter());
         assertThat(gone.attemptsExecuted()).isGreaterThan(1);
         assertThat(gone.matched().exception().orElseThrow()).isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void sessionCredentialsAreAccepted() {
+        try (DsqlClient session = DsqlClient.builder().region(Region.US_EAST_1)
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create("test", "test", "tok")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            String id = server.defaultClusterId().orElseThrow();
+            assertThat(session.getCluster(r -> r.identifier(id)).identifier()).isEqualTo(id);
+        }
     }
 
     @Test

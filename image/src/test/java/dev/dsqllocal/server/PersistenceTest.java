@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.dsql.DsqlClient;
 /** State survives a restart; transitions interrupted by a stop are finished; orphan databases are removed. */
 class PersistenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.function.Consumer<software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration.Builder>
+            FAST = w -> w.maxAttempts(600).backoffStrategyV2(
+                    software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)));
 
     @TempDir
     Path dataDir;
@@ -43,9 +46,9 @@ class PersistenceTest {
             defaultId = server.defaultClusterId().orElseThrow();
             tagged = dsql.createCluster(r -> r.clientToken(token).tags(Map.of("a", "b"))
                     .policy("{\"Statement\":[]}")).identifier();
-            dsql.waiter().waitUntilClusterActive(r -> r.identifier(tagged));
+            dsql.waiter().waitUntilClusterActive(r -> r.identifier(tagged), FAST);
             deleting = dsql.createCluster(r -> r.deletionProtectionEnabled(false)).identifier();
-            dsql.waiter().waitUntilClusterActive(r -> r.identifier(deleting));
+            dsql.waiter().waitUntilClusterActive(r -> r.identifier(deleting), FAST);
             SignedHttp http = new SignedHttp(server.apiPort());
             JsonNode stream = JSON.readTree(http.send("POST", "/stream/" + tagged, "{\"targetDefinition\":{\"kinesis\":"
                     + "{\"streamArn\":\"arn:aws:kinesis:us-east-1:000000000000:stream/s\",\"roleArn\":"
@@ -71,13 +74,13 @@ class PersistenceTest {
         Path orphan = dataDir.resolve("clusters").resolve("ruabtlcu6nqjdl6k6jjcug67ta");
         Files.createDirectories(orphan);
         try (DsqlLocalServer server = start("0s", "0s")) {
-            assertThat(server.clusterService().awaitActive(creating, Duration.ofSeconds(10))).isTrue();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            assertThat(server.clusterService().awaitActive(creating, Duration.ofSeconds(60))).isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (server.clusterDirectory().find(deleting).isPresent() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(server.clusterDirectory().find(deleting)).isEmpty();
-            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (Files.exists(orphan) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

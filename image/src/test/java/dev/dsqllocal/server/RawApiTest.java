@@ -9,7 +9,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The wire protocol with SigV4-signed raw HTTP: the four stream operations (not in the Java SDK), bad input, and
@@ -28,8 +26,6 @@ class RawApiTest {
     private static final String KINESIS = "arn:aws:kinesis:us-east-1:000000000000:stream/cdc";
     private static final String ROLE = "arn:aws:iam::000000000000:role/dsql-cdc";
 
-    @TempDir
-    static Path dataDir;
     static DsqlLocalServer server;
     static SignedHttp http;
     static String clusterId;
@@ -37,7 +33,7 @@ class RawApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(
-                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, TestSupport.dataDir(dataDir),
+                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1",
                 Option.MAX_STREAMS, "2", Option.CREDENTIALS, "OTHERKEY:othersecret:111111111111")),
                 TestSupport.fleets(), null);
         http = new SignedHttp(server.apiPort());

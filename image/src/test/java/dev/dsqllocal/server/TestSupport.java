@@ -11,7 +11,7 @@ final class TestSupport {
     }
 
     static DsqlLocalServer.FleetFactory fleets() {
-        return TestFleet.factory();
+        return DsqlLocalServer.Fleets.postgres();
     }
 
     /**
