@@ -473,8 +473,10 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
     private void startProvisioning(String id, long since) {
         long readyAt = since + lifecycle.createDelay().toMillis();
         lane(id, () -> {
+            long t0 = System.nanoTime();
             try {
                 fleet.provision(id);
+                LOG.debug("Cluster {}: PostgreSQL ready in {} ms", id, (System.nanoTime() - t0) / 1_000_000);
             } catch (Exception e) {
                 LOG.error("Cluster {}: provisioning its PostgreSQL failed; status FAILED", id, e);
                 transition(id, ClusterStatus.CREATING, ClusterStatus.FAILED);
