@@ -551,10 +551,10 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
     /**
      * Picks up where a previous run stopped: CREATING clusters are provisioned and continue, UPDATING ones become
      * ACTIVE, DELETING ones finish deleting, streams finish their transitions, settled clusters get their
-     * PostgreSQL started again, and database directories no cluster names are destroyed. Returns when every
-     * cluster that should be running is (or has failed).
+     * PostgreSQL started again, and database directories no cluster names are destroyed. The returned future
+     * completes when every settled cluster's PostgreSQL is running again (or failed to start, which is logged).
      */
-    public void recover(Set<String> existingDatabases, Duration timeout) throws InterruptedException {
+    public CompletableFuture<Void> recover(Set<String> existingDatabases) {
         List<String> toStart = new ArrayList<>();
         synchronized (this) {
             for (ClusterRecord c : state.clusters.values()) {
@@ -614,12 +614,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
                 }
             }));
         }
-        try {
-            CompletableFuture.allOf(starts.toArray(new CompletableFuture[0]))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Not every cluster's PostgreSQL started within {}", timeout);
-        }
+        return CompletableFuture.allOf(starts.toArray(new CompletableFuture[0]));
     }
 
     /** Waits until the cluster leaves CREATING; true if it is ACTIVE. */

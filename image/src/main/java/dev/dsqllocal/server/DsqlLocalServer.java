@@ -5,6 +5,7 @@ import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.SigV4Verifier;
 import dev.dsqllocal.clusters.Caller;
 import dev.dsqllocal.clusters.ClusterDirectory;
+import dev.dsqllocal.clusters.ClusterIds;
 import dev.dsqllocal.clusters.ClusterService;
 import dev.dsqllocal.clusters.Lifecycle;
 import dev.dsqllocal.controlplane.ApiDispatcher;
@@ -29,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -119,20 +123,29 @@ public final class DsqlLocalServer implements AutoCloseable {
         Files.createDirectories(dataDir);
         StateStore store = new StateStore(dataDir, !ephemeral);
         ServiceState state = store.load().orElseGet(ServiceState::new);
+        // Load the service model, the signer and the JSON machinery while the fleet prepares PostgreSQL: in a
+        // fresh JVM their class loading is a noticeable part of start-up time.
+        CompletableFuture<ServiceModel> model = CompletableFuture.supplyAsync(() -> {
+            ServiceModel loaded = ServiceModel.load();
+            new SigV4Verifier(credentials, Clock.systemUTC());
+            ClusterIds.newId();
+            return loaded;
+        });
         fleet = fleets.create(dataDir.resolve("clusters"), config);
+        LOG.debug("PostgreSQL fleet prepared after {} ms", (System.nanoTime() - started) / 1_000_000);
         clusters = new ClusterService(state, store, fleet, lifecycle(config), Clock.systemUTC());
-        // The API listens while the startup clusters' PostgreSQL servers come up (its class loading and bind
-        // overlap with them); /dsql-local/health answers 503 "starting" until the ready line below.
+        CompletableFuture<Void> restarted = clusters.recover(fleets.existing(fleet));
+        List<String> initial = state.initialized ? List.of() : createInitialClusters();
+        // The API is built and bound while the clusters' PostgreSQL servers come up; /dsql-local/health answers
+        // 503 "starting" until the ready line below.
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
-        ApiDispatcher dispatcher = new ApiDispatcher(ServiceModel.load(),
+        ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
                 new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json),
                 localEndpoints, json);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
-        clusters.recover(fleets.existing(fleet), STARTUP_TIMEOUT);
-        if (!state.initialized) {
-            createInitialClusters();
-        }
+        LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
+        awaitStartupClusters(restarted, initial);
         if (gateways != null) {
             gateway = gateways.start(this);
         }
@@ -143,7 +156,11 @@ public final class DsqlLocalServer implements AutoCloseable {
                 config.defaultAccountId(), defaultClusterId().orElse("none"));
     }
 
-    private void createInitialClusters() throws InterruptedException {
+    /**
+     * Creates the startup clusters (their PostgreSQL servers start in the background) and records the first as
+     * the default cluster at once, so a crash during start-up resumes them instead of creating more.
+     */
+    private List<String> createInitialClusters() {
         Caller caller = new Caller(config.defaultAccountId(), config.defaultRegion(),
                 credentials.defaultPrincipal().principalArn());
         List<String> ids = new ArrayList<>();
@@ -154,12 +171,21 @@ public final class DsqlLocalServer implements AutoCloseable {
                     Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
             ids.add(c.identifier);
         }
-        for (String id : ids) {
+        clusters.markInitialized(ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0)));
+        return ids;
+    }
+
+    private void awaitStartupClusters(CompletableFuture<Void> restarted, List<String> initial) throws Exception {
+        try {
+            restarted.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Not every cluster's PostgreSQL restarted within {}", STARTUP_TIMEOUT);
+        }
+        for (String id : initial) {
             if (!clusters.awaitActive(id, STARTUP_TIMEOUT)) {
                 throw new IllegalStateException("startup cluster " + id + " did not become ACTIVE (see log)");
             }
         }
-        clusters.markInitialized(ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0)));
     }
 
     static Lifecycle lifecycle(ServerConfig c) {
