@@ -14,6 +14,7 @@ import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
 import dev.dsqllocal.postgres.DatabaseFleet;
+import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.storage.ClusterRecord;
 import dev.dsqllocal.storage.ServiceState;
 import dev.dsqllocal.storage.StateStore;
@@ -282,9 +283,24 @@ public final class DsqlLocalServer implements AutoCloseable {
         private Fleets() {
         }
 
-        /** The real PostgreSQL fleet. */
+        /** The real PostgreSQL fleet: durable (fsync on) with a data directory, faster when ephemeral. */
         public static FleetFactory postgres() {
-            return PostgresFleetFactory.INSTANCE;
+            return new FleetFactory() {
+                @Override
+                public DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException {
+                    return new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
+                            config.dataDir().isPresent());
+                }
+
+                @Override
+                public Set<String> existing(DatabaseFleet fleet) {
+                    try {
+                        return ((PostgresFleet) fleet).existingClusterIds();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
         }
 
         /** A fleet built by {@code make} (tests). */
