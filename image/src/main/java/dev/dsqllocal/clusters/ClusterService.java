@@ -20,13 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +69,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
     private final Lifecycle lifecycle;
     private final Clock clock;
     private final ScheduledExecutorService timers;
-    private final ExecutorService workers;
-    private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
+    private final ClusterLanes lanes = new ClusterLanes(2);
     private int batchDepth;
     private volatile boolean closed;
 
@@ -84,14 +79,12 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         this.fleet = fleet;
         this.lifecycle = lifecycle;
         this.clock = clock;
-        AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "lifecycle-timer"));
         // On close, pending delayed transitions are dropped (they are finished at the next start from the saved
         // state) but a transition already running completes, so the state file is never written half-way.
         timerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         timerPool.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.timers = timerPool;
-        this.workers = Executors.newFixedThreadPool(2, r -> daemon(r, "lifecycle-worker-" + n.incrementAndGet()));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -146,9 +139,9 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         if (state.clusters.containsKey(id)) {
             throw ApiException.conflict("Cluster " + id + " already exists.", id, CLUSTER);
         }
-        boolean multi = spec.multiRegion().map(ClusterService::isMultiRegion).orElse(false);
+        boolean multi = spec.multiRegion().map(ClusterRules::isMultiRegion).orElse(false);
         if (multi) {
-            checkMultiRegion(caller, id, spec.multiRegion().get());
+            ClusterRules.checkMultiRegion(caller, id, spec.multiRegion().get());
         }
         long inScope = state.clusters.values().stream()
                 .filter(c -> inScope(c, caller) && c.status != ClusterStatus.DELETING && c.multiRegion == multi)
@@ -165,7 +158,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         c.creationTime = now();
         c.statusSince = c.creationTime;
         c.deletionProtectionEnabled = spec.deletionProtection();
-        c.kmsKeyArn = spec.kmsKey().map(k -> kmsKeyArn(caller, k)).orElse(null);
+        c.kmsKeyArn = spec.kmsKey().map(k -> ClusterRules.kmsKeyArn(caller, k)).orElse(null);
         c.tags.putAll(spec.tags());
         if (multi) {
             c.multiRegion = true;
@@ -198,8 +191,8 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
                 ClusterStatus.INACTIVE);
         if (update.multiRegion().isPresent()) {
             MultiRegion mr = update.multiRegion().get();
-            if (isMultiRegion(mr)) {
-                checkMultiRegion(caller, id, mr);
+            if (ClusterRules.isMultiRegion(mr)) {
+                ClusterRules.checkMultiRegion(caller, id, mr);
                 if (!c.multiRegion) {
                     long multi = state.clusters.values().stream()
                             .filter(o -> inScope(o, caller) && o.multiRegion && o.status != ClusterStatus.DELETING)
@@ -223,7 +216,7 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         }
         update.deletionProtection().ifPresent(p -> c.deletionProtectionEnabled = p);
         update.kmsKey().ifPresent(k -> {
-            String arn = kmsKeyArn(caller, k);
+            String arn = ClusterRules.kmsKeyArn(caller, k);
             c.encryptionChanging = !java.util.Objects.equals(arn, c.kmsKeyArn);
             c.kmsKeyArn = arn;
         });
@@ -704,59 +697,6 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         }
     }
 
-    private static boolean isMultiRegion(MultiRegion mr) {
-        return mr.witnessRegion().filter(w -> !w.isEmpty()).isPresent() || !mr.peerArns().isEmpty();
-    }
-
-    private void checkMultiRegion(Caller caller, String id, MultiRegion mr) {
-        String witness = mr.witnessRegion().orElse("");
-        if (witness.isEmpty()) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
-                    "A multi-Region cluster needs a witness Region.");
-        }
-        if (!witness.matches("[a-z]{2}(-[a-z]+)+-[0-9]+")) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
-                    "Invalid witness Region: " + witness + ".");
-        }
-        if (witness.equals(caller.region())) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
-                    "The witness Region must be different from the cluster's Region.");
-        }
-        String own = Arns.cluster(caller.region(), caller.accountId(), id);
-        for (String peer : mr.peerArns()) {
-            Arns.DsqlArn p = Arns.parseDsql(peer).filter(a -> a.streamId() == null).orElseThrow(() ->
-                    ApiException.invalidField("multiRegionProperties.clusters", "Invalid cluster ARN: " + peer));
-            if (peer.equals(own)) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
-                        "A cluster cannot be its own peer.");
-            }
-            if (!p.accountId().equals(caller.accountId())) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
-                        "Peer clusters must belong to the same account: " + peer);
-            }
-            if (p.region().equals(caller.region())) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
-                        "Peer clusters must be in a different Region: " + peer);
-            }
-            if (p.region().equals(witness)) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
-                        "A peer cluster cannot be in the witness Region: " + peer);
-            }
-        }
-    }
-
-    /** The ARN reported in encryptionDetails.kmsKeyArn; null for the AWS-owned key. */
-    private static String kmsKeyArn(Caller caller, String key) {
-        if (key.equals("AWS_OWNED_KMS_KEY")) {
-            return null;
-        }
-        if (key.startsWith("arn:")) {
-            return key;
-        }
-        return "arn:" + Arns.partition(caller.region()) + ":kms:" + caller.region() + ":" + caller.accountId() + ":"
-                + (key.startsWith("alias/") ? key : "key/" + key);
-    }
-
     private void setStatus(ClusterRecord c, ClusterStatus status) {
         c.status = status;
         c.statusSince = now();
@@ -790,22 +730,13 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
         }
     }
 
-    /** Runs fleet work for one cluster after the work already queued for it. */
+    /** Runs fleet work for one cluster after the work already queued for it (nothing once closed). */
     private CompletableFuture<Void> lane(String id, Runnable work) {
-        if (closed) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> queued = lanes.compute(id, (k, tail) -> {
-            CompletableFuture<Void> prev = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            return prev.handle((r, e) -> null).thenRunAsync(() -> {
-                if (!closed) {
-                    work.run();
-                }
-            }, workers);
+        return lanes.submit(id, () -> {
+            if (!closed) {
+                work.run();
+            }
         });
-        // Forget the lane once it is idle, so the map does not grow with every cluster ever made.
-        queued.whenComplete((r, e) -> lanes.remove(id, queued));
-        return queued;
     }
 
     /** Stops the timers and workers (waiting briefly for work in flight); the fleet is closed by its owner. */
@@ -813,14 +744,11 @@ public final class ClusterService implements ClusterDirectory, AutoCloseable {
     public void close() {
         closed = true;
         timers.shutdown();
-        workers.shutdown();
         try {
             timers.awaitTermination(5, TimeUnit.SECONDS);
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        lanes.close();
     }
 }
