@@ -95,9 +95,9 @@ public final class DsqlLocalServer implements AutoCloseable {
         this.credentials = new CredentialStore(config.principals(), config.authMode());
     }
 
-    /** Starts with the real PostgreSQL fleet and no SQL gateway. */
+    /** Starts with the real PostgreSQL fleet and the SQL gateway. */
     public static DsqlLocalServer start(ServerConfig config) throws Exception {
-        return start(config, Fleets.postgres(), null);
+        return start(config, Fleets.postgres(), new dev.dsqllocal.gateway.SqlGatewayFactory());
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)
