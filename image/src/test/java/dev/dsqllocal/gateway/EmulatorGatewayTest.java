@@ -137,4 +137,26 @@ class EmulatorGatewayTest {
             AuroraDsqlCredentialsManager.resetProvider();
         }
     }
+
+    @Test
+    void caSurvivesARestartWithADataDirectory(@TempDir Path data) throws Exception {
+        java.nio.file.Files.setPosixFilePermissions(data,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        ServerConfig config = ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
+                Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, data.toString()));
+        String first;
+        try (DsqlLocalServer s = DsqlLocalServer.start(config)) {
+            first = Files.readString(data.resolve("tls/ca.pem"));
+        }
+        try (DsqlLocalServer s = DsqlLocalServer.start(config)) {
+            assertThat(Files.readString(data.resolve("tls/ca.pem"))).isEqualTo(first);
+            Path trusted = data.resolve("trusted-ca.pem");
+            Files.writeString(trusted, first);
+            String token = client.utilities().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + s.sqlPort()
+                    + "/postgres?sslmode=verify-full&sslrootcert=" + trusted, "admin", token)) {
+                assertThat(c.isValid(5)).isTrue();
+            }
+        }
+    }
 }
