@@ -129,6 +129,10 @@ public final class GatewayBenchmark {
                 System.out.printf(Locale.ROOT, "  inside the gateway, medians (ms): accept -> token verified (TLS handshake,"
                         + " startup, token check, client turn-arounds) %.2f; backend session start %.2f%n",
                         gateway.setupTimings().medianLoginNanos() / 1e6, gateway.setupTimings().medianBackendNanos() / 1e6);
+                tlsDir.toFile().deleteOnExit();
+                for (java.io.File f : tlsDir.toFile().listFiles()) {
+                    f.deleteOnExit();
+                }
                 System.out.printf(Locale.ROOT, "token parse + SigV4 verification alone (µs): p50 %.1f p99 %.1f%n",
                         verify[0] / 1e3, verify[1] / 1e3);
             }

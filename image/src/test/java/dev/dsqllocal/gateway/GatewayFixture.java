@@ -57,6 +57,9 @@ final class GatewayFixture {
             gateway.close();
             try {
                 postgres.close();
+                try (var files = Files.walk(tlsDir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
             } catch (Exception ignored) {
                 // best effort at JVM exit
             }
