@@ -458,7 +458,9 @@ public final class StatementClassifier {
                     }
                 }
                 case "time", "timestamp" -> {
-                    c.skipGroup();
+                    if (c.atPunctuation('(')) {
+                        c.skipGroup();
+                    }
                     if (c.accept("with", "time", "zone")) {
                         name = name + " with time zone";
                     } else if (c.accept("without", "time", "zone")) {
@@ -475,7 +477,9 @@ public final class StatementClassifier {
                 }
             }
         }
-        c.skipGroup();
+        if (c.atPunctuation('(')) {
+            c.skipGroup(); // type modifiers
+        }
         boolean array = false;
         while (c.atPunctuation('[')) {
             c.skipGroup();
