@@ -231,12 +231,18 @@ public final class StatementInfo {
 
     /**
      * Whether PostgreSQL cannot run the statement as written and the gateway must emulate or rewrite it
-     * ({@code CREATE INDEX ASYNC}, {@code ALTER TABLE ASYNC}, {@code AWS IAM ...}, {@code CALL sys.wait_for_job}).
+     * ({@code CREATE INDEX ASYNC}, {@code ALTER TABLE ASYNC}, {@code AWS IAM ...}, {@code CALL sys.wait_for_job},
+     * and SET/RESET/SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know).
      */
     public boolean needsEmulation() {
         return (index != null && index.async()) || (alterTable != null && alterTable.async()) || iamMapping != null
-                || waitForJobArgument != null;
+                || waitForJobArgument != null
+                || (set != null && set.parameter().equals(DSQL_ONLY_SETTING))
+                || DSQL_ONLY_SETTING.equals(showParameter);
     }
+
+    /** The one settable DSQL parameter without a dot, which PostgreSQL would reject as unknown. */
+    public static final String DSQL_ONLY_SETTING = "disable_sync_create_index";
 
     @Override
     public String toString() {
