@@ -44,7 +44,7 @@ public final class DialectCheck {
         IndexFacts index = info.index().orElse(null);
         if (index != null && !index.async() && !index.concurrently() && !session.syncCreateIndexDisabled()) {
             // DSQL builds a plain CREATE INDEX only on an empty table; the database must tell.
-            return new Verdict.PassIfTableEmpty(index.table(), ruleError(RuleId.SYNC_CREATE_INDEX, Map.of())
+            return new Verdict.PassIfTableEmpty(index.quotedTable(), ruleError(RuleId.SYNC_CREATE_INDEX, Map.of())
                     .orElseThrow());
         }
         return Verdict.PASS;

@@ -20,6 +20,11 @@ public final class DialectSession {
         public boolean proceeds() {
             return action == Action.PROCEED;
         }
+
+        /** For a conditional outcome: the query whose single boolean answer says whether the table is empty. */
+        public String emptinessProbe() {
+            return tableToCheck == null ? null : new Verdict.PassIfTableEmpty(tableToCheck, error).emptinessProbe();
+        }
     }
 
     private static final Set<String> TRUE_WORDS = Set.of("on", "true", "yes", "1", "t", "y");

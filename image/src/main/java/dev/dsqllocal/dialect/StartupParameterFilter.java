@@ -18,8 +18,11 @@ import java.util.Set;
  */
 public final class StartupParameterFilter {
 
-    /** Connection keys that are not configuration parameters. */
-    private static final Set<String> CONNECTION_KEYS = Set.of("user", "database");
+    /**
+     * Startup keys that are not configuration parameters. {@code replication} is the gateway's to refuse (it
+     * answers it at login, before parameters are filtered).
+     */
+    private static final Set<String> CONNECTION_KEYS = Set.of("user", "database", "replication");
 
     private final DialectRules rules;
 

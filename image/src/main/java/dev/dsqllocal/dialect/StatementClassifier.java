@@ -507,7 +507,12 @@ public final class StatementClassifier {
             return;
         }
         c.accept("only");
+        int tableAt = c.position();
         String table = c.acceptQualifiedName();
+        int afterTable = c.position();
+        c.seek(tableAt);
+        String quotedTable = c.acceptQualifiedNameQuoted();
+        c.seek(afterTable);
         acceptStar(c);
         String method = c.accept("using") ? c.acceptName() : null;
         List<Token> elements = c.skipGroup();
@@ -546,7 +551,7 @@ public final class StatementClassifier {
             }
         }
         boolean partial = TokenCursor.containsTopLevelWord(c.rest(), "where");
-        b.index(new IndexFacts(name, table, unique, asyncToken != null, concurrently, ifNotExists, method, partial,
+        b.index(new IndexFacts(name, table, quotedTable, unique, asyncToken != null, concurrently, ifNotExists, method, partial,
                 expressions, sortOrder, opclass, asyncToken));
     }
 

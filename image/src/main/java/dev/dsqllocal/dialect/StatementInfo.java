@@ -21,9 +21,11 @@ public final class StatementInfo {
     /**
      * CREATE INDEX.
      *
-     * @param asyncToken the {@code ASYNC} keyword token, to cut out before PostgreSQL sees the statement
+     * @param table       table name as PostgreSQL folded it, parts joined with dots (for messages and logs)
+     * @param quotedTable the same name with every part double-quoted, safe to put back into SQL
+     * @param asyncToken  the {@code ASYNC} keyword token, to cut out before PostgreSQL sees the statement
      */
-    public record IndexFacts(String name, String table, boolean unique, boolean async, boolean concurrently,
+    public record IndexFacts(String name, String table, String quotedTable, boolean unique, boolean async, boolean concurrently,
                              boolean ifNotExists, String method, boolean partial, boolean hasExpressions,
                              boolean hasSortOrder, boolean hasOpclass, Token asyncToken) {
     }

@@ -107,6 +107,27 @@ final class TokenCursor {
     }
 
     /**
+     * A possibly qualified name written so that PostgreSQL resolves it to the same object: every part
+     * double-quoted (unquoted parts were folded already), e.g. {@code "app"."Orders"}; null if absent.
+     */
+    String acceptQualifiedNameQuoted() {
+        Token t = peek();
+        if (t == null || !t.isName()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(quote(next().value()));
+        while (atPunctuation('.') && peek(1) != null && peek(1).isName()) {
+            index++;
+            b.append('.').append(quote(next().value()));
+        }
+        return b.toString();
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /**
      * When at an opening bracket, skips to just past its matching closer and returns the tokens inside;
      * otherwise returns an empty list and does not move.
      */

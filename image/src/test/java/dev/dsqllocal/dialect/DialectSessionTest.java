@@ -240,7 +240,8 @@ class DialectSessionTest {
         run("SET disable_sync_create_index = off", "SET");
         Outcome o = session.beforeStatement(StatementClassifier.classifySingle("CREATE INDEX i ON app.t (a)"));
         assertThat(o.proceeds()).isTrue();
-        assertThat(o.tableToCheck()).isEqualTo("app.t");
+        assertThat(o.tableToCheck()).isEqualTo("\"app\".\"t\"");
+        assertThat(o.emptinessProbe()).isEqualTo("SELECT NOT EXISTS (SELECT 1 FROM \"app\".\"t\")");
         assertThat(o.error().message()).isEqualTo("unsupported mode. please use CREATE INDEX ASYNC.");
         run("RESET disable_sync_create_index", "RESET");
         assertThat(run("CREATE INDEX i ON t (a)").action()).isEqualTo(Action.REFUSE);

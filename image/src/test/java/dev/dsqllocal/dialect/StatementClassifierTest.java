@@ -68,6 +68,13 @@ class StatementClassifierTest {
     }
 
     @Test
+    void indexTableIsKeptQuotableForProbes() {
+        StatementInfo.IndexFacts f = one("CREATE INDEX i ON \"My\"\"Schema\".Orders (a)").index().orElseThrow();
+        assertThat(f.table()).isEqualTo("My\"Schema.orders");
+        assertThat(f.quotedTable()).isEqualTo("\"My\"\"Schema\".\"orders\"");
+    }
+
+    @Test
     void asyncIsAKeywordButAsyncPrefixedNamesAreNames() {
         assertThat(one("CREATE INDEX async ON t (a)").index().orElseThrow().async()).isTrue();
         StatementInfo.IndexFacts named = one("CREATE INDEX async_idx ON t (a)").index().orElseThrow();
