@@ -30,14 +30,45 @@ public final class DialectSession {
     private static final Set<String> TRUE_WORDS = Set.of("on", "true", "yes", "1", "t", "y");
     private static final Set<String> FALSE_WORDS = Set.of("off", "false", "no", "0", "f", "n");
 
+    /** The first statement of a query that would not run as sent, and why. */
+    public record Refusal(int index, Outcome outcome) {
+    }
+
     private final DialectCheck check;
     private final TransactionTracker tracker;
     private boolean syncCreateIndexDisabled = true;
     private Boolean localSyncCreateIndexDisabled;
 
     public DialectSession(DialectRules rules, Clock clock) {
-        this.check = new DialectCheck(rules);
-        this.tracker = new TransactionTracker(rules, clock);
+        this(new DialectCheck(rules), new TransactionTracker(rules, clock));
+    }
+
+    private DialectSession(DialectCheck check, TransactionTracker tracker) {
+        this.check = check;
+        this.tracker = tracker;
+    }
+
+    /**
+     * Looks ahead through the statements of one simple Query, assuming each one PostgreSQL runs succeeds, and
+     * returns the first one DSQL would not run as sent (refused, or COMMIT turned into ROLLBACK), without
+     * changing this session. The gateway uses it to decide a multi-statement Query before sending any of it:
+     * when nothing is refused the Query goes to PostgreSQL whole, which keeps its implicit-transaction
+     * semantics.
+     */
+    public java.util.Optional<Refusal> firstRefusal(java.util.List<StatementInfo> statements) {
+        DialectSession preview = new DialectSession(check, tracker.copy());
+        preview.syncCreateIndexDisabled = syncCreateIndexDisabled;
+        preview.localSyncCreateIndexDisabled = localSyncCreateIndexDisabled;
+        preview.beginQuery(statements.size());
+        for (int i = 0; i < statements.size(); i++) {
+            StatementInfo info = statements.get(i);
+            Outcome outcome = preview.beforeStatement(info);
+            if (!outcome.proceeds()) {
+                return java.util.Optional.of(new Refusal(i, outcome));
+            }
+            preview.afterSuccess(info, null);
+        }
+        return java.util.Optional.empty();
     }
 
     public TransactionTracker tracker() {

@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class StatementClassifier {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatementClassifier.class);
+
     /** Words that, followed by {@code (}, are grammar rather than a function call. */
     private static final Set<String> NOT_FUNCTIONS = Set.of(
             "all", "and", "any", "array", "as", "between", "by", "case", "check", "conflict", "constraint",
@@ -75,6 +77,7 @@ public final class StatementClassifier {
             dispatch(c, b, statement);
         } catch (RuntimeException e) {
             // Malformed text the grammar walk did not expect: never guess, let PostgreSQL judge it.
+            LOG.debug("Statement not understood, passed on unchecked: {}", e.toString());
             return StatementInfo.builder(statement).build();
         }
         collectExpressionFacts(statement.tokens(), b);

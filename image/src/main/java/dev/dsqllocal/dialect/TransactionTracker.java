@@ -70,6 +70,19 @@ public final class TransactionTracker {
         this.clock = clock;
     }
 
+    /** An independent copy, for looking ahead without changing this session. */
+    TransactionTracker copy() {
+        TransactionTracker c = new TransactionTracker(rules, clock);
+        c.state = state;
+        c.explicitBlock = explicitBlock;
+        c.statementsLeftInQuery = statementsLeftInQuery;
+        c.startedAt = startedAt;
+        c.ddlCount = ddlCount;
+        c.wroteRows = wroteRows;
+        c.rows = rows;
+        return c;
+    }
+
     public State state() {
         return state;
     }

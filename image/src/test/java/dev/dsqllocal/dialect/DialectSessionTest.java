@@ -227,6 +227,20 @@ class DialectSessionTest {
     }
 
     @Test
+    void lookAheadFindsTheFirstRefusedStatementWithoutChangingTheSession() {
+        var statements = StatementClassifier.classifyAll(
+                "CREATE TABLE a (id int); INSERT INTO a VALUES (1); SELECT 1");
+        DialectSession.Refusal refusal = session.firstRefusal(statements).orElseThrow();
+        assertThat(refusal.index()).isEqualTo(1);
+        assertThat(refusal.outcome().error().message()).isEqualTo("ddl and dml are not supported in the same transaction");
+        assertThat(session.tracker().state()).isEqualTo(TransactionTracker.State.IDLE);
+        assertThat(session.firstRefusal(StatementClassifier.classifyAll(
+                "BEGIN; CREATE INDEX ASYNC i ON t (a); COMMIT"))).isEmpty();
+        assertThat(session.firstRefusal(StatementClassifier.classifyAll("SELECT 1; TRUNCATE t")).orElseThrow()
+                .outcome().error().message()).isEqualTo("unsupported statement: Truncate");
+    }
+
+    @Test
     void setLocalRoleOnlyInsideATransaction() {
         assertError(run("SET LOCAL ROLE app"), "0A000", "setting configuration parameter \"role\" not supported");
         run("BEGIN", "BEGIN");
