@@ -173,6 +173,7 @@ public final class SqlLexer {
                     && !startsComment(pos)) {
                 pos++;
             }
+            pos = start + trimmedOperatorLength(sql.substring(start, pos));
             add(TokenType.OPERATOR, start, sql.substring(start, pos));
             return true;
         }
@@ -181,6 +182,25 @@ public final class SqlLexer {
         pos++;
         add(TokenType.OPERATOR, start, sql.substring(start, pos));
         return true;
+    }
+
+    /**
+     * scan.l's rule: a multi-character operator may not end in {@code +} or {@code -} unless it contains one of
+     * {@code ~ ! @ # % ^ & | ` ?}, so {@code =-1} is {@code =} then {@code -1}.
+     */
+    private static int trimmedOperatorLength(String op) {
+        int n = op.length();
+        if (n > 1 && (op.charAt(n - 1) == '+' || op.charAt(n - 1) == '-')) {
+            for (int i = n - 2; i >= 0; i--) {
+                if ("~!@#^&|`?%".indexOf(op.charAt(i)) >= 0) {
+                    return n;
+                }
+            }
+            do {
+                n--;
+            } while (n > 1 && (op.charAt(n - 1) == '+' || op.charAt(n - 1) == '-'));
+        }
+        return n;
     }
 
     /** {@code '...'} with doubled quotes; {@code escapes} for {@code E'...'} where backslash escapes too. */

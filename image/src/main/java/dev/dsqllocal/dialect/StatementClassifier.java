@@ -113,7 +113,7 @@ public final class StatementClassifier {
             case "cluster" -> b.kind(StatementKind.UTILITY, "CLUSTER").nodeTag("Cluster");
             case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" -> transaction(c, b);
             case "prepare" -> prepare(c, b);
-            case "set" -> set(c, b);
+            case "set" -> set(c, b, statement);
             case "reset" -> reset(c, b);
             case "show" -> show(c, b);
             case "explain" -> explain(c, b, statement);
@@ -825,7 +825,7 @@ public final class StatementClassifier {
         }
     }
 
-    private static void set(TokenCursor c, StatementInfo.Builder b) {
+    private static void set(TokenCursor c, StatementInfo.Builder b, SqlStatement statement) {
         c.accept("set");
         b.kind(StatementKind.SET, "SET");
         if (c.accept("constraints")) {
@@ -867,18 +867,30 @@ public final class StatementClassifier {
                 b.kind(StatementKind.UNKNOWN, "");
                 return;
             }
-            if (!c.accept("to") && (c.peek() == null || !c.peek().isOperator("="))) {
-                if (!c.atWords("from", "current")) {
-                    b.kind(StatementKind.UNKNOWN, "");
-                    return;
-                }
-            } else if (!c.atWord("to")) {
+            boolean assigned = c.accept("to");
+            if (!assigned && c.peek() != null && c.peek().isOperator("=")) {
                 c.next();
+                assigned = true;
+            }
+            if (!assigned && !c.atWords("from", "current")) {
+                b.kind(StatementKind.UNKNOWN, "");
+                return;
             }
         }
-        Token value = c.peek();
-        String v = value == null || value.isWord("default") ? null : value.value();
-        b.set(new SetFacts(parameter, local, false, v));
+        b.set(new SetFacts(parameter, local, false, settingValue(c.rest(), statement)));
+    }
+
+    /** A lone literal's content, DEFAULT as null, anything else as written ({@code -1}, {@code a, b}). */
+    private static String settingValue(List<Token> value, SqlStatement statement) {
+        if (value.isEmpty() || (value.size() == 1 && value.get(0).isWord("default"))) {
+            return null;
+        }
+        if (value.size() == 1) {
+            return value.get(0).value();
+        }
+        int from = value.get(0).start() - statement.start();
+        int to = value.get(value.size() - 1).end() - statement.start();
+        return statement.text().substring(from, to);
     }
 
     private static void reset(TokenCursor c, StatementInfo.Builder b) {

@@ -103,6 +103,12 @@ class SqlLexerTest {
     }
 
     @Test
+    void operatorsDoNotEndInSignsUnlessPostgresWouldKeepThem() {
+        assertThat(values("SELECT a=-1, b<>-2, c @- d, e*-f")).containsExactly("select", "a", "=", "-", "1", ",",
+                "b", "<>", "-", "2", ",", "c", "@-", "d", ",", "e", "*", "-", "f");
+    }
+
+    @Test
     void unterminatedInputIsIncompleteNotAnException() {
         assertThat(SqlLexer.tokenize("SELECT 'abc").complete()).isFalse();
         assertThat(SqlLexer.tokenize("SELECT \"abc").complete()).isFalse();

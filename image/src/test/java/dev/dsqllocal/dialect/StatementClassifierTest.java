@@ -153,6 +153,11 @@ class StatementClassifierTest {
                 .isEqualTo("dsql.enable_batched_nestloop");
         assertThat(one("RESET ALL").set().orElseThrow()).isEqualTo(new StatementInfo.SetFacts("all", false, true, null));
         assertThat(one("SET disable_sync_create_index = off").needsEmulation()).isTrue();
+        assertThat(one("SET search_path TO app, public").set().orElseThrow().value()).isEqualTo("app, public");
+        assertThat(one("SET disable_sync_create_index TO 'off'").set().orElseThrow().value()).isEqualTo("off");
+        assertThat(one("SET extra_float_digits=-1").set().orElseThrow().value()).isEqualTo("-1");
+        assertThat(one("SET timezone FROM CURRENT").set().orElseThrow().parameter()).isEqualTo("timezone");
+        assertThat(one("SET search_path app").kind()).isEqualTo(StatementKind.UNKNOWN);
     }
 
     @Test
