@@ -19,6 +19,9 @@ import java.util.Optional;
 public final class DialectCheck {
 
     private static final long MIN_LARGE_CACHE = 65_536;
+    /** Observed: a 256-column table is accepted, 257 are refused (the documented limit says 255). */
+    static final int MAX_COLUMNS = 256;
+    static final int MAX_KEY_COLUMNS = 8;
 
     private final DialectRules rules;
 
@@ -174,6 +177,12 @@ public final class DialectCheck {
                 return e;
             }
         }
+        if (table.columns().size() > MAX_COLUMNS) {
+            return ruleError(table.primaryKey() ? RuleId.INDEX_COLUMN_COUNT : RuleId.TABLE_COLUMN_COUNT, Map.of());
+        }
+        if (table.maxKeyColumns() > MAX_KEY_COLUMNS) {
+            return ruleError(RuleId.INDEX_KEY_COLUMNS, Map.of());
+        }
         if (table.collate()) {
             return ruleError(RuleId.TABLE_COLLATE, Map.of());
         }
@@ -238,6 +247,9 @@ public final class DialectCheck {
         }
         if (index.method() != null && !index.method().equals("btree") && !index.method().equals("btree_index")) {
             return ruleError(RuleId.INDEX_METHOD, Map.of("method", index.method()));
+        }
+        if (index.keyColumns() > MAX_KEY_COLUMNS) {
+            return ruleError(RuleId.INDEX_KEY_COLUMNS, Map.of());
         }
         if (index.hasSortOrder()) {
             return ruleError(RuleId.INDEX_SORT_ORDER, Map.of());

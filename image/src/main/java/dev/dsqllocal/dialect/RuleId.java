@@ -65,7 +65,10 @@ public enum RuleId {
     ROW_LIMIT("row-limit"),
     AGE_LIMIT("age-limit"),
     ABORTED_TRANSACTION("aborted-transaction"),
-    ANALYZE_IN_TRANSACTION("analyze-in-transaction");
+    ANALYZE_IN_TRANSACTION("analyze-in-transaction"),
+    TABLE_COLUMN_COUNT("table-column-count"),
+    INDEX_COLUMN_COUNT("index-column-count"),
+    INDEX_KEY_COLUMNS("index-key-columns");
 
     private final String key;
 

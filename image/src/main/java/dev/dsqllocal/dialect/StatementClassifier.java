@@ -312,6 +312,8 @@ public final class StatementClassifier {
         List<ColumnDefinition> columns = new ArrayList<>();
         boolean foreignKeys = false;
         boolean collate = false;
+        boolean primaryKey = false;
+        int maxKeyColumns = 0;
         List<Token> elements = c.skipGroup();
         for (List<Token> element : TokenCursor.splitTopLevel(elements, ',')) {
             if (element.isEmpty()) {
@@ -321,8 +323,20 @@ public final class StatementClassifier {
             if (head.type() == TokenType.WORD && Set.of("constraint", "primary", "unique", "check", "foreign",
                     "exclude", "like").contains(head.value())) {
                 foreignKeys |= TokenCursor.containsTopLevelWord(element, "references");
+                int pk = TokenCursor.indexOfTopLevelWord(element, "primary", 0);
+                int unique = TokenCursor.indexOfTopLevelWord(element, "unique", 0);
+                primaryKey |= pk >= 0;
+                int keyword = Math.max(pk, unique);
+                if (keyword >= 0) {
+                    TokenCursor k = new TokenCursor(element, keyword + 1);
+                    k.accept("key");
+                    k.accept("nulls", "not", "distinct");
+                    k.accept("nulls", "distinct");
+                    maxKeyColumns = Math.max(maxKeyColumns, TokenCursor.splitTopLevel(k.skipGroup(), ',').size());
+                }
                 continue;
             }
+            primaryKey |= TokenCursor.containsTopLevelWord(element, "primary");
             ColumnDefinition column = columnDefinition(new TokenCursor(element));
             if (column != null) {
                 columns.add(column);
@@ -343,7 +357,7 @@ public final class StatementClassifier {
                         && TokenCursor.containsTopLevelWord(tail, "by"),
                 partitionOf,
                 TokenCursor.containsTopLevelWord(tail, "tablespace"),
-                storageParameters, typed, foreignKeys, collate, columns));
+                storageParameters, typed, foreignKeys, collate, primaryKey, maxKeyColumns, columns));
     }
 
     /** {@code name type [constraints...]}; null if it does not look like one. */
@@ -522,7 +536,8 @@ public final class StatementClassifier {
         boolean expressions = false;
         boolean sortOrder = false;
         boolean opclass = false;
-        for (List<Token> element : TokenCursor.splitTopLevel(elements, ',')) {
+        List<List<Token>> keys = TokenCursor.splitTopLevel(elements, ',');
+        for (List<Token> element : keys) {
             TokenCursor e = new TokenCursor(element);
             if (e.atPunctuation('(')) {
                 expressions = true;
@@ -555,7 +570,7 @@ public final class StatementClassifier {
         }
         boolean partial = TokenCursor.containsTopLevelWord(c.rest(), "where");
         b.index(new IndexFacts(name, table, quotedTable, unique, asyncToken != null, concurrently, ifNotExists, method, partial,
-                expressions, sortOrder, opclass, asyncToken));
+                expressions, sortOrder, opclass, keys.size(), asyncToken));
     }
 
     private static void createSequence(TokenCursor c, StatementInfo.Builder b) {

@@ -23,11 +23,13 @@ public final class StatementInfo {
      *
      * @param table       table name as PostgreSQL folded it, parts joined with dots (for messages and logs)
      * @param quotedTable the same name with every part double-quoted, safe to put back into SQL
+     * @param keyColumns  number of key elements (columns or expressions)
      * @param asyncToken  the {@code ASYNC} keyword token, to cut out before PostgreSQL sees the statement
      */
-    public record IndexFacts(String name, String table, String quotedTable, boolean unique, boolean async, boolean concurrently,
-                             boolean ifNotExists, String method, boolean partial, boolean hasExpressions,
-                             boolean hasSortOrder, boolean hasOpclass, Token asyncToken) {
+    public record IndexFacts(String name, String table, String quotedTable, boolean unique, boolean async,
+                             boolean concurrently, boolean ifNotExists, String method, boolean partial,
+                             boolean hasExpressions, boolean hasSortOrder, boolean hasOpclass, int keyColumns,
+                             Token asyncToken) {
     }
 
     /** An identity column's sequence options; {@code cache} is null when no CACHE was given. */
@@ -46,11 +48,17 @@ public final class StatementInfo {
         }
     }
 
-    /** CREATE TABLE (not AS). */
+    /**
+     * CREATE TABLE (not AS).
+     *
+     * @param primaryKey    a PRIMARY KEY is declared (column or table constraint)
+     * @param maxKeyColumns the most columns in one PRIMARY KEY or UNIQUE table constraint
+     */
     public record TableFacts(String name, boolean temporary, boolean unlogged, boolean inherits,
                              boolean partitioned, boolean partitionOf, boolean tablespace,
                              boolean storageParameters, boolean typedTable, boolean foreignKeys,
-                             boolean collate, List<ColumnDefinition> columns) {
+                             boolean collate, boolean primaryKey, int maxKeyColumns,
+                             List<ColumnDefinition> columns) {
         public TableFacts {
             columns = List.copyOf(columns);
         }

@@ -110,6 +110,16 @@ class DialectConformanceTest {
                         "PARTITION BY not supported for CREATE TABLE", "[I] message not recorded"),
                 refuse("CREATE TABLE c (x int) INHERITS (p)", "0A000", "INHERITS not supported for CREATE TABLE",
                         "[I] message not recorded"),
+                pass(wideTable(256, false)),
+                refuse(wideTable(257, false), "54011", "tables can have at most 255 columns"),
+                refuse(wideTable(257, true), "54011", "cannot use more than 256 columns in an index"),
+                pass("CREATE TABLE k (a int, b int, c int, d int, e int, f int, g int, h int, "
+                        + "PRIMARY KEY (a, b, c, d, e, f, g, h))"),
+                refuse("CREATE TABLE k (a int, b int, c int, d int, e int, f int, g int, h int, i int, "
+                        + "CONSTRAINT k_pk PRIMARY KEY (a, b, c, d, e, f, g, h, i))", "54011",
+                        "more than 8 column keys in an index are not supported"),
+                refuse("CREATE INDEX ASYNC i ON t (a, b, c, d, e, f, g, h, i)", "54011",
+                        "more than 8 column keys in an index are not supported"),
                 // sequences
                 refuse("CREATE SEQUENCE s1", "0A000",
                         "CREATE SEQUENCE is not supported without an explicit cache size. please define CACHE greater than or equal to 65536 or equal to 1"),
@@ -258,6 +268,15 @@ class DialectConformanceTest {
                 // not understood: passed through untouched
                 pass("FROBNICATE everything"),
                 pass("SELECT 'unterminated"));
+    }
+
+    private static String wideTable(int columns, boolean primaryKey) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE wide (");
+        for (int i = 0; i < columns; i++) {
+            sql.append(i == 0 ? "" : ", ").append("c").append(i).append(" int")
+                    .append(i == 0 && primaryKey ? " PRIMARY KEY" : "");
+        }
+        return sql.append(')').toString();
     }
 
     private static final DialectCheck CHECK = new DialectCheck(DialectRules.latest());

