@@ -69,6 +69,20 @@ final class TokenCursor {
         return true;
     }
 
+    /** Consumes an operator token such as {@code *} if it is next. */
+    boolean acceptOperator(String op) {
+        Token t = peek();
+        if (t != null && t.isOperator(op)) {
+            index++;
+            return true;
+        }
+        return false;
+    }
+
+    static String upper(String word) {
+        return word.toUpperCase(java.util.Locale.ROOT);
+    }
+
     boolean atPunctuation(char c) {
         Token t = peek();
         return t != null && t.isPunctuation(c);
