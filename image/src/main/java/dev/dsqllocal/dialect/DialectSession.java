@@ -4,7 +4,9 @@ import dev.dsqllocal.dialect.TransactionTracker.Action;
 import dev.dsqllocal.dialect.TransactionTracker.Decision;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,7 +57,7 @@ public final class DialectSession {
      * when nothing is refused the Query goes to PostgreSQL whole, which keeps its implicit-transaction
      * semantics.
      */
-    public java.util.Optional<Refusal> firstRefusal(java.util.List<StatementInfo> statements) {
+    public Optional<Refusal> firstRefusal(List<StatementInfo> statements) {
         DialectSession preview = new DialectSession(check, tracker.copy());
         preview.syncCreateIndexDisabled = syncCreateIndexDisabled;
         preview.localSyncCreateIndexDisabled = localSyncCreateIndexDisabled;
@@ -64,11 +66,11 @@ public final class DialectSession {
             StatementInfo info = statements.get(i);
             Outcome outcome = preview.beforeStatement(info);
             if (!outcome.proceeds()) {
-                return java.util.Optional.of(new Refusal(i, outcome));
+                return Optional.of(new Refusal(i, outcome));
             }
             preview.afterSuccess(info, null);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     public TransactionTracker tracker() {

@@ -5,7 +5,11 @@ import dev.dsqllocal.dialect.StatementInfo.FunctionCall;
 import dev.dsqllocal.dialect.StatementInfo.IamMapping;
 import dev.dsqllocal.dialect.StatementInfo.LockingClause;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,7 +20,7 @@ import java.util.stream.Collectors;
  */
 public final class StatementClassifier {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatementClassifier.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StatementClassifier.class);
 
     /** Words that, followed by {@code (}, are grammar rather than a function call. */
     private static final Set<String> NOT_FUNCTIONS = Set.of(
@@ -330,10 +334,10 @@ public final class StatementClassifier {
         return null;
     }
 
-    private static java.util.Optional<FunctionCall> functionCall(List<Token> tokens, int i) {
+    private static Optional<FunctionCall> functionCall(List<Token> tokens, int i) {
         Token name = tokens.get(i);
         if (name.type() == TokenType.WORD && NOT_FUNCTIONS.contains(name.value())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String schema = null;
         int before = i - 1;
@@ -343,9 +347,9 @@ public final class StatementClassifier {
         }
         if (before >= 0 && tokens.get(before).type() == TokenType.WORD
                 && OBJECT_NAME_CONTEXT.contains(tokens.get(before).value())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new FunctionCall(schema, name.value()));
+        return Optional.of(new FunctionCall(schema, name.value()));
     }
 
 

@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -270,9 +272,9 @@ public final class StatementInfo {
         private String nodeTag;
         private String objectType;
         private final SqlStatement statement;
-        private final java.util.EnumSet<LockingClause> lockingClauses = java.util.EnumSet.noneOf(LockingClause.class);
+        private final EnumSet<LockingClause> lockingClauses = EnumSet.noneOf(LockingClause.class);
         private boolean tableSample;
-        private final java.util.List<FunctionCall> functionCalls = new java.util.ArrayList<>();
+        private final List<FunctionCall> functionCalls = new ArrayList<>();
         private String isolationLevel;
         private IndexFacts index;
         private TableFacts table;
