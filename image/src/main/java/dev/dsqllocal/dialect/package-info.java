@@ -19,38 +19,38 @@
  * </ul>
  *
  * <h2>How the gateway's interceptor uses it</h2>
- * One {@code DialectSession} per proxied connection (created by the interceptor factory with the shared
- * {@code DialectRules} and {@code Clock.systemUTC()}). At login, {@code StartupParameterFilter.check} runs on the
- * client's parameters; a refusal is sent as a FATAL ErrorResponse and the connection closed.
+ * One {@code DialectSession} and one {@link dev.dsqllocal.dialect.RefusalMarkers} per proxied connection
+ * (created by the interceptor factory with the shared {@code DialectRules} and {@code Clock.systemUTC()}). At
+ * login, {@code StartupParameterFilter.check} runs on the client's parameters; a refusal is sent as a FATAL
+ * ErrorResponse and the connection closed.
  *
- * <p><b>Simple Query ({@code 'Q'})</b>: split and classify the text ({@code StatementClassifier.classifyAll}),
- * call {@code beginQuery(n)}.
- * <ul>
- *   <li>One statement: {@code beforeStatement(info)}. {@code REFUSE}: drop the message, send ErrorResponse
- *       (S/V=ERROR, C, M, D, H from {@link dev.dsqllocal.dialect.DsqlError}) and ReadyForQuery with
- *       {@code tracker().transactionStatus()}, then call {@code onReadyForQuery} with that same status.
- *       {@code COMMIT_AS_ROLLBACK}: send Query {@code ROLLBACK} instead (PostgreSQL answers tag ROLLBACK, as DSQL
- *       does). {@code ROLLBACK_THEN_REFUSE}: send Query {@code ROLLBACK}, replace its CommandComplete by the
- *       ErrorResponse. {@code PROCEED} with {@code tableToCheck}: run {@code emptinessProbe()} first (swallowing
- *       its answer); if false, refuse with {@code error} and call {@code afterError()}.</li>
- *   <li>Several statements: {@code firstRefusal(infos)}. Empty: forward the Query whole (PostgreSQL keeps its
- *       implicit-transaction semantics). Otherwise statement {@code k} is refused: the statements before it must
- *       run and then be rolled back with it, as one implicit transaction; the simplest faithful way is to send
- *       the text of statements {@code 0..k-1} wrapped so that they are undone (e.g. rewrite statement {@code k}
- *       into a statement that raises the same SQLSTATE and message, so PostgreSQL itself aborts the implicit
- *       transaction and skips the rest; strip the CONTEXT field from that ErrorResponse).</li>
- *   <li>Server side, per statement in order: CommandComplete → {@code afterSuccess(info, tag)}; if it returns
- *       {@code REFUSE} (row limit) send the ErrorResponse instead of the CommandComplete. ErrorResponse →
- *       {@code afterError()}. ReadyForQuery → {@code onReadyForQuery(status)}, and rewrite the status byte to
- *       {@code tracker().transactionStatus()} when the gateway failed the transaction itself ('T' becomes 'E').</li>
- * </ul>
+ * <p><b>Refusing through PostgreSQL.</b> The gateway never answers a refused statement on its own; it replaces
+ * the statement by {@code markers.sqlFor(error)} and later swaps PostgreSQL's ErrorResponse for the marker
+ * (recognised with {@code markers.take(message)}) by the DSQL error (S/V=ERROR, C, M, D, H). PostgreSQL then
+ * keeps the transaction state (aborted block, 25P02 afterwards, COMMIT answered with ROLLBACK), skips the rest of
+ * a multi-statement query, rolls back the implicit transaction, and applies the extended protocol's
+ * discard-until-Sync rule, all in the right order relative to earlier pipelined messages.
  *
- * <p><b>Extended protocol</b>: classify Parse's query with {@code classifySingle}; check it at Parse (DSQL
- * refuses at parse analysis). On a refusal drop the Parse, answer ErrorResponse, then drop every client message
- * up to Sync and answer that Sync with ReadyForQuery yourself (PostgreSQL's error-recovery rule). Keep a map
- * statement name → StatementInfo, and a queue of Executes: each CommandComplete/ErrorResponse at Execute feeds
- * {@code afterSuccess}/{@code afterError} for the portal's statement; {@code beforeStatement} belongs at Execute
- * time for the transaction rules (they depend on the order of execution, not of parsing).
+ * <p><b>Simple Query ({@code 'Q'})</b>: split and classify ({@code StatementClassifier.classifyAll}), then
+ * {@code firstRefusal(infos)} (a look-ahead that changes nothing). Nothing refused: forward the Query whole.
+ * Refused statement {@code k}: send statements {@code 0..k-1} as written followed by the marker for {@code k}
+ * (for {@code COMMIT_AS_ROLLBACK} send {@code ROLLBACK} in its place instead; for {@code ROLLBACK_THEN_REFUSE}
+ * send {@code ROLLBACK} and the marker, and swallow that ROLLBACK's CommandComplete). Call {@code beginQuery(n)}.
+ *
+ * <p><b>Extended protocol</b>: at Parse, {@code classifySingle} the query and keep name → StatementInfo; a
+ * statement-rule refusal ({@code DialectCheck}) replaces the Parse's query by the marker. Bind maps portal →
+ * StatementInfo. Transaction rules depend on execution order, so they are checked at Execute, against a
+ * projected session advanced over the Executes already forwarded in the current Sync group; a refusal replaces
+ * the Execute by a Parse of the marker under a reserved statement name.
+ *
+ * <p><b>Responses</b>, matched in order to the statements/Executes sent: CommandComplete →
+ * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit, known only afterwards): send
+ * the ErrorResponse instead of the CommandComplete (PostgreSQL's transaction is then still healthy: rewrite the
+ * next ReadyForQuery status from 'T' to {@code tracker().transactionStatus()}, and the next statements are
+ * refused with 25P02 through markers, which aborts PostgreSQL's transaction too). ErrorResponse →
+ * {@code afterError()} (after the marker swap). ReadyForQuery → {@code onReadyForQuery(status)},
+ * {@code markers.clear()}. A conditional outcome ({@code tableToCheck}: synchronous CREATE INDEX with
+ * {@code disable_sync_create_index} off) needs {@code emptinessProbe()} run first, its answer swallowed.
  *
  * <p><b>Not the dialect's job</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
  * {@code CREATE INDEX ASYNC} / {@code ALTER TABLE ASYNC} (cut the ASYNC token with
