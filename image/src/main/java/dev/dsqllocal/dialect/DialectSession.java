@@ -58,9 +58,7 @@ public final class DialectSession {
      * semantics.
      */
     public Optional<Refusal> firstRefusal(List<StatementInfo> statements) {
-        DialectSession preview = new DialectSession(check, tracker.copy());
-        preview.syncCreateIndexDisabled = syncCreateIndexDisabled;
-        preview.localSyncCreateIndexDisabled = localSyncCreateIndexDisabled;
+        DialectSession preview = copy();
         preview.beginQuery(statements.size());
         for (int i = 0; i < statements.size(); i++) {
             StatementInfo info = statements.get(i);
@@ -71,6 +69,17 @@ public final class DialectSession {
             preview.afterSuccess(info, null);
         }
         return Optional.empty();
+    }
+
+    /**
+     * An independent copy of this session's state, e.g. to project the effect of pipelined Executes that have
+     * been forwarded but not answered yet.
+     */
+    public DialectSession copy() {
+        DialectSession c = new DialectSession(check, tracker.copy());
+        c.syncCreateIndexDisabled = syncCreateIndexDisabled;
+        c.localSyncCreateIndexDisabled = localSyncCreateIndexDisabled;
+        return c;
     }
 
     public TransactionTracker tracker() {
