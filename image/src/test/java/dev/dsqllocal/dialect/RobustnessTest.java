@@ -39,7 +39,7 @@ class RobustnessTest {
                 "IDENTITY", "CACHE", "-", "1", "SET", "LOCAL", "TO", "=", "WITH", "SELECT", "FOR", "UPDATE", "BEGIN",
                 "ATOMIC", "END", "CASE", "FUNCTION", "AWS", "IAM", "GRANT", "CALL", ".", "sys", "ON", "USING", "\n"};
         Random random = new Random(42);
-        for (int n = 0; n < 5_000; n++) {
+        for (int n = 0; n < 2_000; n++) {
             StringBuilder sql = new StringBuilder();
             int length = random.nextInt(14);
             for (int i = 0; i < length; i++) {

@@ -128,6 +128,12 @@ class SqlLexerTest {
     }
 
     @Test
+    void escapedQuoteDoesNotSwallowTheSeparator() {
+        assertThat(statementTexts("SELECT E'\\''; TRUNCATE t; SELECT 'a\\'; SELECT 2"))
+                .containsExactly("SELECT E'\\''", "TRUNCATE t", "SELECT 'a\\'", "SELECT 2");
+    }
+
+    @Test
     void emptyStatementsAndCommentsAreDropped() {
         assertThat(statementTexts(";; -- nothing\n ; /* still nothing */")).isEmpty();
         assertThat(statementTexts("BEGIN;\n-- c\nCREATE INDEX ASYNC i ON t (a);\nCOMMIT;"))
