@@ -52,9 +52,17 @@ public final class DialectRules {
         }
     }
 
+    private static final java.util.concurrent.ConcurrentMap<DialectEpoch, DialectRules> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The newest behaviour. */
     public static DialectRules latest() {
-        return load(DialectEpoch.LATEST);
+        return forEpoch(DialectEpoch.LATEST);
+    }
+
+    /** The rules at an epoch, read once per epoch and shared (they are immutable). */
+    public static DialectRules forEpoch(DialectEpoch epoch) {
+        return CACHE.computeIfAbsent(epoch, DialectRules::load);
     }
 
     public static DialectRules load(DialectEpoch epoch) {
