@@ -20,17 +20,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Verifies SigV4-signed control-plane requests the way AWS does: the {@code Authorization} header is parsed, the
  * access key resolved to a {@link Principal}, the request date checked against a 5-minute window, and the
- * signature recomputed with the AWS SDK's own signer (so canonicalisation is the SDK's, not ours) and compared
+ * signature recomputed with the AWS SDK's own SigV4 signer (so canonicalisation is the SDK's, not ours) and compared
  * in constant time. Failures carry AWS's error type and message.
  */
 public final class SigV4Verifier {
@@ -71,7 +71,8 @@ public final class SigV4Verifier {
 
     private final CredentialStore credentials;
     private final Clock clock;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    @SuppressWarnings("deprecation")
+    private final Aws4Signer signer = Aws4Signer.create();
 
     public SigV4Verifier(CredentialStore credentials, Clock clock) {
         this.credentials = credentials;
@@ -143,6 +144,13 @@ public final class SigV4Verifier {
         return new Verified(principal, region);
     }
 
+    /*
+     * The SDK's classic Aws4Signer signs exactly the headers present on the request, which are exactly the ones
+     * the client listed in SignedHeaders, so it reproduces any SigV4 client: botocore/CLI sign host;x-amz-date,
+     * the Java SDK adds x-amz-content-sha256 and its own headers. The newer AwsV4HttpSigner always adds and signs
+     * x-amz-content-sha256, so re-signing with it only ever matches clients built on that same signer.
+     */
+    @SuppressWarnings("deprecation")
     private byte[] recompute(Request request, ParsedAuthorization auth, Principal principal, String region,
             Instant signedAt) throws AuthenticationException {
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
@@ -168,16 +176,17 @@ public final class SigV4Verifier {
         }
         b.contentStreamProvider(() -> new ByteArrayInputStream(request.body()));
         Optional<String> token = request.header("x-amz-security-token");
-        AwsCredentialsIdentity identity = token.isPresent()
-                ? AwsSessionCredentialsIdentity.create(principal.accessKeyId(), principal.secretAccessKey(), token.get())
-                : AwsCredentialsIdentity.create(principal.accessKeyId(), principal.secretAccessKey());
-        SignedRequest signed = signer.sign(r -> r.request(b.build())
-                .payload(() -> new ByteArrayInputStream(request.body()))
-                .identity(identity)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        String header = signed.request().firstMatchingHeader("Authorization").orElse("");
+        AwsCredentials credentials = token.isPresent()
+                ? AwsSessionCredentials.create(principal.accessKeyId(), principal.secretAccessKey(), token.get())
+                : AwsBasicCredentials.create(principal.accessKeyId(), principal.secretAccessKey());
+        Aws4SignerParams params = Aws4SignerParams.builder()
+                .awsCredentials(credentials)
+                .signingName(SERVICE)
+                .signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC))
+                .build();
+        SdkHttpFullRequest signed = signer.sign(b.build(), params);
+        String header = signed.firstMatchingHeader("Authorization").orElse("");
         Matcher m = SIGNATURE.matcher(header);
         return m.find() ? m.group(1).getBytes(StandardCharsets.US_ASCII) : new byte[0];
     }
