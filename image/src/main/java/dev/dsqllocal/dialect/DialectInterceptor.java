@@ -96,7 +96,15 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (refusal.isEmpty()) {
             infos.forEach(i -> expected.add(new Expected(i, false)));
             expected.add(Expected.GROUP_END);
-            return message;
+            if (infos.stream().noneMatch(DialectInterceptor::isDsqlOnlySetting)) {
+                return message;
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                texts.add(isDsqlOnlySetting(infos.get(i)) ? dsqlOnlySettingAsCustom(parts.get(i)) : parts.get(i).text());
+            }
+            message.release();
+            return queryMessage(String.join(";\n", texts));
         }
         int k = refusal.get().index();
         DialectSession.Outcome outcome = refusal.get().outcome();
@@ -129,6 +137,28 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         expected.add(Expected.GROUP_END);
         message.release();
         return queryMessage(String.join(";\n", texts));
+    }
+
+    /** SET / RESET / SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know. */
+    private static boolean isDsqlOnlySetting(StatementInfo info) {
+        return info.set().map(f -> f.parameter().equals(StatementInfo.DSQL_ONLY_SETTING)).orElse(false)
+                || StatementInfo.DSQL_ONLY_SETTING.equals(info.showParameter().orElse(null));
+    }
+
+    /**
+     * PostgreSQL keeps dotted names as custom settings (with SET LOCAL scoping and RESET), so the DSQL setting
+     * lives on as {@code dsql_local.disable_sync_create_index}.
+     */
+    static String dsqlOnlySettingAsCustom(SqlStatement statement) {
+        for (Token t : statement.tokens()) {
+            if (t.isName() && t.value().equals(StatementInfo.DSQL_ONLY_SETTING)) {
+                int from = t.start() - statement.start();
+                int to = t.end() - statement.start();
+                return statement.text().substring(0, from) + "dsql_local." + StatementInfo.DSQL_ONLY_SETTING
+                        + statement.text().substring(to);
+            }
+        }
+        return statement.text();
     }
 
     private ByteBuf parse(ByteBuf message) {

@@ -129,6 +129,37 @@ class DialectGatewayTest {
     }
 
     @Test
+    void rowLimitFailsTheTransaction() throws Exception {
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS dialect_rows (id int)");
+            c.setAutoCommit(false);
+            SQLException e = catchThrowableOfType(SQLException.class,
+                    () -> st.execute("INSERT INTO dialect_rows SELECT generate_series(1, 3001)"));
+            assertThat(e.getSQLState()).isEqualTo("54000");
+            assertThat(e.getMessage()).contains("transaction row limit exceeded");
+            SQLException aborted = catchThrowableOfType(SQLException.class, () -> st.execute("SELECT 1"));
+            assertThat(aborted.getSQLState()).isEqualTo("25P02");
+            c.commit(); // DSQL answers ROLLBACK for the failed transaction
+            c.setAutoCommit(true);
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM dialect_rows")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void dsqlsSyncIndexSettingIsAccepted() throws Exception {
+        try (Connection c = connect("preferQueryMode=simple"); Statement st = c.createStatement()) {
+            st.execute("SET disable_sync_create_index = off");
+            try (ResultSet rs = st.executeQuery("SHOW disable_sync_create_index")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("off");
+            }
+        }
+    }
+
+    @Test
     void aRefusalInAMultiStatementQueryRollsBackItsImplicitTransaction() throws Exception {
         try (Connection c = connect("preferQueryMode=simple"); Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS dialect_d");

@@ -172,6 +172,18 @@ class DialectInterceptorTest {
     }
 
     @Test
+    void dsqlsOwnSettingBecomesAPostgresCustomSetting() {
+        assertThat(query("SET disable_sync_create_index = off")).isEqualTo("SET dsql_local.disable_sync_create_index = off");
+        fromServer(commandComplete("SET")).release();
+        fromServer(readyForQuery('I')).release();
+        assertThat(interceptor.session().state().syncCreateIndexDisabled()).isFalse();
+        assertThat(query("/* c */ RESET disable_sync_create_index"))
+                .isEqualTo("/* c */ RESET dsql_local.disable_sync_create_index");
+        assertThat(query("SHOW disable_sync_create_index")).isEqualTo("SHOW dsql_local.disable_sync_create_index");
+        assertThat(query("SELECT 'disable_sync_create_index'")).isEqualTo("SELECT 'disable_sync_create_index'");
+    }
+
+    @Test
     void otherServerErrorsPassUnchanged() {
         query("SELECT 1/0");
         ByteBuf error = postgresError("22012", "division by zero");
