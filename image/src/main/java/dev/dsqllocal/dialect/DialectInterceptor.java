@@ -22,10 +22,13 @@ import java.util.Optional;
  * <p>Refused statements are replaced by {@link RefusalMarkers} statements, so PostgreSQL fails them itself and
  * keeps transaction state, skipping and error recovery exact; the marker's ErrorResponse is then swapped for
  * DSQL's error. Completions are matched in order to the statements sent, feeding the
- * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules), Parse
- * (statement rules), Execute (transaction rules that refuse). Not yet: the sync-index emptiness probe,
- * COMMIT-as-ROLLBACK through the extended protocol, and the emulated statements
- * ({@link StatementInfo#needsEmulation()}), which pass through untouched.
+ * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules, and
+ * SET/RESET/SHOW of {@code disable_sync_create_index} kept as the custom setting
+ * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse).
+ * Not yet: the sync-index emptiness probe (a plain CREATE INDEX with the setting off runs as PostgreSQL's),
+ * COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed (the row
+ * limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives), and the emulated
+ * statements ({@link StatementInfo#needsEmulation()}: ASYNC, AWS IAM, sys.wait_for_job), which pass untouched.
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 
