@@ -1,0 +1,378 @@
+package dev.dsqllocal.dialect;
+
+import dev.dsqllocal.gateway.ProtocolInterceptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies the DSQL dialect to one proxied session (see the package documentation for the contract).
+ *
+ * <p>Refused statements are replaced by {@link RefusalMarkers} statements, so PostgreSQL fails them itself and
+ * keeps transaction state, skipping and error recovery exact; the marker's ErrorResponse is then swapped for
+ * DSQL's error. Completions are matched in order to the statements sent, feeding the
+ * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules, and
+ * SET/RESET/SHOW of {@code disable_sync_create_index} kept as the custom setting
+ * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse).
+ * Not yet: the sync-index emptiness probe (a plain CREATE INDEX with the setting off runs as PostgreSQL's),
+ * COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed (the row
+ * limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives), and the emulated
+ * statements ({@link StatementInfo#needsEmulation()}: ASYNC, AWS IAM, sys.wait_for_job), which pass untouched.
+ */
+public final class DialectInterceptor implements ProtocolInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DialectInterceptor.class);
+
+    /** Statement name reserved for markers that replace a refused Execute. */
+    static final String MARKER_STATEMENT = "dsql_local_refusal";
+
+    /** One expected answer from PostgreSQL, in order; {@code info == null} ends a Query or a Sync group. */
+    private record Expected(StatementInfo info, boolean swallowCompletion) {
+        static final Expected GROUP_END = new Expected(null, false);
+    }
+
+    private final DialectSession session;
+    private final DialectCheck check;
+    private final RefusalMarkers markers = new RefusalMarkers();
+    private final Deque<Expected> expected = new ArrayDeque<>();
+    private final Map<String, StatementInfo> statements = new HashMap<>();
+    private final Map<String, StatementInfo> portals = new HashMap<>();
+    /** Skip answers up to the end of the current group (after an error). */
+    private boolean skipping;
+
+    public DialectInterceptor(DialectRules rules, Clock clock) {
+        this.session = new DialectSession(rules, clock);
+        this.check = new DialectCheck(rules);
+    }
+
+    /** A factory for the gateway: one interceptor per session, all sharing the rules. */
+    public static Factory factory(DialectRules rules, Clock clock) {
+        return (clusterId, user) -> new DialectInterceptor(rules, clock);
+    }
+
+    DialectSession session() {
+        return session;
+    }
+
+    // ------------------------------------------------------------------ client → server
+
+    @Override
+    public ByteBuf onClientMessage(Session s, ByteBuf message) {
+        byte type = message.getByte(message.readerIndex());
+        try {
+            return switch (type) {
+                case 'Q' -> query(message);
+                case 'P' -> parse(message);
+                case 'B' -> bind(message);
+                case 'E' -> execute(message);
+                case 'S' -> {
+                    expected.add(Expected.GROUP_END);
+                    yield message;
+                }
+                case 'C' -> close(message);
+                default -> message;
+            };
+        } catch (RuntimeException e) {
+            // A malformed message is PostgreSQL's to reject; never let the dialect break the session.
+            LOG.debug("Dialect could not read a client message, passing it on: {}", e.toString());
+            return message;
+        }
+    }
+
+    private ByteBuf query(ByteBuf message) {
+        String sql = cString(message, message.readerIndex() + 5);
+        List<SqlStatement> parts = SqlLexer.split(sql);
+        List<StatementInfo> infos = parts.stream().map(StatementClassifier::classify).toList();
+        Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
+        session.beginQuery(infos.size());
+        if (refusal.isEmpty()) {
+            infos.forEach(i -> expected.add(new Expected(i, false)));
+            expected.add(Expected.GROUP_END);
+            if (infos.stream().noneMatch(DialectInterceptor::isDsqlOnlySetting)) {
+                return message;
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                texts.add(isDsqlOnlySetting(infos.get(i)) ? dsqlOnlySettingAsCustom(parts.get(i)) : parts.get(i).text());
+            }
+            message.release();
+            return queryMessage(String.join(";\n", texts));
+        }
+        int k = refusal.get().index();
+        DialectSession.Outcome outcome = refusal.get().outcome();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            texts.add(parts.get(i).text());
+            expected.add(new Expected(infos.get(i), false));
+        }
+        switch (outcome.action()) {
+            case COMMIT_AS_ROLLBACK -> {
+                // PostgreSQL answers ROLLBACK, which is what DSQL reports for COMMIT of a failed transaction.
+                texts.add("ROLLBACK");
+                expected.add(new Expected(infos.get(k), false));
+                for (int i = k + 1; i < parts.size(); i++) {
+                    texts.add(parts.get(i).text());
+                    expected.add(new Expected(infos.get(i), false));
+                }
+            }
+            case ROLLBACK_THEN_REFUSE -> {
+                texts.add("ROLLBACK");
+                expected.add(new Expected(infos.get(k), true));
+                texts.add(markers.sqlFor(outcome.error()));
+                expected.add(new Expected(infos.get(k), false));
+            }
+            default -> {
+                texts.add(markers.sqlFor(outcome.error()));
+                expected.add(new Expected(infos.get(k), false));
+            }
+        }
+        expected.add(Expected.GROUP_END);
+        message.release();
+        return queryMessage(String.join(";\n", texts));
+    }
+
+    /** SET / RESET / SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know. */
+    private static boolean isDsqlOnlySetting(StatementInfo info) {
+        return info.set().map(f -> f.parameter().equals(StatementInfo.DSQL_ONLY_SETTING)).orElse(false)
+                || StatementInfo.DSQL_ONLY_SETTING.equals(info.showParameter().orElse(null));
+    }
+
+    /**
+     * PostgreSQL keeps dotted names as custom settings (with SET LOCAL scoping and RESET), so the DSQL setting
+     * lives on as {@code dsql_local.disable_sync_create_index}.
+     */
+    static String dsqlOnlySettingAsCustom(SqlStatement statement) {
+        for (Token t : statement.tokens()) {
+            if (t.isName() && t.value().equals(StatementInfo.DSQL_ONLY_SETTING)) {
+                int from = t.start() - statement.start();
+                int to = t.end() - statement.start();
+                return statement.text().substring(0, from) + "dsql_local." + StatementInfo.DSQL_ONLY_SETTING
+                        + statement.text().substring(to);
+            }
+        }
+        return statement.text();
+    }
+
+    private ByteBuf parse(ByteBuf message) {
+        int at = message.readerIndex() + 5;
+        String name = cString(message, at);
+        at += utf8Length(name) + 1;
+        String sql = cString(message, at);
+        int paramsAt = at + utf8Length(sql) + 1;
+        StatementInfo info = StatementClassifier.classifySingle(sql);
+        statements.put(name, info);
+        Verdict verdict = check.check(info, session.state());
+        if (!(verdict instanceof Verdict.Refuse refuse)) {
+            return message;
+        }
+        ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
+        ByteBuf replaced = parseMessage(name, markers.sqlFor(refuse.error()), params);
+        message.release();
+        return replaced;
+    }
+
+    private ByteBuf bind(ByteBuf message) {
+        int at = message.readerIndex() + 5;
+        String portal = cString(message, at);
+        String statement = cString(message, at + utf8Length(portal) + 1);
+        StatementInfo info = statements.get(statement);
+        if (info != null) {
+            portals.put(portal, info);
+        } else {
+            portals.remove(portal);
+        }
+        return message;
+    }
+
+    private ByteBuf execute(ByteBuf message) {
+        String portal = cString(message, message.readerIndex() + 5);
+        StatementInfo info = portals.get(portal);
+        if (info == null) {
+            expected.add(new Expected(StatementClassifier.classifySingle(""), false));
+            return message;
+        }
+        expected.add(new Expected(info, false));
+        // Transaction rules depend on what runs before: project the session over the Executes still in flight.
+        DialectSession projected = session.copy();
+        for (Expected e : expected) {
+            if (e.info() != null && e != expected.peekLast()) {
+                projected.afterSuccess(e.info(), null);
+            }
+        }
+        DialectSession.Outcome outcome = projected.beforeStatement(info);
+        if (outcome.action() != TransactionTracker.Action.REFUSE) {
+            return message;
+        }
+        message.release();
+        return parseMessage(MARKER_STATEMENT, markers.sqlFor(outcome.error()), Unpooled.wrappedBuffer(new byte[2]));
+    }
+
+    private ByteBuf close(ByteBuf message) {
+        int at = message.readerIndex() + 5;
+        byte kind = message.getByte(at);
+        String name = cString(message, at + 1);
+        (kind == 'S' ? statements : portals).remove(name);
+        return message;
+    }
+
+    // ------------------------------------------------------------------ server → client
+
+    @Override
+    public ByteBuf onServerMessage(Session s, ByteBuf message) {
+        byte type = message.getByte(message.readerIndex());
+        try {
+            return switch (type) {
+                case 'C' -> commandComplete(message);
+                case 'I' -> {
+                    completed();
+                    yield message;
+                }
+                case 'E' -> error(message);
+                case 'Z' -> readyForQuery(message);
+                default -> message;
+            };
+        } catch (RuntimeException e) {
+            LOG.debug("Dialect could not read a server message, passing it on: {}", e.toString());
+            return message;
+        }
+    }
+
+    private ByteBuf commandComplete(ByteBuf message) {
+        String tag = cString(message, message.readerIndex() + 5);
+        Expected e = completed();
+        if (e == null) {
+            return message;
+        }
+        DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
+        if (e.swallowCompletion()) {
+            message.release();
+            return null;
+        }
+        if (outcome.action() == TransactionTracker.Action.REFUSE && outcome.error() != null) {
+            message.release();
+            return errorMessage(outcome.error());
+        }
+        return message;
+    }
+
+    /** Pops the answer a completion belongs to (null when out of step, e.g. after an error). */
+    private Expected completed() {
+        if (skipping || expected.isEmpty() || expected.peekFirst().info() == null) {
+            return null;
+        }
+        return expected.pollFirst();
+    }
+
+    private ByteBuf error(ByteBuf message) {
+        Map<Character, String> fields = errorFields(message);
+        Optional<DsqlError> dsql = markers.take(fields.get('M'));
+        if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
+            expected.pollFirst();
+        }
+        session.afterError();
+        skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
+        if (dsql.isPresent()) {
+            message.release();
+            return errorMessage(dsql.get());
+        }
+        return message;
+    }
+
+    private ByteBuf readyForQuery(ByteBuf message) {
+        char status = (char) message.getByte(message.readerIndex() + 5);
+        while (!expected.isEmpty() && expected.pollFirst().info() != null) {
+            // drop answers PostgreSQL skipped
+        }
+        skipping = false;
+        markers.clear();
+        session.onReadyForQuery(status);
+        char dsqlStatus = session.tracker().transactionStatus();
+        if (status == 'T' && dsqlStatus == 'E') {
+            // The gateway failed the transaction (row limit) while PostgreSQL's is still healthy.
+            message.setByte(message.readerIndex() + 5, 'E');
+        }
+        return message;
+    }
+
+    // ------------------------------------------------------------------ wire helpers
+
+    private static String cString(ByteBuf buf, int at) {
+        int end = buf.indexOf(at, buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new IllegalArgumentException("missing string terminator");
+        }
+        return buf.toString(at, end - at, StandardCharsets.UTF_8);
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    static ByteBuf queryMessage(String sql) {
+        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuf b = Unpooled.buffer(6 + text.length);
+        b.writeByte('Q').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
+        return b;
+    }
+
+    /** Parse with the given name and query and the original parameter-type section. */
+    static ByteBuf parseMessage(String name, String sql, ByteBuf parameterTypes) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+        int length = 4 + n.length + 1 + q.length + 1 + parameterTypes.readableBytes();
+        ByteBuf b = Unpooled.buffer(1 + length);
+        b.writeByte('P').writeInt(length).writeBytes(n).writeByte(0).writeBytes(q).writeByte(0)
+                .writeBytes(parameterTypes, parameterTypes.readerIndex(), parameterTypes.readableBytes());
+        return b;
+    }
+
+    static ByteBuf errorMessage(DsqlError error) {
+        ByteBuf body = Unpooled.buffer();
+        field(body, 'S', error.severity());
+        field(body, 'V', error.severity());
+        field(body, 'C', error.sqlstate());
+        field(body, 'M', error.message());
+        if (error.detail() != null) {
+            field(body, 'D', error.detail());
+        }
+        if (error.hint() != null) {
+            field(body, 'H', error.hint());
+        }
+        body.writeByte(0);
+        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
+        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
+        body.release();
+        return b;
+    }
+
+    private static void field(ByteBuf b, char code, String value) {
+        b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+    }
+
+    static Map<Character, String> errorFields(ByteBuf message) {
+        Map<Character, String> fields = new HashMap<>();
+        int at = message.readerIndex() + 5;
+        int end = message.writerIndex();
+        while (at < end) {
+            byte code = message.getByte(at);
+            if (code == 0) {
+                break;
+            }
+            String value = cString(message, at + 1);
+            fields.put((char) code, value);
+            at += 1 + utf8Length(value) + 1;
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,61 @@
+/**
+ * The Aurora DSQL dialect: makes a real PostgreSQL 16 behave like DSQL at the SQL level.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link dev.dsqllocal.dialect.SqlLexer}: PostgreSQL tokenizer and simple-query splitter (comments, all
+ *       string forms, dollar bodies, {@code BEGIN ATOMIC} bodies are handled; keywords hidden in them are never
+ *       seen).</li>
+ *   <li>{@link dev.dsqllocal.dialect.StatementClassifier} → {@link dev.dsqllocal.dialect.StatementInfo}: kind,
+ *       command name, PostgreSQL node tag and the facts the rules need. Anything not understood is
+ *       {@code UNKNOWN} and passes untouched.</li>
+ *   <li>{@link dev.dsqllocal.dialect.DialectRules}: the dated rule table in {@code dialect/rules.json}, seen at a
+ *       {@link dev.dsqllocal.dialect.DialectEpoch} ({@code latest} by default). Load it once at startup and
+ *       share it; it is immutable.</li>
+ *   <li>{@link dev.dsqllocal.dialect.DialectCheck}: statement rules;
+ *       {@link dev.dsqllocal.dialect.TransactionTracker}: transaction rules;
+ *       {@link dev.dsqllocal.dialect.DialectSession}: both, per connection, in DSQL's order;
+ *       {@link dev.dsqllocal.dialect.StartupParameterFilter}: StartupMessage parameters.</li>
+ * </ul>
+ *
+ * <h2>How the gateway's interceptor uses it</h2>
+ * One {@code DialectSession} and one {@link dev.dsqllocal.dialect.RefusalMarkers} per proxied connection
+ * (created by the interceptor factory with the shared {@code DialectRules} and {@code Clock.systemUTC()}). At
+ * login, {@code StartupParameterFilter.check} runs on the client's parameters; a refusal is sent as a FATAL
+ * ErrorResponse and the connection closed.
+ *
+ * <p><b>Refusing through PostgreSQL.</b> The gateway never answers a refused statement on its own; it replaces
+ * the statement by {@code markers.sqlFor(error)} and later swaps PostgreSQL's ErrorResponse for the marker
+ * (recognised with {@code markers.take(message)}) by the DSQL error (S/V=ERROR, C, M, D, H). PostgreSQL then
+ * keeps the transaction state (aborted block, 25P02 afterwards, COMMIT answered with ROLLBACK), skips the rest of
+ * a multi-statement query, rolls back the implicit transaction, and applies the extended protocol's
+ * discard-until-Sync rule, all in the right order relative to earlier pipelined messages.
+ *
+ * <p><b>Simple Query ({@code 'Q'})</b>: split and classify ({@code StatementClassifier.classifyAll}), then
+ * {@code firstRefusal(infos)} (a look-ahead that changes nothing). Nothing refused: forward the Query whole.
+ * Refused statement {@code k}: send statements {@code 0..k-1} as written followed by the marker for {@code k}
+ * (for {@code COMMIT_AS_ROLLBACK} send {@code ROLLBACK} in its place instead; for {@code ROLLBACK_THEN_REFUSE}
+ * send {@code ROLLBACK} and the marker, and swallow that ROLLBACK's CommandComplete). Call {@code beginQuery(n)}.
+ *
+ * <p><b>Extended protocol</b>: at Parse, {@code classifySingle} the query and keep name → StatementInfo; a
+ * statement-rule refusal ({@code DialectCheck}) replaces the Parse's query by the marker. Bind maps portal →
+ * StatementInfo. Transaction rules depend on execution order, so they are checked at Execute, against a
+ * projected session advanced over the Executes already forwarded in the current Sync group; a refusal replaces
+ * the Execute by a Parse of the marker under a reserved statement name.
+ *
+ * <p><b>Responses</b>, matched in order to the statements/Executes sent: CommandComplete →
+ * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit, known only afterwards): send
+ * the ErrorResponse instead of the CommandComplete (PostgreSQL's transaction is then still healthy: rewrite the
+ * next ReadyForQuery status from 'T' to {@code tracker().transactionStatus()}, and the next statements are
+ * refused with 25P02 through markers, which aborts PostgreSQL's transaction too). ErrorResponse →
+ * {@code afterError()} (after the marker swap). ReadyForQuery → {@code onReadyForQuery(status)},
+ * {@code markers.clear()}. A conditional outcome ({@code tableToCheck}: synchronous CREATE INDEX with
+ * {@code disable_sync_create_index} off) needs {@code emptinessProbe()} run first, its answer swallowed.
+ *
+ * <p><b>Not the dialect's job</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
+ * {@code CREATE INDEX ASYNC} / {@code ALTER TABLE ASYNC} (cut the ASYNC token with
+ * {@link dev.dsqllocal.dialect.SqlStatement#textWithout}, answer a {@code job_id} row), {@code AWS IAM GRANT/REVOKE},
+ * {@code CALL sys.wait_for_job}, and SET/RESET/SHOW of {@code disable_sync_create_index}, which PostgreSQL does
+ * not know and the gateway must answer itself (tag {@code SET} / {@code RESET} / one row).
+ */
+package dev.dsqllocal.dialect;
