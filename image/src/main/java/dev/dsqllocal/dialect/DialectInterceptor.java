@@ -24,11 +24,14 @@ import java.util.Optional;
  * DSQL's error. Completions are matched in order to the statements sent, feeding the
  * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules, and
  * SET/RESET/SHOW of {@code disable_sync_create_index} kept as the custom setting
- * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse).
- * Not yet: the sync-index emptiness probe (a plain CREATE INDEX with the setting off runs as PostgreSQL's),
- * COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed (the row
- * limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives), and the emulated
- * statements ({@link StatementInfo#needsEmulation()}: ASYNC, AWS IAM, sys.wait_for_job), which pass untouched.
+ * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse),
+ * {@code CREATE INDEX ASYNC} and a synchronous CREATE INDEX with {@code disable_sync_create_index} off (rewritten
+ * by {@link IndexBuildRewriter}, answered with DSQL's tag; PostgreSQL's CONTEXT of the rewritten statement is
+ * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
+ * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
+ * (the row limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives),
+ * {@code ALTER TABLE ASYNC} and {@code AWS IAM GRANT/REVOKE}, which pass untouched (PostgreSQL reports a syntax
+ * error).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 

@@ -245,6 +245,44 @@ class DialectEmulatorTest {
     }
 
     @Test
+    void psqlWithItsDefaultStartupParameters() throws Exception {
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/psql")),
+                "psql is not installed");
+        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        Process p = new ProcessBuilder(List.of("psql", "host=localhost port=" + server.sqlPort()
+                + " user=admin dbname=postgres sslmode=require password=" + token, "-X", "-A", "-t",
+                "-c", "CREATE TABLE psql_t (id int PRIMARY KEY, v text)",
+                "-c", "CREATE INDEX ASYNC psql_t_v ON psql_t (v)",
+                "-c", "SELECT status FROM sys.jobs WHERE object_name = 'public.psql_t_v'",
+                "-c", "TRUNCATE psql_t")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        assertThat(out).containsPattern("(?m)^[a-z2-7]{26}$").contains("completed")
+                .contains("ERROR:  unsupported statement: Truncate");
+    }
+
+    @Test
+    void aTestcontainersStyleInitScriptRunsStatementByStatement() throws Exception {
+        // What JdbcDatabaseContainer does: SELECT 1 as the test query, then ScriptUtils runs each statement.
+        String[] script = {
+            "CREATE TABLE init_orders (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), customer text NOT NULL)",
+            "CREATE INDEX ASYNC init_orders_customer ON init_orders (customer)",
+            "INSERT INTO init_orders (customer) VALUES ('ada'), ('grace')"};
+        try (Connection c = connect(server, ""); Statement st = c.createStatement()) {
+            assertThat(st.execute("SELECT 1")).isTrue();
+            for (String sql : script) {
+                st.execute(sql);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM init_orders WHERE customer = 'ada'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void dialectOffIsPlainPostgres() throws Exception {
         try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
                 Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DIALECT, "off")));
