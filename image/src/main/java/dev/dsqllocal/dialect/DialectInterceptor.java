@@ -24,11 +24,14 @@ import java.util.Optional;
  * DSQL's error. Completions are matched in order to the statements sent, feeding the
  * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules, and
  * SET/RESET/SHOW of {@code disable_sync_create_index} kept as the custom setting
- * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse).
- * Not yet: the sync-index emptiness probe (a plain CREATE INDEX with the setting off runs as PostgreSQL's),
- * COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed (the row
- * limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives), and the emulated
- * statements ({@link StatementInfo#needsEmulation()}: ASYNC, AWS IAM, sys.wait_for_job), which pass untouched.
+ * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse),
+ * {@code CREATE INDEX ASYNC} and a synchronous CREATE INDEX with {@code disable_sync_create_index} off (rewritten
+ * by {@link IndexBuildRewriter}, answered with DSQL's tag; PostgreSQL's CONTEXT of the rewritten statement is
+ * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
+ * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
+ * (the row limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives),
+ * {@code ALTER TABLE ASYNC} and {@code AWS IAM GRANT/REVOKE}, which pass untouched (PostgreSQL reports a syntax
+ * error).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 
@@ -56,9 +59,23 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         this.check = new DialectCheck(rules);
     }
 
-    /** A factory for the gateway: one interceptor per session, all sharing the rules. */
+    /**
+     * A factory for the gateway: one interceptor per session, all sharing the rules; it also applies DSQL's
+     * StartupMessage rules ({@link StartupParameterFilter}).
+     */
     public static Factory factory(DialectRules rules, Clock clock) {
-        return (clusterId, user) -> new DialectInterceptor(rules, clock);
+        StartupParameterFilter filter = new StartupParameterFilter(rules);
+        return new Factory() {
+            @Override
+            public ProtocolInterceptor create(String clusterId, String user) {
+                return new DialectInterceptor(rules, clock);
+            }
+
+            @Override
+            public Optional<StartupRefusal> checkStartup(Map<String, String> parameters) {
+                return filter.check(parameters).map(e -> new StartupRefusal(e.sqlstate(), e.message(), e.hint()));
+            }
+        };
     }
 
     DialectSession session() {
@@ -95,16 +112,21 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         List<SqlStatement> parts = SqlLexer.split(sql);
         List<StatementInfo> infos = parts.stream().map(StatementClassifier::classify).toList();
         Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
+        List<String> tablesToCheck = tablesToCheck(infos, refusal.map(DialectSession.Refusal::index)
+                .orElse(infos.size()));
         session.beginQuery(infos.size());
         if (refusal.isEmpty()) {
             infos.forEach(i -> expected.add(new Expected(i, false)));
             expected.add(Expected.GROUP_END);
-            if (infos.stream().noneMatch(DialectInterceptor::isDsqlOnlySetting)) {
-                return message;
-            }
             List<String> texts = new ArrayList<>();
+            boolean rewritten = false;
             for (int i = 0; i < parts.size(); i++) {
-                texts.add(isDsqlOnlySetting(infos.get(i)) ? dsqlOnlySettingAsCustom(parts.get(i)) : parts.get(i).text());
+                String text = textFor(parts.get(i), infos.get(i), tablesToCheck.get(i), refusalIfNotEmpty(i));
+                rewritten |= text != null;
+                texts.add(text != null ? text : parts.get(i).text());
+            }
+            if (!rewritten) {
+                return message;
             }
             message.release();
             return queryMessage(String.join(";\n", texts));
@@ -113,7 +135,8 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         DialectSession.Outcome outcome = refusal.get().outcome();
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            texts.add(parts.get(i).text());
+            String text = textFor(parts.get(i), infos.get(i), tablesToCheck.get(i), refusalIfNotEmpty(i));
+            texts.add(text != null ? text : parts.get(i).text());
             expected.add(new Expected(infos.get(i), false));
         }
         switch (outcome.action()) {
@@ -140,6 +163,54 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         expected.add(Expected.GROUP_END);
         message.release();
         return queryMessage(String.join(";\n", texts));
+    }
+
+    /** The errors DSQL answers for the conditional statements of the Query being prepared (by index). */
+    private final List<DsqlError> pendingEmptinessErrors = new ArrayList<>();
+
+    private DsqlError refusalIfNotEmpty(int i) {
+        return i < pendingEmptinessErrors.size() ? pendingEmptinessErrors.get(i) : null;
+    }
+
+    /**
+     * For each statement before {@code limit}, the table that must be empty for it to run (synchronous CREATE
+     * INDEX with {@code disable_sync_create_index} off), or null; previews the session like {@code firstRefusal}
+     * so a SET earlier in the same Query counts.
+     */
+    private List<String> tablesToCheck(List<StatementInfo> infos, int limit) {
+        pendingEmptinessErrors.clear();
+        List<String> tables = new ArrayList<>();
+        DialectSession preview = session.copy();
+        preview.beginQuery(infos.size());
+        for (int i = 0; i < infos.size(); i++) {
+            DialectSession.Outcome outcome = i < limit ? preview.beforeStatement(infos.get(i)) : null;
+            boolean conditional = outcome != null && outcome.proceeds() && outcome.tableToCheck() != null;
+            tables.add(conditional ? outcome.tableToCheck() : null);
+            pendingEmptinessErrors.add(conditional ? outcome.error() : null);
+            if (outcome != null && outcome.proceeds()) {
+                preview.afterSuccess(infos.get(i), null);
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * What PostgreSQL must run instead of a statement DSQL accepts, or null to send it as written: DSQL-only
+     * settings, {@code CREATE INDEX ASYNC}, and a synchronous CREATE INDEX allowed only on an empty table.
+     */
+    private static String textFor(SqlStatement statement, StatementInfo info, String tableToCheck,
+                                  DsqlError ifNotEmpty) {
+        if (isDsqlOnlySetting(info)) {
+            return dsqlOnlySettingAsCustom(statement);
+        }
+        StatementInfo.IndexFacts index = info.index().orElse(null);
+        if (index != null && index.async() && index.asyncToken() != null) {
+            return IndexBuildRewriter.asyncIndex(statement, index);
+        }
+        if (index != null && tableToCheck != null && ifNotEmpty != null) {
+            return IndexBuildRewriter.syncIndexIfEmpty(statement.text(), tableToCheck, ifNotEmpty);
+        }
+        return null;
     }
 
     /** SET / RESET / SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know. */
@@ -174,7 +245,20 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         statements.put(name, info);
         Verdict verdict = check.check(info, session.state());
         if (!(verdict instanceof Verdict.Refuse refuse)) {
-            return message;
+            List<SqlStatement> parts = SqlLexer.split(sql);
+            String text = null;
+            if (parts.size() == 1) {
+                Verdict.PassIfTableEmpty conditional = verdict instanceof Verdict.PassIfTableEmpty p ? p : null;
+                text = textFor(parts.get(0), info, conditional == null ? null : conditional.table(),
+                        conditional == null ? null : conditional.ifNotEmpty());
+            }
+            if (text == null) {
+                return message;
+            }
+            ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
+            ByteBuf replaced = parseMessage(name, text, params);
+            message.release();
+            return replaced;
         }
         ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
         ByteBuf replaced = parseMessage(name, markers.sqlFor(refuse.error()), params);
@@ -254,6 +338,12 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (e == null) {
             return message;
         }
+        if (e.info().index().isPresent() && !tag.equals(IndexBuildRewriter.COMMAND_TAG)) {
+            // An index statement the gateway rewrote (SELECT of the job_id, DO block): DSQL's tag.
+            tag = IndexBuildRewriter.COMMAND_TAG;
+            message.release();
+            message = commandCompleteMessage(tag);
+        }
         DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
         if (e.swallowCompletion()) {
             message.release();
@@ -277,8 +367,16 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private ByteBuf error(ByteBuf message) {
         Map<Character, String> fields = errorFields(message);
         Optional<DsqlError> dsql = markers.take(fields.get('M'));
+        boolean rewrittenIndex = false;
         if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
-            expected.pollFirst();
+            rewrittenIndex = expected.pollFirst().info().index().isPresent();
+        }
+        if (dsql.isEmpty() && rewrittenIndex && fields.containsKey('W')) {
+            // The build ran inside the gateway's function or DO block; the user wrote one plain statement.
+            message.release();
+            session.afterError();
+            skipping = true;
+            return errorMessageWithout(fields, 'W');
         }
         session.afterError();
         skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
@@ -337,6 +435,28 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return b;
     }
 
+    static ByteBuf commandCompleteMessage(String tag) {
+        byte[] text = tag.getBytes(StandardCharsets.UTF_8);
+        ByteBuf b = Unpooled.buffer(6 + text.length);
+        b.writeByte('C').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
+        return b;
+    }
+
+    /** PostgreSQL's ErrorResponse again, minus one field. */
+    private static ByteBuf errorMessageWithout(Map<Character, String> fields, char dropped) {
+        ByteBuf body = Unpooled.buffer();
+        fields.forEach((code, value) -> {
+            if (code != dropped) {
+                field(body, code, value);
+            }
+        });
+        body.writeByte(0);
+        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
+        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
+        body.release();
+        return b;
+    }
+
     static ByteBuf errorMessage(DsqlError error) {
         ByteBuf body = Unpooled.buffer();
         field(body, 'S', error.severity());
@@ -361,7 +481,7 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     }
 
     static Map<Character, String> errorFields(ByteBuf message) {
-        Map<Character, String> fields = new HashMap<>();
+        Map<Character, String> fields = new java.util.LinkedHashMap<>();
         int at = message.readerIndex() + 5;
         int end = message.writerIndex();
         while (at < end) {

@@ -52,10 +52,17 @@
  * {@code markers.clear()}. A conditional outcome ({@code tableToCheck}: synchronous CREATE INDEX with
  * {@code disable_sync_create_index} off) needs {@code emptinessProbe()} run first, its answer swallowed.
  *
- * <p><b>Not the dialect's job</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
- * {@code CREATE INDEX ASYNC} / {@code ALTER TABLE ASYNC} (cut the ASYNC token with
- * {@link dev.dsqllocal.dialect.SqlStatement#textWithout}, answer a {@code job_id} row), {@code AWS IAM GRANT/REVOKE},
- * {@code CALL sys.wait_for_job}, and SET/RESET/SHOW of {@code disable_sync_create_index}, which PostgreSQL does
- * not know and the gateway must answer itself (tag {@code SET} / {@code RESET} / one row).
+ * <p><b>Emulated statements</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
+ * {@code CREATE INDEX ASYNC} is cut to PostgreSQL's CREATE INDEX with
+ * {@link dev.dsqllocal.dialect.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
+ * ({@link dev.dsqllocal.dialect.IndexBuildRewriter}); {@code CALL sys.wait_for_job} is a real procedure of the
+ * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting. Still passed
+ * untouched: {@code ALTER TABLE ASYNC} and {@code AWS IAM GRANT/REVOKE}.
+ *
+ * <h2>Wiring</h2>
+ * {@code DsqlLocalServer.start(config)} builds the rules once for {@code --dialect} / {@code DSQL_LOCAL_DIALECT}
+ * ({@code latest}, {@code YYYY-MM}, {@code YYYY-MM-DD}; {@code off} gives the pass-through proxy) and hands
+ * {@link dev.dsqllocal.dialect.DialectInterceptor#factory} to the gateway, whose login calls the factory's
+ * {@code checkStartup} (the {@link dev.dsqllocal.dialect.StartupParameterFilter}) after authentication.
  */
 package dev.dsqllocal.dialect;

@@ -242,6 +242,13 @@ final class LoginHandler extends ByteToMessageDecoder {
             fail(ctx, GatewayError.noSuchDatabase(database));
             return;
         }
+        java.util.Optional<ProtocolInterceptor.StartupRefusal> refusal =
+                context.interceptors().checkStartup(backendParameters);
+        if (refusal.isPresent()) {
+            ProtocolInterceptor.StartupRefusal r = refusal.get();
+            fail(ctx, new GatewayError("FATAL", r.sqlState(), r.message(), r.hint()));
+            return;
+        }
         DatabaseEndpoint backend = cluster.database().orElse(null);
         if (backend == null) {
             fail(ctx, GatewayError.clusterUnavailable(cluster.identifier(), "not serving connections"));

@@ -70,5 +70,18 @@ public interface ProtocolInterceptor {
         Factory PASS_THROUGH = (clusterId, user) -> ProtocolInterceptor.PASS_THROUGH;
 
         ProtocolInterceptor create(String clusterId, String user);
+
+        /**
+         * Looks at the client's StartupMessage parameters (everything but {@code user} and {@code database})
+         * after authentication, before PostgreSQL is connected; a refusal is answered as a FATAL ErrorResponse
+         * and the connection closed. Accepts everything by default.
+         */
+        default java.util.Optional<StartupRefusal> checkStartup(java.util.Map<String, String> parameters) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Why a StartupMessage is refused: the fields of the FATAL ErrorResponse ({@code hint} may be null). */
+    record StartupRefusal(String sqlState, String message, String hint) {
     }
 }

@@ -13,6 +13,10 @@ import dev.dsqllocal.controlplane.ControlPlaneOperations;
 import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
+import dev.dsqllocal.dialect.DialectInterceptor;
+import dev.dsqllocal.dialect.DialectRules;
+import dev.dsqllocal.gateway.ProtocolInterceptor;
+import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.postgres.DatabaseFleet;
 import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.storage.ClusterRecord;
@@ -97,7 +101,18 @@ public final class DsqlLocalServer implements AutoCloseable {
 
     /** Starts with the real PostgreSQL fleet and the SQL gateway. */
     public static DsqlLocalServer start(ServerConfig config) throws Exception {
-        return start(config, Fleets.postgres(), new dev.dsqllocal.gateway.SqlGatewayFactory());
+        return start(config, Fleets.postgres(), gatewayFor(config));
+    }
+
+    /**
+     * The SQL gateway as configured: with the DSQL dialect at the configured epoch (rules read once, shared by
+     * every session), or a plain pass-through proxy for {@code --dialect off}.
+     */
+    public static GatewayFactory gatewayFor(ServerConfig config) {
+        ProtocolInterceptor.Factory interceptors = config.dialect()
+                .map(epoch -> DialectInterceptor.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
+                .orElse(ProtocolInterceptor.Factory.PASS_THROUGH);
+        return new dev.dsqllocal.gateway.SqlGatewayFactory(interceptors, RoleMappings.NONE);
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)

@@ -39,6 +39,7 @@ public enum Option {
     TLS_CERT("tls-cert", "DSQL_LOCAL_TLS_CERT", "", "PEM certificate chain to serve instead of the generated one."),
     TLS_KEY("tls-key", "DSQL_LOCAL_TLS_KEY", "", "PEM private key (PKCS#8) for --tls-cert."),
     TLS_HOSTNAMES("tls-hostnames", "DSQL_LOCAL_TLS_HOSTNAMES", "", "Extra host names for the generated server certificate, comma-separated."),
+    DIALECT("dialect", "DSQL_LOCAL_DIALECT", "latest", "SQL dialect: latest (DSQL as of today), YYYY-MM or YYYY-MM-DD (DSQL's rules as they were on that date), or off (plain PostgreSQL 16, no DSQL restrictions)."),
     LOG_LEVEL("log-level", "DSQL_LOCAL_LOG_LEVEL", "info", "Log level: error, warn, info, debug, trace.");
 
     private final String flag;

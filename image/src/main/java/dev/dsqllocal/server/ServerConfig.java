@@ -2,6 +2,7 @@ package dev.dsqllocal.server;
 
 import dev.dsqllocal.auth.AuthMode;
 import dev.dsqllocal.auth.Principal;
+import dev.dsqllocal.dialect.DialectEpoch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,6 +113,7 @@ public final class ServerConfig {
             nonNegativeInt(option);
         }
         defaultClusterId();
+        dialect();
         if (tlsCertificate().isPresent() != tlsPrivateKey().isPresent()) {
             throw new ConfigException("--tls-cert and --tls-key go together (DSQL_LOCAL_TLS_CERT, DSQL_LOCAL_TLS_KEY)");
         }
@@ -152,6 +154,22 @@ public final class ServerConfig {
 
     public String defaultAccountId() {
         return raw(Option.ACCOUNT_ID);
+    }
+
+    /**
+     * The DSQL rule epoch the gateway applies, or empty for {@code off} (plain PostgreSQL behaviour).
+     */
+    public Optional<DialectEpoch> dialect() {
+        String value = raw(Option.DIALECT).trim();
+        if (value.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DialectEpoch.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(describe(Option.DIALECT) + " must be latest, off, YYYY-MM or YYYY-MM-DD, not '"
+                    + raw(Option.DIALECT) + "'");
+        }
     }
 
     public AuthMode authMode() {

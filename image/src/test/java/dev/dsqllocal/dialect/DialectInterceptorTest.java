@@ -222,4 +222,29 @@ class DialectInterceptorTest {
         assertThat(fields(fromServer(markerError(marker))))
                 .containsEntry('M', "multiple ddl statements not supported in a transaction");
     }
+
+    @Test
+    void createIndexAsyncIsAnsweredWithDsqlsTagAndWithoutTheRewrittenStatementsContext() {
+        String sent = query("CREATE INDEX ASYNC ix ON t (a); CREATE INDEX ASYNC iy ON nowhere (b)");
+        assertThat(sent).startsWith("SELECT job_id FROM sys.dsql_local_create_index_async($dsql_local$CREATE INDEX ")
+                .doesNotContain("ASYNC");
+        ByteBuf done = fromServer(commandComplete("SELECT 1"));
+        assertThat(text(done, 5)).isEqualTo("CREATE INDEX");
+        done.release();
+
+        ByteBuf body = Unpooled.buffer();
+        for (String[] f : new String[][] {{"S", "ERROR"}, {"C", "42P01"}, {"M", "relation \"nowhere\" does not exist"},
+                {"W", "SQL statement \"CREATE INDEX iy ON nowhere (b)\" PL/pgSQL function ..."}}) {
+            body.writeByte(f[0].charAt(0)).writeBytes(f[1].getBytes(StandardCharsets.UTF_8)).writeByte(0);
+        }
+        body.writeByte(0);
+        ByteBuf error = Unpooled.buffer().writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
+        body.release();
+        ByteBuf out = fromServer(error);
+        Map<Character, String> fields = DialectInterceptor.errorFields(out);
+        out.release();
+        assertThat(fields).containsEntry('C', "42P01").containsEntry('M', "relation \"nowhere\" does not exist")
+                .doesNotContainKey('W');
+        fromServer(readyForQuery('I')).release();
+    }
 }

@@ -78,7 +78,11 @@ final class GatewayFixture {
                 Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
-    /** Another gateway over the same clusters; the caller closes it. */
+    /**
+     * Another gateway over the same clusters; the caller closes it. It runs with the dialect off (the
+     * pass-through proxy, like {@code --dialect off}): the proxy tests exercise wire mechanics with statements
+     * DSQL refuses (TEMP tables, TRUNCATE, several DDLs in a transaction); the dialect has its own tests.
+     */
     SqlGateway startGateway(UnaryOperator<GatewaySettings> settings) throws InterruptedException {
         return startGateway(settings, ProtocolInterceptor.Factory.PASS_THROUGH);
     }
