@@ -116,6 +116,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     private final String randomClusterIdentifier = randomClusterIdentifier();
 
+    private final DockerImageName imageName;
+
     private DsqlUtilities tokenGenerator;
 
     private String cachedPassword;
@@ -134,6 +136,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     public DsqlContainer(DockerImageName dockerImageName) {
         super(dockerImageName);
         dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME);
+        this.imageName = dockerImageName;
 
         addExposedPorts(API_PORT, SQL_PORT);
         // The server prints its ready line once the control plane, the SQL gateway and the startup clusters are all
@@ -178,6 +181,16 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
                 + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/"
             );
         }
+        // dsql-local without a registry is built locally, never pulled: Docker Hub has no such image, and a pull
+        // attempt only delays the failure (minutes when no registry is reachable).
+        String image = imageName.asCanonicalNameString();
+        if (imageName.getRegistry().isEmpty() && !imageExistsLocally(image)) {
+            throw new IllegalStateException(
+                "The Docker image " + image + " is not on this machine. Build it from the DSQL Local sources with"
+                + " `mvn -pl image -am package` (with Docker running), or pass an image you have to"
+                + " new DsqlContainer(DockerImageName.parse(\"...\").asCompatibleSubstituteFor(\"dsql-local\"))"
+            );
+        }
         try {
             super.start();
         } catch (RuntimeException e) {
@@ -185,16 +198,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         }
     }
 
-    private RuntimeException explain(RuntimeException e) {
-        String image = getDockerImageName();
-        if (!imageExistsLocally(image)) {
-            return new IllegalStateException(
-                "The Docker image " + image + " is not on this machine and could not be pulled. Build it from the"
-                + " DSQL Local sources with `mvn -pl image -am package` (with Docker running), or pass an image you"
-                + " have to new DsqlContainer(DockerImageName.parse(\"...\").asCompatibleSubstituteFor(\"dsql-local\"))",
-                e
-            );
-        }
+    private static RuntimeException explain(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("port is already allocated") || message.contains("address already in use")) {
@@ -215,8 +219,6 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             return true;
         } catch (NotFoundException e) {
             return false;
-        } catch (RuntimeException e) {
-            return true; // cannot tell: keep the original error
         }
     }
 
@@ -540,7 +542,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     private String reusableClusterIdentifier() {
         String configuration = String.join(
             "\n",
-            getDockerImageName(),
+            imageName.asCanonicalNameString(),
             region,
             accountId,
             accessKey,
