@@ -1,0 +1,131 @@
+package dev.dsqllocal.controlplane;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsqllocal.auth.SigV4Verifier;
+import dev.dsqllocal.clusters.Caller;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One control-plane request from raw HTTP parts to an HTTP answer: local endpoints, SigV4, routing, binding,
+ * model validation, the operation, and AWS-style errors. Independent of Netty so it can be tested directly.
+ */
+public final class ApiDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
+
+    /** An HTTP answer. */
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+    }
+
+    private final SigV4Verifier verifier;
+    private final ApiRouter router;
+    private final RequestBinder binder;
+    private final InputValidator validator;
+    private final ControlPlaneOperations operations;
+    private final LocalEndpoints localEndpoints;
+    private final ObjectMapper json;
+
+    public ApiDispatcher(ServiceModel model, SigV4Verifier verifier, ControlPlaneOperations operations,
+            LocalEndpoints localEndpoints, ObjectMapper json) {
+        this.verifier = verifier;
+        this.router = new ApiRouter(model);
+        this.binder = new RequestBinder(model, json);
+        this.validator = new InputValidator(model);
+        this.operations = operations;
+        this.localEndpoints = localEndpoints;
+        this.json = json;
+    }
+
+    /** Registers {@code GET /dsql-local/health}: {@code {"status":"ready"}} once {@code ready} says so. */
+    public static void registerHealth(LocalEndpoints endpoints, BooleanSupplier ready) {
+        endpoints.register("/dsql-local/health", () -> ready.getAsBoolean()
+                ? new LocalEndpoints.Content(200, "application/json",
+                        "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8))
+                : new LocalEndpoints.Content(503, "application/json",
+                        "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public Response handle(String method, String uri, Map<String, List<String>> headers, byte[] body) {
+        String requestId = UUID.randomUUID().toString();
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? "" : uri.substring(q + 1);
+        try {
+            if (rawPath.startsWith(LocalEndpoints.PREFIX)) {
+                return local(method, rawPath, requestId);
+            }
+            String host = first(headers, "host").orElse("localhost");
+            SigV4Verifier.Verified who;
+            try {
+                who = verifier.verify(new SigV4Verifier.Request(method, host, rawPath, rawQuery, headers, body));
+            } catch (SigV4Verifier.AuthenticationException e) {
+                throw ApiException.authentication(e.errorType(), e.getMessage());
+            }
+            ApiRouter.Match match = router.match(method, rawPath).orElseThrow(ApiException::unknownOperation);
+            ObjectNode input = binder.bind(match, SigV4Verifier.queryParametersOf(rawQuery), body);
+            if (match.operation().inputShape() != null) {
+                validator.validate(match.operation().inputShape(), input);
+            }
+            Caller caller = new Caller(who.principal().accountId(), who.region(), who.principal().principalArn());
+            ObjectNode output = operations.execute(match.operation().name(), caller, input);
+            LOG.debug("{} {} -> 200 ({})", match.operation().name(), caller.region(), requestId);
+            return jsonResponse(200, output, requestId, Map.of());
+        } catch (ApiException e) {
+            LOG.debug("{} {} -> {} {}: {}", method, rawPath, e.status(), e.type(), e.getMessage());
+            return error(e, requestId);
+        } catch (RuntimeException e) {
+            LOG.error("Internal error on {} {} (request {})", method, rawPath, requestId, e);
+            return error(ApiException.internal(), requestId);
+        }
+    }
+
+    private Response local(String method, String rawPath, String requestId) {
+        Optional<Supplier<LocalEndpoints.Content>> endpoint = localEndpoints.find(rawPath);
+        if (endpoint.isEmpty() || !(method.equals("GET") || method.equals("HEAD"))) {
+            return error(ApiException.unknownOperation(), requestId);
+        }
+        LocalEndpoints.Content content = endpoint.get().get();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", content.contentType());
+        headers.put("X-Amzn-RequestId", requestId);
+        return new Response(content.status(), headers, method.equals("HEAD") ? new byte[0] : content.body());
+    }
+
+    private Response error(ApiException e, String requestId) {
+        ObjectNode body = json.createObjectNode();
+        body.put("__type", e.type());
+        body.put("message", e.getMessage());
+        for (Map.Entry<String, Object> m : e.members().entrySet()) {
+            body.set(m.getKey(), json.valueToTree(m.getValue()));
+        }
+        return jsonResponse(e.status(), body, requestId, Map.of("X-Amzn-ErrorType", e.type()));
+    }
+
+    private Response jsonResponse(int status, ObjectNode body, String requestId, Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Amzn-RequestId", requestId);
+        headers.putAll(extra);
+        try {
+            return new Response(status, headers, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<String> first(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.getOrDefault(name, new ArrayList<>());
+        return v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+}

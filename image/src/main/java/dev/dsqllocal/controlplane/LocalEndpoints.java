@@ -1,0 +1,36 @@
+package dev.dsqllocal.controlplane;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The emulator's own unauthenticated GET endpoints under {@code /dsql-local/} (health, the gateway's CA
+ * certificate, ...). Components register a supplier; the API server answers with what it returns.
+ */
+public final class LocalEndpoints {
+    public static final String PREFIX = "/dsql-local/";
+
+    /** What a local endpoint answers: HTTP status, content type and body. */
+    public record Content(int status, String contentType, byte[] body) {
+        /** A 200 answer. */
+        public Content(String contentType, byte[] body) {
+            this(200, contentType, body);
+        }
+    }
+
+    private final Map<String, Supplier<Content>> endpoints = new ConcurrentHashMap<>();
+
+    /** Registers (or replaces) the endpoint at {@code path}, which must start with {@code /dsql-local/}. */
+    public void register(String path, Supplier<Content> content) {
+        if (!path.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("local endpoints live under " + PREFIX + ": " + path);
+        }
+        endpoints.put(path, content);
+    }
+
+    public Optional<Supplier<Content>> find(String path) {
+        return Optional.ofNullable(endpoints.get(path));
+    }
+}
