@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running emulator: credentials, persisted state, the PostgreSQL fleet, the cluster service and the
- * control-plane HTTP API (and, once plugged in, the SQL gateway).
+ * control-plane HTTP API, and the SQL gateway ({@link dev.dsqllocal.gateway.SqlGatewayFactory}).
  *
  * <p>Start order: state is loaded, interrupted transitions are finished, on first start the initial clusters are
  * created and awaited, then the API listens and one {@code DSQL Local ready ...} line is logged.
@@ -63,8 +63,8 @@ public final class DsqlLocalServer implements AutoCloseable {
     }
 
     /**
-     * The SQL gateway, started after the control plane is ready. The gateway helper implements this; until then
-     * {@link #sqlPort()} reports the configured port without a listener.
+     * The SQL gateway, started after the control plane is ready ({@link dev.dsqllocal.gateway.SqlGatewayFactory});
+     * when a caller starts the server without one, {@link #sqlPort()} reports the configured port.
      */
     public interface SqlGateway extends AutoCloseable {
         int port();
@@ -95,9 +95,9 @@ public final class DsqlLocalServer implements AutoCloseable {
         this.credentials = new CredentialStore(config.principals(), config.authMode());
     }
 
-    /** Starts with the real PostgreSQL fleet and no SQL gateway. */
+    /** Starts with the real PostgreSQL fleet and the SQL gateway. */
     public static DsqlLocalServer start(ServerConfig config) throws Exception {
-        return start(config, Fleets.postgres(), null);
+        return start(config, Fleets.postgres(), new dev.dsqllocal.gateway.SqlGatewayFactory());
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)

@@ -35,6 +35,7 @@ public enum Option {
     CONNECTION_BURST("connection-burst", "DSQL_LOCAL_CONNECTION_BURST", "1000", "Gateway: burst of new connections per cluster."),
     MAX_CONNECTION_LIFETIME("max-connection-lifetime", "DSQL_LOCAL_MAX_CONNECTION_LIFETIME", "60m", "Gateway: a session is closed after this long."),
     TOKEN_CLOCK_SKEW("token-clock-skew", "DSQL_LOCAL_TOKEN_CLOCK_SKEW", "5m", "Gateway: how far in the future an auth token's X-Amz-Date may be."),
+    TLS_HANDSHAKE_TIMEOUT("tls-handshake-timeout", "DSQL_LOCAL_TLS_HANDSHAKE_TIMEOUT", "5s", "Gateway: a client that has not finished the TLS handshake this long after connecting is disconnected."),
     TLS_CERT("tls-cert", "DSQL_LOCAL_TLS_CERT", "", "PEM certificate chain to serve instead of the generated one."),
     TLS_KEY("tls-key", "DSQL_LOCAL_TLS_KEY", "", "PEM private key (PKCS#8) for --tls-cert."),
     TLS_HOSTNAMES("tls-hostnames", "DSQL_LOCAL_TLS_HOSTNAMES", "", "Extra host names for the generated server certificate, comma-separated."),

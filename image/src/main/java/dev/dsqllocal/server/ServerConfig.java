@@ -104,7 +104,7 @@ public final class ServerConfig {
         principals();
         for (Option option : List.of(Option.CREATE_DELAY, Option.UPDATE_DELAY, Option.DELETE_DELAY,
                 Option.STREAM_CREATE_DELAY, Option.STREAM_DELETE_DELAY, Option.MAX_CONNECTION_LIFETIME,
-                Option.TOKEN_CLOCK_SKEW)) {
+                Option.TOKEN_CLOCK_SKEW, Option.TLS_HANDSHAKE_TIMEOUT)) {
             duration(option);
         }
         for (Option option : List.of(Option.INITIAL_CLUSTERS, Option.MAX_CLUSTERS, Option.MAX_MULTI_REGION_CLUSTERS,
@@ -259,6 +259,10 @@ public final class ServerConfig {
 
     public Duration tokenClockSkew() {
         return duration(Option.TOKEN_CLOCK_SKEW);
+    }
+
+    public Duration tlsHandshakeTimeout() {
+        return duration(Option.TLS_HANDSHAKE_TIMEOUT);
     }
 
     public Optional<Path> tlsCertificate() {

@@ -1,0 +1,85 @@
+package dev.dsqllocal.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL side of a {@link ProxySession}: relays the backend's startup answers (AuthenticationOk,
+ * ParameterStatus, notices; BackendKeyData replaced by the gateway's key), then every message to the client.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
+    private final ProxySession session;
+    private boolean started;
+
+    BackendHandler(ProxySession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf message = (ByteBuf) msg;
+        if (started) {
+            session.fromServer(message);
+            return;
+        }
+        byte type = message.getByte(message.readerIndex());
+        switch (type) {
+            case PgWire.AUTHENTICATION -> {
+                int code = message.getInt(message.readerIndex() + 5);
+                if (code != 0) {
+                    message.release();
+                    LOG.error("PostgreSQL asked the gateway for authentication (method {}); it must trust loopback",
+                            code);
+                    session.terminate(GatewayError.fatal("08006",
+                            "unable to accept connection, internal error (backend requires authentication)"));
+                    ctx.close();
+                    return;
+                }
+                session.toClientDuringStartup(message);
+            }
+            case PgWire.BACKEND_KEY_DATA -> {
+                int processId = message.getInt(message.readerIndex() + 5);
+                int secret = message.getInt(message.readerIndex() + 9);
+                message.release();
+                session.toClientDuringStartup(session.exchangeBackendKey(processId, secret));
+            }
+            case PgWire.ERROR_RESPONSE -> {
+                session.toClientDuringStartup(message);
+                session.backendRefused();
+                ctx.close();
+            }
+            case PgWire.READY_FOR_QUERY -> {
+                started = true;
+                session.toClientDuringStartup(message);
+                session.flushClient();
+                session.established();
+            }
+            default -> session.toClientDuringStartup(message);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (started) {
+            session.fromServerDone();
+        } else {
+            session.flushClient();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        session.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Backend connection error", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.dsqllocal.gateway;
+
+import dev.dsqllocal.postgres.DatabaseEndpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated client connection and its PostgreSQL backend connection. The backend channel runs on the
+ * client's event loop, so both sides, the interceptor and every state change here are single-threaded.
+ *
+ * <p>Life: {@link #connect()} opens the backend and sends the StartupMessage; the {@link BackendHandler} relays
+ * the backend's startup answers (swapping BackendKeyData for the gateway's own key) and calls
+ * {@link #established()} at the first ReadyForQuery, which switches the client side to relaying. From then on
+ * bytes flow both ways in whole messages, with reads on each side paused while the other side cannot take more
+ * (so a large result never piles up in the gateway). Whichever side ends first ends the session.
+ */
+final class ProxySession implements ProtocolInterceptor.Session {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
+    /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
+    private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
+
+    private final GatewayContext context;
+    private final Channel client;
+    private final String clusterId;
+    private final String user;
+    private final DatabaseEndpoint backendEndpoint;
+    private final Map<String, String> startupParameters;
+    private final ProtocolInterceptor interceptor;
+    private Channel backend;
+    private PgFrameDecoder backendDecoder;
+    private int gatewayProcessId;
+    private int backendProcessId;
+    private int backendSecret;
+    private boolean established;
+    private boolean backendIdle;
+    private boolean closed;
+    private ScheduledFuture<?> lifetime;
+    private long acceptedAt;
+    private long backendStartedAt;
+
+    ProxySession(GatewayContext context, Channel client, String clusterId, String user, DatabaseEndpoint backend,
+            Map<String, String> clientParameters) {
+        this.context = context;
+        this.client = client;
+        this.clusterId = clusterId;
+        this.user = user;
+        this.backendEndpoint = backend;
+        this.startupParameters = new LinkedHashMap<>();
+        startupParameters.put("user", user);
+        startupParameters.put("database", "postgres");
+        startupParameters.putAll(clientParameters);
+        this.interceptor = context.interceptors().create(clusterId, user);
+    }
+
+    void connect(long acceptedAt) {
+        this.acceptedAt = acceptedAt;
+        this.backendStartedAt = System.nanoTime();
+        client.closeFuture().addListener(f -> clientClosed());
+        backendDecoder = new PgFrameDecoder(MAX_BACKEND_MESSAGE, true);
+        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(Transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frames", backendDecoder)
+                                .addLast("backend", new BackendHandler(ProxySession.this));
+                    }
+                });
+        bootstrap.connect(backendEndpoint.host(), backendEndpoint.port()).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                LOG.warn("Cannot reach PostgreSQL of cluster {} at {}:{}: {}", clusterId, backendEndpoint.host(),
+                        backendEndpoint.port(), f.cause().toString());
+                failClient(GatewayError.clusterUnavailable(clusterId, "not reachable"));
+                return;
+            }
+            backend = f.channel();
+            context.sessions().backendConnections.incrementAndGet();
+            backend.closeFuture().addListener(c -> {
+                context.sessions().backendConnections.decrementAndGet();
+                backendClosed();
+            });
+            if (closed) {
+                backend.close(); // the client went away while we were connecting
+                return;
+            }
+            backend.writeAndFlush(PgWire.startupMessage(backend.alloc(), startupParameters));
+        });
+    }
+
+    // --- called by BackendHandler during the backend's startup ---
+
+    /** Registers the backend's key and returns the gateway's BackendKeyData for the client. */
+    ByteBuf exchangeBackendKey(int processId, int secret) {
+        backendProcessId = processId;
+        backendSecret = secret;
+        int[] gatewaySecret = new int[1];
+        gatewayProcessId = context.cancelKeys().register(backendEndpoint, processId, secret, gatewaySecret);
+        return PgWire.backendKeyData(client.alloc(), gatewayProcessId, gatewaySecret[0]);
+    }
+
+    /** The backend is ready: relay from now on. */
+    void established() {
+        if (closed) {
+            return;
+        }
+        established = true;
+        backendIdle = true;
+        context.timings().record(backendStartedAt - acceptedAt, System.nanoTime() - backendStartedAt);
+        boolean perMessage = interceptor.inspectsMessages();
+        backendDecoder.perMessage(perMessage);
+        ChannelPipeline pipeline = client.pipeline();
+        if (pipeline.get(LoginDeadline.class) != null) {
+            pipeline.remove(LoginDeadline.class);
+        }
+        PgFrameDecoder clientDecoder = new PgFrameDecoder(PgWire.MAX_CLIENT_MESSAGE, perMessage);
+        pipeline.addAfter("login", "relay", new ClientRelayHandler(this, clientDecoder));
+        // Replacing the login handler hands anything the client already pipelined to the new decoder.
+        pipeline.replace("login", "frames", clientDecoder);
+        Duration max = context.settings().maxConnectionLifetime();
+        if (!max.isZero()) {
+            lifetime = client.eventLoop().schedule(() -> terminate(GatewayError.lifetimeExceeded(max)),
+                    max.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        client.config().setAutoRead(true);
+    }
+
+    // --- relay, both directions ---
+
+    void fromClient(ByteBuf message, byte lastType) {
+        if (backend == null || !backend.isActive()) {
+            message.release();
+            return;
+        }
+        // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
+        backendIdle = backendIdle && lastType == PgWire.TERMINATE;
+        ByteBuf out;
+        try {
+            out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
+        } catch (RuntimeException e) {
+            interceptorFailed(e);
+            return;
+        }
+        if (out != null) {
+            backend.write(out, backend.voidPromise());
+        }
+    }
+
+    void fromClientDone() {
+        if (interceptor.inspectsMessages()) {
+            client.flush(); // answers the interceptor wrote itself
+        }
+        if (backend != null) {
+            backend.flush();
+            if (!backend.isWritable()) {
+                client.config().setAutoRead(false);
+            }
+        }
+    }
+
+    void fromServer(ByteBuf message) {
+        if (!client.isActive()) {
+            message.release();
+            return;
+        }
+        ByteBuf out;
+        try {
+            out = interceptor.inspectsMessages() ? interceptor.onServerMessage(this, message) : message;
+        } catch (RuntimeException e) {
+            interceptorFailed(e);
+            return;
+        }
+        if (out != null) {
+            client.write(out, client.voidPromise());
+        }
+    }
+
+    void fromServerDone() {
+        backendIdle = backendDecoder.lastType() == PgWire.READY_FOR_QUERY;
+        if (interceptor.inspectsMessages() && backend != null) {
+            backend.flush(); // requests the interceptor injected itself
+        }
+        client.flush();
+        if (!client.isWritable() && backend != null) {
+            backend.config().setAutoRead(false);
+        }
+    }
+
+    /** A bug in an interceptor ends its session with an internal error, never the gateway. */
+    private void interceptorFailed(RuntimeException e) {
+        LOG.error("Protocol interceptor failed on cluster {}; closing the session", clusterId, e);
+        terminate(GatewayError.fatal("XX000", "internal error in the DSQL Local gateway: " + e));
+    }
+
+    /** One side drained its outbound buffer: let the other side read again. */
+    void writabilityChanged() {
+        if (backend == null) {
+            return;
+        }
+        if (established && client.isWritable()) {
+            backend.config().setAutoRead(true);
+        }
+        if (established && backend.isWritable()) {
+            client.config().setAutoRead(true);
+        }
+    }
+
+    /** Writes a message straight to the client (used during backend startup, when no interceptor applies). */
+    void toClientDuringStartup(ByteBuf message) {
+        client.write(message, client.voidPromise());
+    }
+
+    void flushClient() {
+        client.flush();
+    }
+
+    // --- ProtocolInterceptor.Session ---
+
+    @Override
+    public String clusterId() {
+        return clusterId;
+    }
+
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public void toClient(ByteBuf message) {
+        client.write(message, client.voidPromise());
+    }
+
+    @Override
+    public void toServer(ByteBuf message) {
+        backend.write(message, backend.voidPromise());
+    }
+
+    // --- endings ---
+
+    /** Ends the session with an error the client sees (ErrorResponse, then close). */
+    void terminate(GatewayError error) {
+        if (closed) {
+            return;
+        }
+        LOG.debug("Terminating session on cluster {}: {}", clusterId, error.message());
+        failClient(error);
+    }
+
+    /** The client gets the backend's own ErrorResponse (already written) and the session closes. */
+    void backendRefused() {
+        client.writeAndFlush(client.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void failClient(GatewayError error) {
+        client.writeAndFlush(PgWire.errorResponse(client.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void clientClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (lifetime != null) {
+            lifetime.cancel(false);
+        }
+        if (gatewayProcessId != 0) {
+            context.cancelKeys().unregister(gatewayProcessId);
+        }
+        if (backend != null && backend.isActive()) {
+            if (established && !backendIdle) {
+                // The client vanished mid-query: stop the query, or PostgreSQL would run it to the end before it
+                // notices the closed socket.
+                CancelForwarder.sendToBackend(context, new CancelKeys.Target(0, backendEndpoint, backendProcessId,
+                        backendSecret));
+            }
+            backend.writeAndFlush(backend.alloc().buffer(5).writeByte(PgWire.TERMINATE).writeInt(4))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        interceptor.onClose(this);
+    }
+
+    private void backendClosed() {
+        if (client.isActive()) {
+            // Anything the backend said last (e.g. a FATAL error) is already queued; deliver it, then close.
+            client.writeAndFlush(client.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
