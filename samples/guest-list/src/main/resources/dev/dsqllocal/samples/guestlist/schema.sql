@@ -1,8 +1,11 @@
 -- The guest list schema, written the way Aurora DSQL wants it:
 --  * keys are UUIDs from gen_random_uuid() (no SERIAL: DSQL has no sequences behind SERIAL columns, and random
 --    keys spread writes across the cluster);
---  * no FOREIGN KEY clauses (DSQL does not support them): GuestListService checks references itself;
---  * one DDL statement per transaction (Schema runs each statement on its own).
+--  * foreign keys (DSQL supports them since 2026-08-26); GuestListService still checks references first, to
+--    answer with a clear "not found" instead of a constraint violation;
+--  * one DDL statement per transaction (Schema runs each statement on its own);
+--  * secondary indexes with CREATE INDEX ASYNC (DSQL refuses a synchronous CREATE INDEX); Schema waits for each
+--    index job with CALL sys.wait_for_job before the service uses the tables.
 
 CREATE TABLE IF NOT EXISTS guest_list (
     id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -14,7 +17,7 @@ CREATE TABLE IF NOT EXISTS guest_list (
 -- one group write the same row and DSQL's optimistic concurrency lets only one of them commit at a time.
 CREATE TABLE IF NOT EXISTS guest_group (
     id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    guest_list_id uuid NOT NULL,
+    guest_list_id uuid NOT NULL REFERENCES guest_list (id),
     name          text NOT NULL,
     max_seats     integer NOT NULL CHECK (max_seats > 0),
     seats_taken   integer NOT NULL DEFAULT 0 CHECK (seats_taken >= 0)
@@ -22,7 +25,7 @@ CREATE TABLE IF NOT EXISTS guest_group (
 
 CREATE TABLE IF NOT EXISTS guest (
     id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    group_id      uuid NOT NULL,
+    group_id      uuid NOT NULL REFERENCES guest_group (id),
     name          text NOT NULL,
     email         text NOT NULL,
     response      text NOT NULL DEFAULT 'PENDING' CHECK (response IN ('PENDING', 'ATTENDING', 'DECLINED')),
@@ -30,8 +33,7 @@ CREATE TABLE IF NOT EXISTS guest (
     responded_at  timestamptz
 );
 
--- TODO(dialect): DSQL builds secondary indexes only with CREATE INDEX ASYNC, which DSQL Local does not accept yet
--- (the dialect work is pending). When it does, add:
---   CREATE INDEX ASYNC IF NOT EXISTS guest_group_by_list ON guest_group (guest_list_id);
---   CREATE INDEX ASYNC IF NOT EXISTS guest_by_group ON guest (group_id);
--- Until then the lookups by list and by group scan their tables, which is fine at sample sizes.
+-- The lookups by list and by group.
+CREATE INDEX ASYNC IF NOT EXISTS guest_group_by_list ON guest_group (guest_list_id);
+
+CREATE INDEX ASYNC IF NOT EXISTS guest_by_group ON guest (group_id);
