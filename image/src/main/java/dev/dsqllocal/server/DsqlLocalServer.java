@@ -161,10 +161,12 @@ public final class DsqlLocalServer implements AutoCloseable {
                 localEndpoints, json);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
-        awaitStartupClusters(restarted, initial);
+        // The gateway (TLS set-up is a good part of start-up) also starts while PostgreSQL comes up: until a
+        // cluster is ACTIVE, logins to it get DSQL's refusal, and the ready line waits for both.
         if (gateways != null) {
             gateway = gateways.start(this);
         }
+        awaitStartupClusters(restarted, initial);
         ready = true;
         long ms = (System.nanoTime() - started) / 1_000_000;
         LOG.info("{} in {} ms: api=http://{}:{} sql={}:{} region={} account={} cluster={}", READY_PREFIX, ms,

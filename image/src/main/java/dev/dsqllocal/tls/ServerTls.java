@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -197,7 +199,7 @@ public final class ServerTls {
     }
 
     private static SslContext context(PrivateKey key, List<X509Certificate> chain) throws IOException {
-        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+        return SslContextBuilder.forServer(keyManagers(key, chain))
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -206,6 +208,25 @@ public final class ServerTls {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_POSTGRESQL))
                 .build();
+    }
+
+    /*
+     * Given a bare key, Netty wraps it in an in-memory PKCS#12 key store, whose key protection runs PBKDF2 with the
+     * JDK's 10,000 rounds: about a second of start-up while the JVM is still interpreting. This key store never
+     * leaves memory, so a JKS one (a single cheap hash) protects nothing less and costs nothing.
+     */
+    private static KeyManagerFactory keyManagers(PrivateKey key, List<X509Certificate> chain) throws IOException {
+        try {
+            char[] password = "in-memory".toCharArray();
+            KeyStore store = KeyStore.getInstance("JKS");
+            store.load(null, null);
+            store.setKeyEntry("server", key, password, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, password);
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load the TLS key into a key manager", e);
+        }
     }
 
     static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
