@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
-BASE_IMAGE=${DSQL_BASE_IMAGE:-dsql-local-base:bookworm}
+BASE_IMAGE=${DSQL_LOCAL_BASE_IMAGE:-dsql-local-base:bookworm}
 export TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 export TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-localhost}
 
