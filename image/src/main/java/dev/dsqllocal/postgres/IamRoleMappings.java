@@ -17,6 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's {@link RoleMappings} read from each cluster's own PostgreSQL: the mapping table that
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IamRoleMappings implements RoleMappings {
 
     private static final String LOOKUP = "SELECT r.rolcanlogin AND NOT r.rolsuper, EXISTS (SELECT FROM "
-            + "sys.dsql_local_iam_mappings m WHERE m.pg_role_oid = r.oid AND m.arn = ?) "
+            + "sys.dsql_local_iam_mappings m WHERE m.pg_role_oid = r.oid AND m.arn IN (?, ?)) "
             + "FROM pg_catalog.pg_roles r WHERE r.rolname = ?";
 
     private final Executor lookups;
@@ -63,7 +65,8 @@ public final class IamRoleMappings implements RoleMappings {
         try (Connection connection = connect(endpoint);
              PreparedStatement statement = connection.prepareStatement(LOOKUP)) {
             statement.setString(1, principal.principalArn());
-            statement.setString(2, role);
+            statement.setString(2, roleOfAssumedRoleSession(principal.principalArn()));
+            statement.setString(3, role);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next() || PostgresTemplate.SUPERUSER.equals(role)) {
                     return Optional.of("Role " + role + " does not exist");
@@ -80,6 +83,19 @@ public final class IamRoleMappings implements RoleMappings {
             throw new IllegalStateException("IAM role mapping lookup failed: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * A session of an assumed role ({@code arn:aws:sts::123456789012:assumed-role/app/session}) signs as that
+     * session but is trusted through its role, which is what {@code AWS IAM GRANT} names
+     * ({@code arn:aws:iam::123456789012:role/app}); any other ARN stands for itself.
+     */
+    static String roleOfAssumedRoleSession(String arn) {
+        Matcher m = ASSUMED_ROLE.matcher(arn);
+        return m.matches() ? "arn:" + m.group(1) + ":iam::" + m.group(2) + ":role/" + m.group(3) : arn;
+    }
+
+    private static final Pattern ASSUMED_ROLE =
+            Pattern.compile("arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/[^/]+");
 
     private static Connection connect(DatabaseEndpoint endpoint) throws SQLException {
         Properties properties = new Properties();

@@ -245,7 +245,7 @@ final class PostgresTemplate {
                 IF verb = 'grant' AND NOT target.rolcanlogin THEN
                     RAISE EXCEPTION 'role % must have the LOGIN attribute', role_name USING ERRCODE = '22023';
                 END IF;
-                IF arn IS NULL OR arn !~ '^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:(role|user|assumed-role)/[A-Za-z0-9+=,.@_/-]+$' THEN
+                IF arn IS NULL OR arn !~ '^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$' THEN
                     RAISE EXCEPTION 'IAM role must look like an IAM ARN' USING ERRCODE = '22023';
                 END IF;
                 RETURN target.oid;

@@ -186,6 +186,8 @@ class IamRoleLoginTest {
                     .doesNotContain("PL/pgSQL");
             SQLException badArn = failure(st, "AWS IAM GRANT mapped TO 'not-an-arn'");
             assertThat(badArn.getMessage()).contains("IAM role must look like an IAM ARN");
+            assertThat(failure(st, "AWS IAM GRANT mapped TO 'arn:aws:sts::000000000000:assumed-role/x/y'")
+                    .getMessage()).contains("IAM role must look like an IAM ARN");
             SQLException unknown = failure(st, "AWS IAM GRANT ghost TO 'arn:aws:iam::000000000000:role/x'");
             assertThat(unknown.getMessage()).contains("Role ghost does not exist");
 
