@@ -30,8 +30,8 @@ import java.util.Optional;
  * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
  * (the row limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives),
- * {@code ALTER TABLE ASYNC} and {@code AWS IAM GRANT/REVOKE}, which pass untouched (PostgreSQL reports a syntax
- * error).
+ * and {@code ALTER TABLE ASYNC}, which passes untouched (PostgreSQL reports a syntax error).
+ * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 
@@ -203,6 +203,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (isDsqlOnlySetting(info)) {
             return dsqlOnlySettingAsCustom(statement);
         }
+        if (info.iamMapping().isPresent()) {
+            return IamStatementRewriter.call(info.iamMapping().get());
+        }
         StatementInfo.IndexFacts index = info.index().orElse(null);
         if (index != null && index.async() && index.asyncToken() != null) {
             return IndexBuildRewriter.asyncIndex(statement, index);
@@ -343,6 +346,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             tag = IndexBuildRewriter.COMMAND_TAG;
             message.release();
             message = commandCompleteMessage(tag);
+        } else if (e.info().iamMapping().isPresent()) {
+            tag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
+            message.release();
+            message = commandCompleteMessage(tag);
         }
         DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
         if (e.swallowCompletion()) {
@@ -369,7 +376,8 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         Optional<DsqlError> dsql = markers.take(fields.get('M'));
         boolean rewrittenIndex = false;
         if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
-            rewrittenIndex = expected.pollFirst().info().index().isPresent();
+            StatementInfo failed = expected.pollFirst().info();
+            rewrittenIndex = failed.index().isPresent() || failed.iamMapping().isPresent();
         }
         if (dsql.isEmpty() && rewrittenIndex && fields.containsKey('W')) {
             // The build ran inside the gateway's function or DO block; the user wrote one plain statement.

@@ -56,8 +56,9 @@
  * {@code CREATE INDEX ASYNC} is cut to PostgreSQL's CREATE INDEX with
  * {@link dev.dsqllocal.dialect.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
  * ({@link dev.dsqllocal.dialect.IndexBuildRewriter}); {@code CALL sys.wait_for_job} is a real procedure of the
- * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting. Still passed
- * untouched: {@code ALTER TABLE ASYNC} and {@code AWS IAM GRANT/REVOKE}.
+ * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting;
+ * {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the template's SECURITY DEFINER procedures
+ * ({@link dev.dsqllocal.dialect.IamStatementRewriter}). Still passed untouched: {@code ALTER TABLE ASYNC}.
  *
  * <h2>Wiring</h2>
  * {@code DsqlLocalServer.start(config)} builds the rules once for {@code --dialect} / {@code DSQL_LOCAL_DIALECT}

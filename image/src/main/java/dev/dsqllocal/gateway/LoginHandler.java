@@ -238,6 +238,36 @@ final class LoginHandler extends ByteToMessageDecoder {
             fail(ctx, denied);
             return;
         }
+        if (ADMIN.equals(user)) {
+            open(ctx, principal, cluster);
+            return;
+        }
+        // A custom role: the mapping lives in the cluster's database, so the answer comes back later.
+        ctx.channel().config().setAutoRead(false);
+        context.roleMappings().refusal(cluster, user, principal).whenComplete((hint, failure) ->
+                ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    if (failure != null) {
+                        LOG.warn("Could not look up the IAM mappings of cluster {}: {}", cluster.identifier(),
+                                failure.toString());
+                        fail(ctx, GatewayError.accessDenied("IAM role mappings could not be read"));
+                    } else if (hint.isPresent()) {
+                        fail(ctx, GatewayError.accessDenied(hint.get()));
+                    } else {
+                        try {
+                            open(ctx, principal, cluster);
+                        } catch (RuntimeException e) {
+                            LOG.error("Login failed unexpectedly for {}", ctx.channel().remoteAddress(), e);
+                            fail(ctx, GatewayError.fatal("08006", "unable to accept connection, internal error"));
+                        }
+                    }
+                }));
+    }
+
+    /** The checks after authentication and authorization, then the connection to the cluster's PostgreSQL. */
+    private void open(ChannelHandlerContext ctx, Principal principal, ClusterView cluster) {
         if (!"postgres".equals(database)) {
             fail(ctx, GatewayError.noSuchDatabase(database));
             return;
@@ -286,11 +316,7 @@ final class LoginHandler extends ByteToMessageDecoder {
             return GatewayError.accessDenied("Wrong user to action mapping. user: " + user + ", action: "
                     + token.action());
         }
-        if (!adminUser && !context.roleMappings().isMapped(cluster, user, principal)) {
-            return GatewayError.accessDenied("Role " + user + " has no IAM mapping for "
-                    + principal.principalArn() + " (grant it with AWS IAM GRANT " + user + " TO '<IAM ARN>')");
-        }
-        return null;
+        return null; // custom roles: the IAM mapping is checked next (RoleMappings)
     }
 
     private void fail(ChannelHandlerContext ctx, GatewayError error) {

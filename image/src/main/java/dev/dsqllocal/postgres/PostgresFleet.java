@@ -107,7 +107,14 @@ public final class PostgresFleet implements DatabaseFleet {
                     slot.server = null;
                 }
                 Path dataDir = ensureDataDirectory(clusterId);
-                slot.server = PostgresServer.start(installation.programs(), dataDir, serverSettings);
+                PostgresServer started = PostgresServer.start(installation.programs(), dataDir, serverSettings);
+                try {
+                    SysSchemaMigration.apply(started.port());
+                } catch (IOException | RuntimeException e) {
+                    started.stop();
+                    throw e;
+                }
+                slot.server = started;
                 LOG.debug("cluster {}: PostgreSQL pid {} on port {}", clusterId, slot.server.pid(), slot.server.port());
                 return slot.server.endpoint();
             }

@@ -81,11 +81,30 @@ final class PostgresTemplate {
             "log_line_prefix = '%m [%p] '",
             "");
 
+    /**
+     * Everything of the {@code sys} schema, written to be run again on a cluster made from an older template
+     * ({@code IF NOT EXISTS}, {@code CREATE OR REPLACE}); {@link SysSchemaMigration} does that when a server starts
+     * and the version recorded in {@code sys.dsql_local_schema_version} differs from {@link #SYS_SCHEMA_VERSION}.
+     */
+    static final String SYS_SCHEMA_SQL = sysSchema();
+
+    /** Changes whenever {@link #SYS_SCHEMA_SQL} does. */
+    static final String SYS_SCHEMA_VERSION = sha256(SYS_SCHEMA_SQL);
+
+    /** Records the version the {@code sys} schema was brought to (run after {@link #SYS_SCHEMA_SQL}). */
+    static final String RECORD_SYS_SCHEMA_VERSION = """
+            CREATE TABLE IF NOT EXISTS sys.dsql_local_schema_version (version text NOT NULL);
+            REVOKE ALL ON sys.dsql_local_schema_version FROM PUBLIC;
+            DELETE FROM sys.dsql_local_schema_version;
+            INSERT INTO sys.dsql_local_schema_version VALUES ('{version}');
+            """.replace("{version}", SYS_SCHEMA_VERSION);
+
     private static final String BOOTSTRAP_SQL = String.join("\n",
             "CREATE ROLE " + ADMIN + " WITH LOGIN CREATEROLE;",
             "ALTER DATABASE postgres OWNER TO " + ADMIN + ";",
             "ALTER SCHEMA public OWNER TO " + ADMIN + ";",
-            sysSchema());
+            SYS_SCHEMA_SQL,
+            RECORD_SYS_SCHEMA_VERSION);
 
     /**
      * DSQL's {@code sys} schema (COMPAT.md §7, §8), owned by the internal superuser so users can read but not
@@ -96,19 +115,19 @@ final class PostgresTemplate {
      */
     private static String sysSchema() {
         return """
-            CREATE SCHEMA sys AUTHORIZATION {superuser};
+            CREATE SCHEMA IF NOT EXISTS sys AUTHORIZATION {superuser};
             GRANT USAGE ON SCHEMA sys TO PUBLIC;
-            CREATE TABLE sys.dsql_local_jobs (
+            CREATE TABLE IF NOT EXISTS sys.dsql_local_jobs (
                 job_id text PRIMARY KEY, status text NOT NULL, details text, job_type text NOT NULL,
                 class_id oid, object_id oid, object_name text, start_time timestamptz NOT NULL,
                 update_time timestamptz);
             REVOKE ALL ON sys.dsql_local_jobs FROM PUBLIC;
-            CREATE VIEW sys.jobs AS SELECT job_id, status, details, job_type, class_id, object_id, object_name,
+            CREATE OR REPLACE VIEW sys.jobs AS SELECT job_id, status, details, job_type, class_id, object_id, object_name,
                 start_time, update_time FROM sys.dsql_local_jobs;
             GRANT SELECT ON sys.jobs TO PUBLIC;
-            CREATE FUNCTION sys.dsql_major_version() RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            CREATE OR REPLACE FUNCTION sys.dsql_major_version() RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
                 AS 'SELECT 1';
-            CREATE FUNCTION sys.dsql_local_new_job_id() RETURNS text LANGUAGE plpgsql VOLATILE
+            CREATE OR REPLACE FUNCTION sys.dsql_local_new_job_id() RETURNS text LANGUAGE plpgsql VOLATILE
                 SET search_path = pg_catalog AS $body$
             DECLARE
                 bits bit varying := ('x' || encode(uuid_send(gen_random_uuid()), 'hex'))::bit(128) || B'00';
@@ -121,7 +140,7 @@ final class PostgresTemplate {
                 RETURN id;
             END $body$;
             -- The only writer of sys.dsql_local_jobs: records a finished build of an index the caller owns.
-            CREATE FUNCTION sys.dsql_local_record_index_job(index_oid oid) RETURNS text LANGUAGE plpgsql
+            CREATE OR REPLACE FUNCTION sys.dsql_local_record_index_job(index_oid oid) RETURNS text LANGUAGE plpgsql
                 SECURITY DEFINER SET search_path = pg_catalog AS $body$
             DECLARE
                 qualified text;
@@ -140,7 +159,7 @@ final class PostgresTemplate {
             END $body$;
             -- CREATE INDEX ASYNC: builds at once, as the caller, in the caller's search_path (DSQL builds later;
             -- finishing before the statement returns is one of the schedules DSQL allows).
-            CREATE FUNCTION sys.dsql_local_create_index_async(statement text, table_name text, index_name text)
+            CREATE OR REPLACE FUNCTION sys.dsql_local_create_index_async(statement text, table_name text, index_name text)
                 RETURNS TABLE (job_id text) LANGUAGE plpgsql AS $body$
             DECLARE
                 table_oid oid := to_regclass(table_name);
@@ -166,7 +185,7 @@ final class PostgresTemplate {
             -- Emulated jobs are finished when CREATE INDEX ASYNC returns, so there is never anything to wait for.
             -- A well-formed id of no job is an error (42704) rather than false: the emulator never purges jobs,
             -- so such an id was never issued by this cluster.
-            CREATE PROCEDURE sys.wait_for_job(job_id text, INOUT succeeded boolean DEFAULT NULL)
+            CREATE OR REPLACE PROCEDURE sys.wait_for_job(job_id text, INOUT succeeded boolean DEFAULT NULL)
                 LANGUAGE plpgsql AS $body$
             DECLARE
                 job_status text;
@@ -180,7 +199,83 @@ final class PostgresTemplate {
                 END IF;
                 succeeded := job_status = 'completed';
             END $body$;
-            """.replace("{superuser}", SUPERUSER);
+            """.replace("{superuser}", SUPERUSER) + iamMappings();
+    }
+
+    /**
+     * IAM role mappings (COMPAT.md §3): {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the two SECURITY
+     * DEFINER procedures below ({@code dev.dsqllocal.dialect.IamStatementRewriter}), the only writers of the
+     * mapping table; the gateway reads it at login ({@code IamRoleMappings}). A mapped role is granted SELECT on
+     * the empty, column-less table {@code sys.dsql_local_iam_trust}: a privilege PostgreSQL records as a
+     * dependency, so it refuses {@code DROP ROLE} itself ({@code 2BP01 role "x" cannot be dropped because some
+     * objects depend on it}) until the last mapping of the role is revoked.
+     */
+    private static String iamMappings() {
+        return """
+            CREATE SEQUENCE IF NOT EXISTS sys.dsql_local_iam_oid_seq START 26000;
+            REVOKE ALL ON sys.dsql_local_iam_oid_seq FROM PUBLIC;
+            CREATE TABLE IF NOT EXISTS sys.dsql_local_iam_mappings (
+                iam_oid oid PRIMARY KEY DEFAULT nextval('sys.dsql_local_iam_oid_seq')::oid,
+                arn text NOT NULL, pg_role_oid oid NOT NULL, grantor_pg_role_oid oid NOT NULL,
+                UNIQUE (arn, pg_role_oid));
+            REVOKE ALL ON sys.dsql_local_iam_mappings FROM PUBLIC;
+            CREATE TABLE IF NOT EXISTS sys.dsql_local_iam_trust ();
+            REVOKE ALL ON sys.dsql_local_iam_trust FROM PUBLIC;
+            CREATE OR REPLACE VIEW sys.iam_pg_role_mappings AS
+                SELECT m.iam_oid, m.arn, m.pg_role_oid, r.rolname AS pg_role_name, m.grantor_pg_role_oid,
+                       g.rolname AS grantor_pg_role_name
+                FROM sys.dsql_local_iam_mappings m
+                JOIN pg_catalog.pg_roles r ON r.oid = m.pg_role_oid
+                LEFT JOIN pg_catalog.pg_roles g ON g.oid = m.grantor_pg_role_oid;
+            GRANT SELECT ON sys.iam_pg_role_mappings TO PUBLIC;
+            -- Rules shared by GRANT and REVOKE; answers the role's oid. Only admin may change IAM trust.
+            CREATE OR REPLACE FUNCTION sys.dsql_local_iam_target(verb text, role_name text, arn text)
+                RETURNS oid LANGUAGE plpgsql STABLE SET search_path = pg_catalog AS $body$
+            DECLARE
+                target pg_roles%ROWTYPE;
+            BEGIN
+                IF session_user <> '{admin}' THEN
+                    RAISE EXCEPTION 'permission denied to % IAM trust with role %', verb, role_name
+                        USING ERRCODE = '42501';
+                END IF;
+                SELECT * INTO target FROM pg_roles r WHERE r.rolname = role_name;
+                IF NOT FOUND OR target.rolname = '{superuser}' THEN
+                    RAISE EXCEPTION 'Role % does not exist', role_name USING ERRCODE = '42704';
+                END IF;
+                IF target.rolname = '{admin}' OR target.rolsuper THEN
+                    RAISE EXCEPTION 'Cannot establish trust with role %', role_name USING ERRCODE = '42501';
+                END IF;
+                IF verb = 'grant' AND NOT target.rolcanlogin THEN
+                    RAISE EXCEPTION 'role % must have the LOGIN attribute', role_name USING ERRCODE = '22023';
+                END IF;
+                IF arn IS NULL OR arn !~ '^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$' THEN
+                    RAISE EXCEPTION 'IAM role must look like an IAM ARN' USING ERRCODE = '22023';
+                END IF;
+                RETURN target.oid;
+            END $body$;
+            REVOKE ALL ON FUNCTION sys.dsql_local_iam_target(text, text, text) FROM PUBLIC;
+            CREATE OR REPLACE PROCEDURE sys.dsql_local_iam_grant(role_name text, arn text)
+                LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $body$
+            DECLARE
+                role_oid oid := sys.dsql_local_iam_target('grant', role_name, arn);
+            BEGIN
+                INSERT INTO sys.dsql_local_iam_mappings (arn, pg_role_oid, grantor_pg_role_oid)
+                    SELECT arn, role_oid, r.oid FROM pg_roles r WHERE r.rolname = session_user
+                    ON CONFLICT DO NOTHING;
+                EXECUTE format('GRANT SELECT ON sys.dsql_local_iam_trust TO %I', role_name);
+            END $body$;
+            CREATE OR REPLACE PROCEDURE sys.dsql_local_iam_revoke(role_name text, arn text)
+                LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $body$
+            DECLARE
+                role_oid oid := sys.dsql_local_iam_target('revoke', role_name, arn);
+            BEGIN
+                DELETE FROM sys.dsql_local_iam_mappings m WHERE m.arn = dsql_local_iam_revoke.arn
+                    AND m.pg_role_oid = role_oid;
+                IF NOT EXISTS (SELECT FROM sys.dsql_local_iam_mappings m WHERE m.pg_role_oid = role_oid) THEN
+                    EXECUTE format('REVOKE SELECT ON sys.dsql_local_iam_trust FROM %I', role_name);
+                END IF;
+            END $body$;
+            """.replace("{superuser}", SUPERUSER).replace("{admin}", ADMIN);
     }
 
     /** No recycled WAL segments while building: the template then holds only the segment it needs, less to copy. */
@@ -286,6 +381,15 @@ final class PostgresTemplate {
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -16,8 +16,8 @@ import dev.dsqllocal.controlplane.ServiceModel;
 import dev.dsqllocal.dialect.DialectInterceptor;
 import dev.dsqllocal.dialect.DialectRules;
 import dev.dsqllocal.gateway.ProtocolInterceptor;
-import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.postgres.DatabaseFleet;
+import dev.dsqllocal.postgres.IamRoleMappings;
 import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.storage.ClusterRecord;
 import dev.dsqllocal.storage.ServiceState;
@@ -112,7 +112,7 @@ public final class DsqlLocalServer implements AutoCloseable {
         ProtocolInterceptor.Factory interceptors = config.dialect()
                 .map(epoch -> DialectInterceptor.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
                 .orElse(ProtocolInterceptor.Factory.PASS_THROUGH);
-        return new dev.dsqllocal.gateway.SqlGatewayFactory(interceptors, RoleMappings.NONE);
+        return new dev.dsqllocal.gateway.SqlGatewayFactory(interceptors, new IamRoleMappings());
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)

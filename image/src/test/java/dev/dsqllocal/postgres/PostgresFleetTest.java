@@ -73,6 +73,39 @@ class PostgresFleetTest {
                 "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/postgres", user, "");
     }
 
+    @Test
+    void aClusterFromAnOlderTemplateGetsTheCurrentSysSchemaWhenItsServerStarts() throws Exception {
+        PostgresFleet first = fleet(true);
+        DatabaseEndpoint endpoint = first.provision("oldtemplatecluster");
+        try (Connection c = connect(endpoint, PostgresTemplate.SUPERUSER); Statement st = c.createStatement()) {
+            // The shape of a cluster created before the sys schema existed
+            st.execute("DROP SCHEMA sys CASCADE");
+        }
+        first.close();
+
+        DatabaseEndpoint restarted = fleet(true).provision("oldtemplatecluster");
+        try (Connection c = connect(restarted, PostgresTemplate.ADMIN); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sys.jobs")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isZero();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sys.iam_pg_role_mappings")) {
+                assertThat(rs.next()).isTrue();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT to_regprocedure('sys.wait_for_job(text,boolean)') IS NOT NULL")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+        }
+        try (Connection c = connect(restarted, PostgresTemplate.SUPERUSER); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version FROM sys.dsql_local_schema_version")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(PostgresTemplate.SYS_SCHEMA_VERSION);
+        }
+        // Already current: nothing to do
+        assertThat(SysSchemaMigration.apply(restarted.port())).isFalse();
+    }
+
     private static String show(Connection connection, String setting) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SHOW " + setting)) {
