@@ -264,6 +264,30 @@ class OptimisticConcurrencyTest {
     }
 
     @Test
+    void theSimpleQueryProtocolGetsTheSameAnswers() throws Exception {
+        table("occ_simple");
+        try (Connection a = connect("&preferQueryMode=simple"); Connection b = connect("&preferQueryMode=simple");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            faults("POST", "{\"type\":\"commit-conflict\",\"count\":1}");
+            assertConflict(failure(sa, "BEGIN; UPDATE occ_simple SET v = 7; COMMIT"), OC000);
+            assertThat(value(sa, "SELECT sum(v) FROM occ_simple")).as("nothing applied").isZero();
+
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM occ_simple")).isEqualTo(2);
+            sb.execute("CREATE TABLE occ_simple_other (id int PRIMARY KEY)");
+            assertConflict(failure(sa, "SELECT count(*) FROM occ_simple"), OC001);
+            a.rollback();
+            assertThat(value(sa, "SELECT count(*) FROM occ_simple")).isEqualTo(2);
+            a.commit();
+
+            sa.executeUpdate("UPDATE occ_simple SET v = 1 WHERE id = 1");
+            assertConflict(failure(sb, "UPDATE occ_simple SET v = 2 WHERE id = 1"), OC000);
+            a.commit();
+            assertThat(value(sb, "SELECT sum(v) FROM occ_simple")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void badInjectionsAreRefusedWith400() throws Exception {
         for (String body : new String[]{"not json", "[]", "{}", "{\"type\":\"meteor\"}",
                 "{\"type\":\"commit-conflict\",\"code\":\"OC999\"}", "{\"type\":\"commit-conflict\",\"count\":0}",
