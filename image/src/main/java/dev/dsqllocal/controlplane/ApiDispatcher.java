@@ -63,7 +63,7 @@ public final class ApiDispatcher {
         String rawQuery = q < 0 ? "" : uri.substring(q + 1);
         try {
             if (rawPath.startsWith(LocalEndpoints.PREFIX)) {
-                return local(method, rawPath, requestId);
+                return local(method, rawPath, body, requestId);
             }
             String host = first(headers, "host").orElse("localhost");
             SigV4Verifier.Verified who;
@@ -90,12 +90,18 @@ public final class ApiDispatcher {
         }
     }
 
-    private Response local(String method, String rawPath, String requestId) {
+    private Response local(String method, String rawPath, byte[] body, String requestId) {
         Optional<Supplier<LocalEndpoints.Content>> endpoint = localEndpoints.find(rawPath);
-        if (endpoint.isEmpty() || !(method.equals("GET") || method.equals("HEAD"))) {
-            return error(ApiException.unknownOperation(), requestId);
+        LocalEndpoints.Content content;
+        if (endpoint.isPresent() && (method.equals("GET") || method.equals("HEAD"))) {
+            content = endpoint.get().get();
+        } else {
+            Optional<LocalEndpoints.Handler> handler = localEndpoints.findHandler(rawPath);
+            if (handler.isEmpty()) {
+                return error(ApiException.unknownOperation(), requestId);
+            }
+            content = handler.get().handle(method, rawPath, body == null ? new byte[0] : body);
         }
-        LocalEndpoints.Content content = endpoint.get().get();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", content.contentType());
         headers.put("X-Amzn-RequestId", requestId);

@@ -9,6 +9,7 @@ import dev.dsqllocal.clusters.Caller;
 import dev.dsqllocal.clusters.ClusterService;
 import dev.dsqllocal.clusters.ClusterService.MultiRegion;
 import dev.dsqllocal.clusters.ClusterStatus;
+import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.storage.ClusterRecord;
 import dev.dsqllocal.storage.StreamRecord;
 import java.math.BigDecimal;
@@ -32,10 +33,16 @@ public final class ControlPlaneOperations {
 
     private final ClusterService service;
     private final ObjectMapper json;
+    private final FaultRegistry faults;
 
     public ControlPlaneOperations(ClusterService service, ObjectMapper json) {
+        this(service, json, new FaultRegistry(java.time.Clock.systemUTC()));
+    }
+
+    public ControlPlaneOperations(ClusterService service, ObjectMapper json, FaultRegistry faults) {
         this.service = service;
         this.json = json;
+        this.faults = faults;
     }
 
     /** Executes {@code operation}; the input has passed model validation. */
@@ -145,7 +152,8 @@ public final class ControlPlaneOperations {
         ObjectNode out = json.createObjectNode();
         out.put("identifier", c.identifier);
         out.put("arn", Arns.cluster(c.region, c.accountId, c.identifier));
-        out.put("status", c.status.name());
+        // An injected status (tests) is reported in place of the real one, which stays untouched.
+        out.put("status", faults.reportedStatus(c.identifier, c.status).name());
         out.put("creationTime", epochSeconds(c.creationTime));
         return out;
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The emulator's own unauthenticated GET endpoints under {@code /dsql-local/} (health, the gateway's CA
+ * The emulator's own unauthenticated endpoints under {@code /dsql-local/} (health, the gateway's CA
  * certificate, ...). Components register a supplier; the API server answers with what it returns.
  */
 public final class LocalEndpoints {
@@ -20,7 +20,28 @@ public final class LocalEndpoints {
         }
     }
 
+    /** Answers any method on the paths below a prefix (for endpoints that take input, e.g. fault injection). */
+    @FunctionalInterface
+    public interface Handler {
+        Content handle(String method, String path, byte[] body);
+    }
+
     private final Map<String, Supplier<Content>> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+
+    /** Registers a handler for every path starting with {@code prefix} (under {@code /dsql-local/}). */
+    public void registerHandler(String prefix, Handler handler) {
+        if (!prefix.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("local endpoints live under " + PREFIX + ": " + prefix);
+        }
+        handlers.put(prefix, handler);
+    }
+
+    /** The handler whose prefix starts {@code path}, if any. */
+    public Optional<Handler> findHandler(String path) {
+        return handlers.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst();
+    }
 
     /** Registers (or replaces) the endpoint at {@code path}, which must start with {@code /dsql-local/}. */
     public void register(String path, Supplier<Content> content) {

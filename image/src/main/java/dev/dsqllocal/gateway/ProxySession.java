@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * (so a large result never piles up in the gateway). Whichever side ends first ends the session.
  */
 final class ProxySession implements ProtocolInterceptor.Session {
+    /** Added to the backend's {@code options}: how long a statement may wait for a row or table lock. */
+    static final String LOCK_TIMEOUT_OPTION = "-c lock_timeout=100ms";
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
     /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
     private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
@@ -62,6 +64,11 @@ final class ProxySession implements ProtocolInterceptor.Session {
         startupParameters.put("user", user);
         startupParameters.put("database", "postgres");
         startupParameters.putAll(clientParameters);
+        // DSQL never makes a transaction wait on another's row lock: a short lock wait, then the statement loses
+        // (55P03, which the concurrency layer answers as DSQL's OC000). Appended, so the client's options stay.
+        String options = startupParameters.get("options");
+        startupParameters.put("options", options == null || options.isBlank() ? LOCK_TIMEOUT_OPTION
+                : options + " " + LOCK_TIMEOUT_OPTION);
         this.interceptor = context.interceptors().create(clusterId, user);
     }
 

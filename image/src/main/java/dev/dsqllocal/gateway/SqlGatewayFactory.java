@@ -1,5 +1,9 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.concurrency.CatalogVersions;
+import dev.dsqllocal.concurrency.ConcurrencyInterceptor;
+import dev.dsqllocal.faults.FaultyClusterDirectory;
+
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.ServerConfig;
@@ -38,8 +42,12 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
         byte[] caPem = tls.caPem().getBytes(StandardCharsets.US_ASCII);
         server.localEndpoints().register(CA_PATH,
                 () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
-        SqlGateway gateway = new SqlGateway(GatewaySettings.from(config), tls, server.clusterDirectory(),
-                server.credentials(), roleMappings, interceptors, Clock.systemUTC());
+        // Optimistic concurrency (OC000/OC001) and injected faults wrap whatever interceptor was configured.
+        ProtocolInterceptor.Factory sessions = ConcurrencyInterceptor.factory(interceptors, server.faults(),
+                new CatalogVersions());
+        SqlGateway gateway = new SqlGateway(GatewaySettings.from(config), tls,
+                new FaultyClusterDirectory(server.clusterDirectory(), server.faults()),
+                server.credentials(), roleMappings, sessions, Clock.systemUTC());
         gateway.start(config.bindAddress(), config.sqlPort());
         return new DsqlLocalServer.SqlGateway() {
             @Override

@@ -14,6 +14,8 @@ import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
 import dev.dsqllocal.dialect.DialectInterceptor;
+import dev.dsqllocal.faults.FaultEndpoints;
+import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.dialect.DialectRules;
 import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.postgres.DatabaseFleet;
@@ -85,6 +87,7 @@ public final class DsqlLocalServer implements AutoCloseable {
     private final ServerConfig config;
     private final CredentialStore credentials;
     private final LocalEndpoints localEndpoints = new LocalEndpoints();
+    private final FaultRegistry faults = new FaultRegistry(Clock.systemUTC());
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Path dataDir;
     private boolean ephemeral;
@@ -157,8 +160,9 @@ public final class DsqlLocalServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
         ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
-                new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json),
+                new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json, faults),
                 localEndpoints, json);
+        new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
         // The gateway (TLS set-up is a good part of start-up) also starts while PostgreSQL comes up: until a
@@ -219,6 +223,11 @@ public final class DsqlLocalServer implements AutoCloseable {
     /** The SQL gateway's bound port, or the configured one while no gateway is plugged in. */
     public int sqlPort() {
         return gateway != null ? gateway.port() : config.sqlPort();
+    }
+
+    /** Faults injected for tests through {@code /dsql-local/clusters/{id}/faults}. */
+    public FaultRegistry faults() {
+        return faults;
     }
 
     public ClusterDirectory clusterDirectory() {

@@ -1,0 +1,427 @@
+package dev.dsqllocal.concurrency;
+
+import dev.dsqllocal.dialect.StatementClassifier;
+import dev.dsqllocal.dialect.StatementInfo;
+import dev.dsqllocal.dialect.StatementKind;
+import dev.dsqllocal.dialect.Token;
+import dev.dsqllocal.faults.FaultRegistry;
+import dev.dsqllocal.faults.FaultRegistry.ConflictCode;
+import dev.dsqllocal.gateway.ProtocolInterceptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Aurora DSQL's optimistic concurrency on top of PostgreSQL, wrapped around the session's other interceptor (the
+ * dialect, or pass-through).
+ *
+ * <ul>
+ *   <li><b>OC000.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by the
+ *       gateway at login), so a writer never waits long on another's row lock. PostgreSQL's
+ *       {@code 40001} (concurrent update), {@code 55P03} (lock timeout) and {@code 40P01} (deadlock) are all
+ *       answered as DSQL's {@code 40001 change conflicts with another transaction (OC000)}. PostgreSQL has
+ *       already aborted its transaction at that point, so the error is reported at the conflicting statement,
+ *       not deferred to COMMIT (DSQL's "otherwise at the conflicting statement").</li>
+ *   <li><b>OC001.</b> A transaction that started before another session committed DDL (per-cluster
+ *       {@link CatalogVersions}) gets {@code 40001 schema has been updated by another transaction (OC001)} on its
+ *       next statement or COMMIT (ROLLBACK is let through).</li>
+ *   <li><b>Injected commit failures</b> ({@link FaultRegistry}): the next matching COMMIT of an open transaction,
+ *       or autocommit DML statement, fails with the injected code.</li>
+ * </ul>
+ * Failing a request from the gateway: a simple Query is replaced by {@code ROLLBACK; DO ... RAISE} and an Execute
+ * by the same two statements over the extended protocol, so PostgreSQL rolls the transaction back (nothing is
+ * half-applied), raises the 40001 itself (keeping the protocol's skip-until-Sync and ReadyForQuery exact), and the
+ * gateway swallows the answers to the requests it added. The client sees the error and ReadyForQuery 'I'.
+ */
+public final class ConcurrencyInterceptor implements ProtocolInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyInterceptor.class);
+
+    static final String OC000 = ConflictCode.OC000.message();
+
+    private enum Kind { PARSE, BIND, CLOSE, EXECUTE, SYNC, QUERY }
+
+    /** A response PostgreSQL owes, in order; {@code mine} when the gateway added the request. */
+    private record Pending(Kind kind, boolean mine) {
+    }
+
+    private final ProtocolInterceptor inner;
+    private final String clusterId;
+    private final FaultRegistry faults;
+    private final CatalogVersions catalogs;
+
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private final Map<String, StatementInfo> statements = new HashMap<>();
+    private final Map<String, StatementInfo> portals = new HashMap<>();
+    private final Set<String> writeSet = new HashSet<>();
+    private char lastStatus = 'I';
+    /** A BEGIN was sent since the last ReadyForQuery. */
+    private boolean began;
+    /** DDL was sent in the current transaction and not (yet) known to have failed. */
+    private boolean ddlPending;
+    private long snapshot;
+
+    public ConcurrencyInterceptor(ProtocolInterceptor inner, String clusterId, FaultRegistry faults,
+                                  CatalogVersions catalogs) {
+        this.inner = inner;
+        this.clusterId = clusterId;
+        this.faults = faults;
+        this.catalogs = catalogs;
+        this.snapshot = catalogs.current(clusterId);
+    }
+
+    /** Wraps every session's interceptor of {@code inner}; startup checks stay {@code inner}'s. */
+    public static Factory factory(Factory inner, FaultRegistry faults, CatalogVersions catalogs) {
+        return new Factory() {
+            @Override
+            public ProtocolInterceptor create(String clusterId, String user) {
+                return new ConcurrencyInterceptor(inner.create(clusterId, user), clusterId, faults, catalogs);
+            }
+
+            @Override
+            public Optional<StartupRefusal> checkStartup(Map<String, String> parameters) {
+                return inner.checkStartup(parameters);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ client → server
+
+    @Override
+    public ByteBuf onClientMessage(Session s, ByteBuf message) {
+        byte type = message.getByte(message.readerIndex());
+        try {
+            switch (type) {
+                case 'Q' -> {
+                    List<StatementInfo> infos = StatementClassifier.classifyAll(cString(message, message.readerIndex() + 5));
+                    ConflictCode failure = decide(infos);
+                    if (failure != null) {
+                        message.release();
+                        pending.add(new Pending(Kind.QUERY, true));
+                        return queryMessage("ROLLBACK;\n" + raise(failure));
+                    }
+                    pending.add(new Pending(Kind.QUERY, false));
+                }
+                case 'P' -> {
+                    int at = message.readerIndex() + 5;
+                    String name = cString(message, at);
+                    String sql = cString(message, at + utf8Length(name) + 1);
+                    statements.put(name, StatementClassifier.classifySingle(sql));
+                    pending.add(new Pending(Kind.PARSE, false));
+                }
+                case 'B' -> {
+                    int at = message.readerIndex() + 5;
+                    String portal = cString(message, at);
+                    StatementInfo info = statements.get(cString(message, at + utf8Length(portal) + 1));
+                    if (info != null) {
+                        portals.put(portal, info);
+                    } else {
+                        portals.remove(portal);
+                    }
+                    pending.add(new Pending(Kind.BIND, false));
+                }
+                case 'E' -> {
+                    StatementInfo info = portals.get(cString(message, message.readerIndex() + 5));
+                    ConflictCode failure = info == null ? null : decide(List.of(info));
+                    if (failure != null) {
+                        message.release();
+                        for (int i = 0; i < 2; i++) {
+                            pending.add(new Pending(Kind.PARSE, true));
+                            pending.add(new Pending(Kind.BIND, true));
+                            pending.add(new Pending(Kind.EXECUTE, true));
+                        }
+                        return extendedRollbackAndRaise(failure);
+                    }
+                    pending.add(new Pending(Kind.EXECUTE, false));
+                }
+                case 'S' -> pending.add(new Pending(Kind.SYNC, false));
+                case 'C' -> {
+                    int at = message.readerIndex() + 5;
+                    if (message.getByte(at) == 'S') {
+                        statements.remove(cString(message, at + 1));
+                    } else {
+                        portals.remove(cString(message, at + 1));
+                    }
+                    pending.add(new Pending(Kind.CLOSE, false));
+                }
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read a client message, passing it on: {}", e.toString());
+        }
+        return inner.onClientMessage(s, message);
+    }
+
+    /**
+     * Walks the statements about to be sent: records their effects (BEGIN, written tables, DDL) and returns the
+     * code they must fail with instead (stale catalog, injected conflict), or null to let them through.
+     */
+    private ConflictCode decide(List<StatementInfo> infos) {
+        boolean inTransaction = lastStatus != 'I' || began;
+        if (!inTransaction) {
+            snapshot = catalogs.current(clusterId); // a new transaction sees the catalog as it is now
+        }
+        boolean first = true;
+        for (StatementInfo info : infos) {
+            String command = info.command();
+            boolean rollback = info.kind() == StatementKind.TRANSACTION_CONTROL
+                    && (command.equals("ROLLBACK") || command.equals("ABORT"));
+            if (first && lastStatus == 'T' && !rollback && catalogs.current(clusterId) > snapshot) {
+                LOG.debug("Session on cluster {}: catalog changed since its transaction began", clusterId);
+                return ConflictCode.OC001;
+            }
+            first = false;
+            if (info.kind() == StatementKind.TRANSACTION_CONTROL) {
+                if (command.equals("BEGIN") || command.equals("START TRANSACTION")) {
+                    if (!inTransaction) {
+                        snapshot = catalogs.current(clusterId);
+                    }
+                    inTransaction = true;
+                    began = true;
+                } else if (command.equals("COMMIT") || command.equals("END")) {
+                    if (inTransaction) {
+                        Optional<ConflictCode> injected = faults.takeCommitConflict(clusterId, writeSet);
+                        if (injected.isPresent()) {
+                            return injected.get();
+                        }
+                    }
+                    inTransaction = false;
+                } else if (rollback) {
+                    inTransaction = false;
+                    writeSet.clear();
+                }
+            } else if (info.kind() == StatementKind.DML) {
+                Optional<String> target = dmlTarget(info);
+                target.ifPresent(writeSet::add);
+                if (!inTransaction) {
+                    Optional<ConflictCode> injected = faults.takeCommitConflict(clusterId,
+                            target.map(Set::of).orElse(Set.of()));
+                    writeSet.clear();
+                    if (injected.isPresent()) {
+                        return injected.get();
+                    }
+                }
+            } else if (info.kind() == StatementKind.DDL) {
+                ddlPending = true;
+            }
+        }
+        return null;
+    }
+
+    /** The table an INSERT/UPDATE/DELETE/MERGE writes, as {@code schema.name} or a bare name, lower-cased. */
+    static Optional<String> dmlTarget(StatementInfo info) {
+        List<Token> tokens = info.statement().tokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            int at;
+            if ((t.isWord("insert") || t.isWord("merge")) && i + 1 < tokens.size() && tokens.get(i + 1).isWord("into")) {
+                at = i + 2;
+            } else if (t.isWord("delete") && i + 1 < tokens.size() && tokens.get(i + 1).isWord("from")) {
+                at = i + 2;
+            } else if (t.isWord("update") && (i == 0 || !tokens.get(i - 1).isWord("for"))) {
+                at = i + 1;
+            } else {
+                continue;
+            }
+            if (at < tokens.size() && tokens.get(at).isWord("only")) {
+                at++;
+            }
+            if (at >= tokens.size() || !tokens.get(at).isName()) {
+                return Optional.empty();
+            }
+            String name = tokens.get(at).value();
+            if (at + 2 < tokens.size() && tokens.get(at + 1).isPunctuation('.') && tokens.get(at + 2).isName()) {
+                name = name + "." + tokens.get(at + 2).value();
+            }
+            return Optional.of(name.toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ server → client
+
+    @Override
+    public ByteBuf onServerMessage(Session s, ByteBuf message) {
+        byte type = message.getByte(message.readerIndex());
+        try {
+            switch (type) {
+                case '1', '2', '3' -> {
+                    Kind kind = type == '1' ? Kind.PARSE : type == '2' ? Kind.BIND : Kind.CLOSE;
+                    Pending p = pending.peekFirst();
+                    if (p != null && p.kind() == kind) {
+                        pending.pollFirst();
+                        if (p.mine()) {
+                            message.release();
+                            return null;
+                        }
+                    }
+                }
+                case 'C', 'I', 's' -> {
+                    if (type == 'C' && cString(message, message.readerIndex() + 5).equals("ROLLBACK")) {
+                        ddlPending = false;
+                    }
+                    Pending p = pending.peekFirst();
+                    if (p != null && p.kind() == Kind.EXECUTE) {
+                        pending.pollFirst();
+                    }
+                    if (p != null && p.mine() && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY)) {
+                        message.release();
+                        return null;
+                    }
+                }
+                case 'N' -> {
+                    Pending p = pending.peekFirst();
+                    if (p != null && p.mine()) {
+                        message.release();
+                        return null;
+                    }
+                }
+                case 'E' -> {
+                    ddlPending = false;
+                    Pending p = pending.peekFirst();
+                    if (p != null && p.kind() != Kind.QUERY && p.kind() != Kind.SYNC) {
+                        // The extended protocol skips everything up to Sync after an error.
+                        while (!pending.isEmpty() && pending.peekFirst().kind() != Kind.SYNC) {
+                            pending.pollFirst();
+                        }
+                    }
+                    message = asDsqlConflict(message);
+                }
+                case 'Z' -> {
+                    while (!pending.isEmpty()) {
+                        Kind k = pending.pollFirst().kind();
+                        if (k == Kind.SYNC || k == Kind.QUERY) {
+                            break;
+                        }
+                    }
+                    readyForQuery((char) message.getByte(message.readerIndex() + 5));
+                }
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read a server message, passing it on: {}", e.toString());
+        }
+        return inner.onServerMessage(s, message);
+    }
+
+    private void readyForQuery(char status) {
+        lastStatus = status;
+        began = false;
+        if (status == 'I') {
+            if (ddlPending) {
+                // This session's DDL committed: everybody else's transactions are now stale, its own is not.
+                snapshot = catalogs.bump(clusterId);
+                ddlPending = false;
+            }
+            writeSet.clear();
+        }
+    }
+
+    @Override
+    public void onClose(Session s) {
+        inner.onClose(s);
+    }
+
+    /** PostgreSQL's serialization failure, lock timeout or deadlock as DSQL's OC000; DSQL's own errors trimmed. */
+    static ByteBuf asDsqlConflict(ByteBuf message) {
+        Map<Character, String> fields = errorFields(message);
+        String code = fields.getOrDefault('C', "");
+        String text = fields.getOrDefault('M', "");
+        String dsqlText;
+        if (code.equals("40001") && (text.endsWith("(OC000)") || text.endsWith("(OC001)"))) {
+            dsqlText = text; // raised by the gateway's own DO block: drop its CONTEXT and source position
+        } else if (code.equals("40001") || code.equals("55P03") || code.equals("40P01")) {
+            dsqlText = OC000;
+        } else {
+            return message;
+        }
+        message.release();
+        return errorMessage(fields.getOrDefault('S', "ERROR"), "40001", dsqlText);
+    }
+
+    // ------------------------------------------------------------------ wire helpers
+
+    private static String raise(ConflictCode code) {
+        return "DO $dsql_local$BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = '" + code.message()
+                + "'; END$dsql_local$";
+    }
+
+    private static ByteBuf extendedRollbackAndRaise(ConflictCode code) {
+        ByteBuf b = Unpooled.buffer();
+        for (String sql : new String[]{"ROLLBACK", raise(code)}) {
+            byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+            b.writeByte('P').writeInt(4 + 1 + q.length + 1 + 2).writeByte(0).writeBytes(q).writeByte(0).writeShort(0);
+            b.writeByte('B').writeInt(4 + 1 + 1 + 2 + 2 + 2).writeByte(0).writeByte(0).writeShort(0).writeShort(0)
+                    .writeShort(0);
+            b.writeByte('E').writeInt(4 + 1 + 4).writeByte(0).writeInt(0);
+        }
+        return b;
+    }
+
+    private static ByteBuf queryMessage(String sql) {
+        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuf b = Unpooled.buffer(6 + text.length);
+        b.writeByte('Q').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
+        return b;
+    }
+
+    private static ByteBuf errorMessage(String severity, String sqlstate, String text) {
+        ByteBuf body = Unpooled.buffer();
+        field(body, 'S', severity);
+        field(body, 'V', severity);
+        field(body, 'C', sqlstate);
+        field(body, 'M', text);
+        body.writeByte(0);
+        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
+        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
+        body.release();
+        return b;
+    }
+
+    private static void field(ByteBuf b, char code, String value) {
+        b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+    }
+
+    private static Map<Character, String> errorFields(ByteBuf message) {
+        Map<Character, String> fields = new LinkedHashMap<>();
+        int at = message.readerIndex() + 5;
+        int end = message.writerIndex();
+        while (at < end) {
+            byte code = message.getByte(at);
+            if (code == 0) {
+                break;
+            }
+            String value = cString(message, at + 1);
+            fields.put((char) code, value);
+            at += 1 + utf8Length(value) + 1;
+        }
+        return fields;
+    }
+
+    private static String cString(ByteBuf buf, int at) {
+        int end = buf.indexOf(at, buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new IllegalArgumentException("missing string terminator");
+        }
+        return buf.toString(at, end - at, StandardCharsets.UTF_8);
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

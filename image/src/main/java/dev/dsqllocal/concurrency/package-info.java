@@ -1,0 +1,29 @@
+/**
+ * Aurora DSQL's optimistic concurrency control approximated on PostgreSQL 16 (REPEATABLE READ).
+ *
+ * <p>{@link dev.dsqllocal.concurrency.ConcurrencyInterceptor} wraps every session's interceptor (dialect or
+ * pass-through; wired in {@code SqlGatewayFactory}); the gateway starts each backend with
+ * {@code -c lock_timeout=100ms} appended to the client's {@code options}.
+ *
+ * <h2>Approximations (vs real DSQL)</h2>
+ * <ul>
+ *   <li>OC000 is reported at the conflicting statement, not deferred to COMMIT: PostgreSQL has aborted its
+ *       transaction when it detects the conflict, and answering "UPDATE 1" for a statement that did not run
+ *       would lie about the data. Injected conflicts do fail at COMMIT (or at the autocommit statement).</li>
+ *   <li>The loser is whoever touches a row second while the first writer is still open (after waiting up to
+ *       100 ms for its lock), not necessarily the later committer; once the first has committed, the later
+ *       writer loses, as in DSQL. {@code SELECT ... FOR UPDATE} of a row changed since the snapshot is OC000 at
+ *       that statement. A deadlock pattern is broken by the lock timeout (OC000), never reported as 40P01.</li>
+ *   <li>OC001: a per-cluster catalog version ({@link dev.dsqllocal.concurrency.CatalogVersions}) is bumped when a
+ *       session's DDL (the dialect classifier's {@code DDL} kind: schema changes, GRANT/REVOKE) commits; a
+ *       transaction begun before that fails with OC001 on its next statement (ROLLBACK excepted) or COMMIT.
+ *       Autocommit statements never get OC001 (each starts a fresh snapshot). Async index completion does not
+ *       bump the version.</li>
+ *   <li>DDL does not win outright: PostgreSQL's DDL needs an ACCESS EXCLUSIVE lock, so DDL on a table another
+ *       open transaction has read or written waits up to the lock timeout and then fails with OC000 itself
+ *       (DSQL would commit the DDL and fail the others with OC001). DDL that takes no conflicting lock (new
+ *       tables, GRANT) commits at once and the others get OC001.</li>
+ *   <li>{@code SHOW lock_timeout} shows the gateway's 100 ms.</li>
+ * </ul>
+ */
+package dev.dsqllocal.concurrency;

@@ -1,0 +1,305 @@
+package dev.dsqllocal.concurrency;
+
+import dev.dsqllocal.gateway.TestPostgres;
+import dev.dsqllocal.server.DsqlLocalServer;
+import dev.dsqllocal.server.Option;
+import dev.dsqllocal.server.ServerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dsql.DsqlClient;
+import software.amazon.awssdk.services.dsql.DsqlUtilities;
+import software.amazon.awssdk.services.dsql.model.ClusterStatus;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * DSQL's optimistic concurrency and the fault-injection API, through the emulator as shipped (real gateway, real
+ * IAM tokens, pgJDBC, real PostgreSQL).
+ */
+class OptimisticConcurrencyTest {
+    private static final String OC000 = "change conflicts with another transaction (OC000)";
+    private static final String OC001 = "schema has been updated by another transaction (OC001)";
+
+    private static DsqlLocalServer server;
+    private static String cluster;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
+        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
+                Option.BIND_ADDRESS, "127.0.0.1")));
+        cluster = server.defaultClusterId().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void clearFaults() throws Exception {
+        if (server != null) {
+            faults("DELETE", null);
+        }
+    }
+
+    static Connection connect(String params) throws SQLException {
+        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + server.sqlPort()
+                + "/postgres?sslmode=verify-full&sslrootcert=" + server.dataDir().resolve("tls/ca.pem") + params,
+                "admin", token);
+    }
+
+    static HttpResponse<String> faults(String method, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
+                + "/dsql-local/clusters/" + cluster + "/faults"));
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SQLException failure(Statement st, String sql) {
+        return catchThrowableOfType(SQLException.class, () -> st.execute(sql));
+    }
+
+    private static void assertConflict(SQLException e, String text) {
+        assertThat((Object) e).isNotNull();
+        assertThat(e.getSQLState()).isEqualTo("40001");
+        assertThat(e.getMessage()).contains(text);
+    }
+
+    private static long value(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void table(String name) throws SQLException {
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, v int)");
+            st.execute("INSERT INTO " + name + " VALUES (1, 0), (2, 0)");
+        }
+    }
+
+    @Test
+    void writersOfTheSameRowNeverWaitAndTheLoserGetsOc000() throws Exception {
+        table("occ_same");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            // b's snapshot predates a's commit: a plain write-write conflict.
+            assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 1")).isZero();
+            sa.executeUpdate("UPDATE occ_same SET v = 1 WHERE id = 1");
+            a.commit();
+            assertConflict(failure(sb, "UPDATE occ_same SET v = 2 WHERE id = 1"), OC000);
+            b.rollback();
+
+            // Both open: the second writer does not block behind the first's row lock.
+            sa.executeUpdate("UPDATE occ_same SET v = 3 WHERE id = 2");
+            long started = System.nanoTime();
+            assertConflict(failure(sb, "UPDATE occ_same SET v = 4 WHERE id = 2"), OC000);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("ms waited").isLessThan(5_000);
+            b.rollback();
+            a.commit();
+            assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 2")).isEqualTo(3);
+            b.commit();
+        }
+    }
+
+    @Test
+    void disjointRowsDoNotConflict() throws Exception {
+        table("occ_disjoint");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE occ_disjoint SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE occ_disjoint SET v = 2 WHERE id = 2");
+            a.commit();
+            b.commit();
+            assertThat(value(sa, "SELECT sum(v) FROM occ_disjoint")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void selectForUpdateOfARowChangedSinceTheSnapshotIsOc000() throws Exception {
+        table("occ_lock");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM occ_lock")).isEqualTo(2);
+            sb.executeUpdate("UPDATE occ_lock SET v = 9 WHERE id = 1");
+            assertConflict(failure(sa, "SELECT v FROM occ_lock WHERE id = 1 FOR UPDATE"), OC000);
+            a.rollback();
+        }
+    }
+
+    @Test
+    void aDeadlockPatternEndsInOc000NotADeadlockError() throws Exception {
+        table("occ_deadlock");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE occ_deadlock SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE occ_deadlock SET v = 2 WHERE id = 2");
+            SQLException e = failure(sa, "UPDATE occ_deadlock SET v = 1 WHERE id = 2");
+            assertConflict(e, OC000);
+            a.rollback();
+            sb.executeUpdate("UPDATE occ_deadlock SET v = 2 WHERE id = 1");
+            b.commit();
+            assertThat(value(sa, "SELECT sum(v) FROM occ_deadlock")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void ddlElsewhereFailsAnOpenTransactionWithOc001AndARetrySucceeds() throws Exception {
+        table("occ_schema");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM occ_schema")).isEqualTo(2);
+            sb.execute("CREATE TABLE occ_schema_other (id int PRIMARY KEY)");
+            assertConflict(failure(sa, "UPDATE occ_schema SET v = 5 WHERE id = 1"), OC001);
+            a.rollback();
+            // The retry starts a new transaction at the new catalog version.
+            assertThat(sa.executeUpdate("UPDATE occ_schema SET v = 5 WHERE id = 1")).isEqualTo(1);
+            a.commit();
+            // GRANT is a catalog change too, and the failure can land at COMMIT.
+            sa.executeUpdate("UPDATE occ_schema SET v = 6 WHERE id = 1");
+            sb.execute("GRANT SELECT ON occ_schema TO PUBLIC");
+            SQLException atCommit = catchThrowableOfType(SQLException.class, a::commit);
+            assertConflict(atCommit, OC001);
+            a.setAutoCommit(true);
+            assertThat(value(sa, "SELECT v FROM occ_schema WHERE id = 1")).as("rolled back").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void injectedCommitConflictsFailTheNextCommitsThenClear() throws Exception {
+        table("occ_inject");
+        HttpResponse<String> added = faults("POST", "{\"type\":\"commit-conflict\",\"code\":\"OC000\",\"count\":2}");
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(faults("GET", null).body()).contains("\"remaining\":2");
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 2; i++) {
+                st.executeUpdate("INSERT INTO occ_inject VALUES (" + (10 + i) + ", 1)");
+                assertConflict(catchThrowableOfType(SQLException.class, c::commit), OC000);
+            }
+            assertThat(faults("GET", null).body()).doesNotContain("commit-conflict");
+            st.executeUpdate("INSERT INTO occ_inject VALUES (20, 1)");
+            c.commit();
+            assertThat(value(st, "SELECT count(*) FROM occ_inject WHERE id >= 10")).as("nothing half-applied")
+                    .isEqualTo(1);
+            c.commit();
+        }
+    }
+
+    @Test
+    void injectedConflictsRespectTheTableFilterAndHitAutocommitStatements() throws Exception {
+        table("occ_orders");
+        table("occ_items");
+        assertThat(faults("POST", "{\"type\":\"commit-conflict\",\"code\":\"OC001\",\"table\":\"public.occ_orders\"}")
+                .statusCode()).isEqualTo(200);
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE occ_items SET v = 1")).isEqualTo(2);
+            assertConflict(failure(st, "UPDATE occ_orders SET v = 1"), OC001);
+            assertThat(value(st, "SELECT sum(v) FROM occ_orders")).isZero();
+            assertThat(st.executeUpdate("UPDATE occ_orders SET v = 1")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void connectionFailureWindowRefusesNewLoginsUntilCleared() throws Exception {
+        try (Connection open = connect(""); Statement st = open.createStatement()) {
+            assertThat(faults("POST", "{\"type\":\"connection-failure\",\"durationSeconds\":60}").statusCode())
+                    .isEqualTo(200);
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> connect("").close());
+            assertThat(refused.getSQLState()).isEqualTo("08006");
+            assertThat(refused.getMessage()).contains("unable to accept connection");
+            assertThat(value(st, "SELECT 1")).as("open sessions keep working").isEqualTo(1);
+            assertThat(faults("DELETE", null).body()).contains("\"faults\":[]");
+            connect("").close();
+        }
+    }
+
+    @Test
+    void statusOverrideIsReportedByGetClusterUntilCleared() throws Exception {
+        try (DsqlClient dsql = DsqlClient.builder().region(Region.US_EAST_1)
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
+            assertThat(faults("POST", "{\"type\":\"status\",\"status\":\"IDLE\"}").statusCode()).isEqualTo(200);
+            assertThat(dsql.getCluster(b -> b.identifier(cluster)).status()).isEqualTo(ClusterStatus.IDLE);
+            assertThat(dsql.listClusters(b -> { }).clusters()).isNotEmpty();
+            connect("").close(); // the real cluster is untouched and still serves connections
+            faults("DELETE", null);
+            assertThat(dsql.getCluster(b -> b.identifier(cluster)).status()).isEqualTo(ClusterStatus.ACTIVE);
+        }
+    }
+
+    @Test
+    void theSimpleQueryProtocolGetsTheSameAnswers() throws Exception {
+        table("occ_simple");
+        try (Connection a = connect("&preferQueryMode=simple"); Connection b = connect("&preferQueryMode=simple");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            faults("POST", "{\"type\":\"commit-conflict\",\"count\":1}");
+            assertConflict(failure(sa, "BEGIN; UPDATE occ_simple SET v = 7; COMMIT"), OC000);
+            assertThat(value(sa, "SELECT sum(v) FROM occ_simple")).as("nothing applied").isZero();
+
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM occ_simple")).isEqualTo(2);
+            sb.execute("CREATE TABLE occ_simple_other (id int PRIMARY KEY)");
+            assertConflict(failure(sa, "SELECT count(*) FROM occ_simple"), OC001);
+            a.rollback();
+            assertThat(value(sa, "SELECT count(*) FROM occ_simple")).isEqualTo(2);
+            a.commit();
+
+            sa.executeUpdate("UPDATE occ_simple SET v = 1 WHERE id = 1");
+            assertConflict(failure(sb, "UPDATE occ_simple SET v = 2 WHERE id = 1"), OC000);
+            a.commit();
+            assertThat(value(sb, "SELECT sum(v) FROM occ_simple")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badInjectionsAreRefusedWith400() throws Exception {
+        for (String body : new String[]{"not json", "[]", "{}", "{\"type\":\"meteor\"}",
+                "{\"type\":\"commit-conflict\",\"code\":\"OC999\"}", "{\"type\":\"commit-conflict\",\"count\":0}",
+                "{\"type\":\"commit-conflict\",\"count\":\"2\"}", "{\"type\":\"connection-failure\"}",
+                "{\"type\":\"status\",\"status\":\"SLEEPY\"}", "{\"type\":\"status\",\"status\":\"IDLE\",\"x\":1}"}) {
+            HttpResponse<String> r = faults("POST", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).contains("\"message\"");
+        }
+        HttpRequest unknown = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
+                + "/dsql-local/clusters/nosuchcluster/faults")).GET().build();
+        assertThat(HTTP.send(unknown, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(faults("GET", null).body()).contains("\"faults\":[]");
+    }
+}
