@@ -492,6 +492,18 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         return "SELECT 1";
     }
 
+    // ---------------------------------------------------------------- fault injection
+
+    /** Conflict and fault injection for the startup cluster ({@link #getClusterIdentifier()}). */
+    public DsqlFaults faults() {
+        return faults(getClusterIdentifier());
+    }
+
+    /** Conflict and fault injection for any cluster of this container. */
+    public DsqlFaults faults(String clusterIdentifier) {
+        return new DsqlFaults(getEndpoint(), clusterIdentifier);
+    }
+
     // ---------------------------------------------------------------- TLS
 
     /**
