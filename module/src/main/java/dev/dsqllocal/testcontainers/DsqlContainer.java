@@ -112,6 +112,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     private Duration deleteDelay = Duration.ZERO;
 
+    private String dialect = "latest";
+
     /** Set by {@link #withClusterIdentifier(String)}; otherwise see {@link #getClusterIdentifier()}. */
     private String pinnedClusterIdentifier;
 
@@ -171,6 +173,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         withEnv("DSQL_LOCAL_CREATE_DELAY", createDelay.toMillis() + "ms");
         withEnv("DSQL_LOCAL_UPDATE_DELAY", updateDelay.toMillis() + "ms");
         withEnv("DSQL_LOCAL_DELETE_DELAY", deleteDelay.toMillis() + "ms");
+        withEnv("DSQL_LOCAL_DIALECT", dialect);
         // The generated server certificate must name the host clients dial for sslmode=verify-full to work, also
         // when Docker runs elsewhere (DOCKER_HOST=tcp://...).
         withEnv("DSQL_LOCAL_TLS_HOSTNAMES", getHost());
@@ -297,6 +300,16 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         this.createDelay = nonNegative(create, "create");
         this.updateDelay = nonNegative(update, "update");
         this.deleteDelay = nonNegative(delete, "delete");
+        return self();
+    }
+
+    /**
+     * Which of Aurora DSQL's SQL rules apply: {@code "latest"} (default), an earlier rule epoch such as
+     * {@code "2026-08"} or {@code "2026-08-25"} (DSQL's rules change monthly: foreign keys, for instance, from
+     * 2026-08-26), or {@code "off"} for plain PostgreSQL behaviour behind the same TLS and token checks.
+     */
+    public DsqlContainer withDialect(String dialect) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
         return self();
     }
 

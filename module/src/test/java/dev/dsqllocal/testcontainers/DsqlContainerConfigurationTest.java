@@ -75,4 +75,15 @@ class DsqlContainerConfigurationTest {
         assertThatThrownBy(() -> new DsqlContainer().withInitialClusters(0).getClusterIdentifier())
                 .hasMessageContaining("withInitialClusters(0)");
     }
+
+    @Test
+    void dialectEpochReachesTheEmulator() {
+        DsqlContainer latest = new DsqlContainer();
+        latest.configure();
+        DsqlContainer pinned = new DsqlContainer().withDialect("2026-08");
+        pinned.configure();
+
+        assertThat(latest.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "latest");
+        assertThat(pinned.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "2026-08");
+    }
 }
