@@ -58,7 +58,16 @@ final class ConformanceCases {
         if (c.steps().isEmpty()) {
             throw new IllegalStateException(where + "no steps");
         }
+        java.util.Map<String, Boolean> modes = new java.util.HashMap<>();
         for (ConformanceCase.Step s : c.steps()) {
+            Boolean earlier = modes.putIfAbsent(s.connection(), s.simple());
+            if (earlier != null && earlier != s.simple()) {
+                throw new IllegalStateException(where + "connection " + s.connection()
+                        + " mixes simple and extended steps (its mode is fixed when it is opened): " + s);
+            }
+            if (s.connection().equals("setup")) {
+                throw new IllegalStateException(where + "connection name 'setup' is reserved");
+            }
             if (s.sql() == null || (s.tag() == null && s.tags() == null && s.rows() == null && s.error() == null)) {
                 throw new IllegalStateException(where + "each step needs sql and an expected outcome: " + s);
             }

@@ -70,13 +70,13 @@ class ConformanceTest {
         return s;
     }
 
-    static SqlSession connect(DsqlLocalServer server, String schema) throws SQLException {
+    static SqlSession connect(DsqlLocalServer server, String schema, boolean simple) throws SQLException {
         String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
         String url = "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
-                + server.dataDir().resolve("tls/ca.pem") + (schema == null ? "" : "&currentSchema=" + schema + ",public");
-        return new SqlSession(DriverManager.getConnection(url, "admin", token));
+                + server.dataDir().resolve("tls/ca.pem") + (schema == null ? "" : "&currentSchema=" + schema + ",public") + (simple ? "&preferQueryMode=simple" : "");
+        return new SqlSession(DriverManager.getConnection(url, "admin", token), simple);
     }
 
     private static void run(ConformanceCase c) throws Exception {
@@ -85,8 +85,8 @@ class ConformanceTest {
         }
         DsqlLocalServer server = server(c.epoch());
         String schema = "cf_" + c.id().replaceAll("[^a-z0-9]", "_");
-        try (SqlSession admin = connect(server, null)) {
-            StepOutcome created = admin.run("CREATE SCHEMA " + schema, false);
+        try (SqlSession admin = connect(server, null, false)) {
+            StepOutcome created = admin.run("CREATE SCHEMA " + schema);
             if (created.failed()) {
                 throw new IllegalStateException(c.id() + ": cannot create the case schema: " + created);
             }
@@ -97,7 +97,7 @@ class ConformanceTest {
                 for (SqlSession s : sessions.values()) {
                     s.close();
                 }
-                StepOutcome dropped = admin.run("DROP SCHEMA " + schema + " CASCADE", false);
+                StepOutcome dropped = admin.run("DROP SCHEMA " + schema + " CASCADE");
                 if (dropped.failed()) {
                     throw new IllegalStateException(c.id() + ": cannot drop the case schema: " + dropped);
                 }
@@ -108,9 +108,9 @@ class ConformanceTest {
     private static void runSteps(ConformanceCase c, DsqlLocalServer server, String schema,
             Map<String, SqlSession> sessions) throws SQLException {
         Map<String, String> variables = new HashMap<>();
-        SqlSession a = session(sessions, "a", server, schema);
+        SqlSession setup = session(sessions, "setup", server, schema, true);
         for (int i = 0; i < c.setup().size(); i++) {
-            StepOutcome out = a.run(c.setup().get(i), true);
+            StepOutcome out = setup.run(c.setup().get(i));
             if (out.failed()) {
                 throw new AssertionFailedError(c.id() + " setup " + (i + 1) + " failed: " + c.setup().get(i)
                         + "\n  " + out);
@@ -119,7 +119,7 @@ class ConformanceTest {
         for (int i = 0; i < c.steps().size(); i++) {
             ConformanceCase.Step step = c.steps().get(i);
             String sql = substitute(step.sql(), variables);
-            StepOutcome actual = session(sessions, step.connection(), server, schema).run(sql, step.simple());
+            StepOutcome actual = session(sessions, step.connection(), server, schema, step.simple()).run(sql);
             List<String> mismatches = compare(step, actual);
             if (!mismatches.isEmpty()) {
                 throw new AssertionFailedError(String.format("%s step %d [%s%s] %s%n  expected: %s%n  actual:   %s%n  %s",
@@ -132,11 +132,15 @@ class ConformanceTest {
         }
     }
 
+    /**
+     * The named connection, opened on first use in the mode its steps ask for (a connection's protocol mode is
+     * fixed when pgJDBC opens it, so every step on one connection must agree; the loader checks that).
+     */
     private static SqlSession session(Map<String, SqlSession> sessions, String name, DsqlLocalServer server,
-            String schema) throws SQLException {
+            String schema, boolean simple) throws SQLException {
         SqlSession s = sessions.get(name);
         if (s == null) {
-            s = connect(server, schema);
+            s = connect(server, schema, simple);
             sessions.put(name, s);
         }
         return s;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.CachedQuery;
 import org.postgresql.core.Field;
 import org.postgresql.core.Query;
 import org.postgresql.core.QueryExecutor;
@@ -28,9 +29,12 @@ import org.postgresql.util.ServerErrorMessage;
 final class SqlSession implements AutoCloseable {
     private final Connection connection;
     private final QueryExecutor executor;
+    private final boolean simple;
 
-    SqlSession(Connection connection) throws SQLException {
+    /** {@code simple}: the connection was opened with pgJDBC's {@code preferQueryMode=simple}. */
+    SqlSession(Connection connection, boolean simple) throws SQLException {
         this.connection = connection;
+        this.simple = simple;
         this.executor = connection.unwrap(PGConnection.class) instanceof BaseConnection base
                 ? base.getQueryExecutor() : null;
         if (executor == null) {
@@ -40,17 +44,28 @@ final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * Runs {@code sql} as a simple Query message ({@code simple}, may hold several statements) or through the
-     * extended protocol (Parse/Bind/Describe/Execute/Sync, unnamed statement) and returns what came back.
+     * Runs {@code sql} as one simple Query message (a simple-mode session; may hold several statements) or through
+     * the extended protocol (Parse/Bind/Describe/Execute/Sync, unnamed statement) and returns what came back.
      */
-    StepOutcome run(String sql, boolean simple) throws SQLException {
-        Query query = executor.createSimpleQuery(sql);
+    StepOutcome run(String sql) throws SQLException {
+        // createQuery is what Statement.execute uses: in simple mode it keeps "a; b" whole (one Query message,
+        // one implicit transaction, as psql -c sends it); in extended mode it splits like pgJDBC always does.
+        CachedQuery cached = executor.createQuery(sql, false, false);
+        Query query = cached.query;
         int flags = QueryExecutor.QUERY_ONESHOT | QueryExecutor.QUERY_NO_BINARY_TRANSFER
                 | QueryExecutor.QUERY_BOTH_ROWS_AND_STATUS | QueryExecutor.QUERY_SUPPRESS_BEGIN
                 | (simple ? QueryExecutor.QUERY_EXECUTE_AS_SIMPLE : 0);
         Recorder recorder = new Recorder();
-        executor.execute(query, query.createParameterList(), recorder, 0, 0, flags);
+        try {
+            executor.execute(query, query.createParameterList(), recorder, 0, 0, flags);
+        } finally {
+            executor.releaseQuery(cached);
+        }
         return recorder.outcome;
+    }
+
+    boolean simple() {
+        return simple;
     }
 
     @Override
