@@ -17,11 +17,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +187,12 @@ final class PostgresTemplate {
     }
 
     /** No recycled WAL segments while building: the template then holds only the segment it needs, less to copy. */
-    private static final Map<String, String> BOOTSTRAP_SERVER_SETTINGS = Map.of("min_wal_size", "2MB", "wal_recycle", "off");
+    /*
+     * Sorted, not Map.of: the settings take part in the template key, and Map.of's iteration order changes from one
+     * JVM run to the next, which made about half of all starts miss the prepared template and rebuild it.
+     */
+    private static final SortedMap<String, String> BOOTSTRAP_SERVER_SETTINGS =
+            Collections.unmodifiableSortedMap(new TreeMap<>(Map.of("min_wal_size", "2MB", "wal_recycle", "off")));
 
     private static final Duration STALE_BUILD_AGE = Duration.ofMinutes(30);
 
@@ -268,9 +276,14 @@ final class PostgresTemplate {
 
     /** Changes with anything that shapes the template: binaries, initdb arguments, settings, bootstrap SQL. */
     static String key(PostgresBinaries binaries) {
+        return key(binaries.home());
+    }
+
+    /** The key for binaries installed at {@code binariesHome}; the same in every JVM run. */
+    static String key(Path binariesHome) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(binaries.home().toString(), String.join(" ", INITDB_ARGS), SERVER_SETTINGS,
+            for (String part : List.of(binariesHome.toString(), String.join(" ", INITDB_ARGS), SERVER_SETTINGS,
                     BOOTSTRAP_SERVER_SETTINGS.toString(), BOOTSTRAP_SQL)) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);

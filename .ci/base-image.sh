@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the local stand-in for debian:bookworm-slim when no registry can be reached: a minbase bookworm
+# root file system made by debootstrap from this machine's own Debian mirror, imported into Docker.
+# Usage: .ci/base-image.sh [IMAGE_NAME]   (default dsql-local-base:bookworm). Skips when the image exists.
+set -euo pipefail
+
+IMAGE=${1:-dsql-local-base:bookworm}
+log() { echo "[base-image] $*" >&2; }
+
+if docker image inspect "$IMAGE" >/dev/null 2>&1; then
+    log "$IMAGE already exists"
+    exit 0
+fi
+
+if ! command -v debootstrap >/dev/null 2>&1; then
+    log "installing debootstrap"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq debootstrap >/dev/null
+fi
+
+# The mirror this machine already uses (never a host name written into the repository).
+MIRROR=""
+if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+    MIRROR=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)
+fi
+if [[ -z "$MIRROR" && -f /etc/apt/sources.list ]]; then
+    MIRROR=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list)
+fi
+if [[ -z "$MIRROR" ]]; then
+    log "cannot find a Debian mirror in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
+    exit 1
+fi
+
+ROOTFS=$(mktemp -d /tmp/dsql-local-rootfs.XXXXXX)
+trap 'rm -rf "$ROOTFS"' EXIT
+log "debootstrap --variant=minbase bookworm from $MIRROR"
+debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR" >/tmp/dsql-local-debootstrap.log 2>&1 || {
+    log "debootstrap failed; last lines of /tmp/dsql-local-debootstrap.log:"
+    tail -n 30 /tmp/dsql-local-debootstrap.log >&2
+    exit 1
+}
+# Slim it the way the official bookworm-slim image is made (debuerreotype --slimify): no documentation,
+# manual pages or translations now, and a dpkg rule so packages installed later add none either.
+cat > "$ROOTFS"/etc/dpkg/dpkg.cfg.d/docker-slim <<'CFG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/overrides/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*
+CFG
+find "$ROOTFS"/usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete
+rm -rf "$ROOTFS"/usr/share/{groff,info,linda,man}/* "$ROOTFS"/usr/share/lintian/overrides/* "$ROOTFS"/usr/share/locale/*
+rm -rf "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+log "importing as $IMAGE"
+tar -C "$ROOTFS" -c . | docker import --change 'CMD ["bash"]' - "$IMAGE" >/dev/null
+log "$IMAGE ready ($(docker image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
