@@ -59,6 +59,8 @@ final class PostgresTemplate {
     /*
      * Appended to postgresql.conf. Loopback only, no Unix socket (the gateway connects over TCP), UTC and
      * REPEATABLE READ as Aurora DSQL; modest memory so 20+ clusters fit on a laptop; stderr goes to server.log.
+     * DSQL's session parameter disable_sync_create_index lives in PostgreSQL as a custom setting (the dialect
+     * rewrites its SET/RESET/SHOW); it needs its default here, or SHOW before any SET fails with 42704.
      */
     static final String SERVER_SETTINGS = String.join("\n",
             "",
@@ -68,6 +70,7 @@ final class PostgresTemplate {
             "timezone = 'UTC'",
             "log_timezone = 'UTC'",
             "default_transaction_isolation = 'repeatable read'",
+            "dsql_local.disable_sync_create_index = on",
             "max_connections = 100",
             "shared_buffers = 16MB",
             "work_mem = 4MB",
