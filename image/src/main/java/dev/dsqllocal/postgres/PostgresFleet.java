@@ -48,6 +48,8 @@ public final class PostgresFleet implements DatabaseFleet {
     private final Map<String, String> serverSettings;
     private final boolean durable;
     private final SpareDataDirectories spares;
+    /** Ephemeral fleets only: a template copy left in the cache by an earlier emulator (see SharedReadyCopy). */
+    private final Optional<SharedReadyCopy> sharedCopy;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     /** Deletes renamed-away data directories in the background: the rename already made the cluster disappear. */
     private final ExecutorService garbageCollector = Executors.newSingleThreadExecutor(runnable -> {
@@ -85,6 +87,9 @@ public final class PostgresFleet implements DatabaseFleet {
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();
         this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user, durable, spareCount);
+        this.sharedCopy = durable || spareCount == 0 ? Optional.empty()
+                : Optional.of(new SharedReadyCopy(installation.cacheDir(), installation.template(), user,
+                        this.clustersRoot));
     }
 
     @Override
@@ -181,6 +186,7 @@ public final class PostgresFleet implements DatabaseFleet {
     public void close() {
         closed = true;
         spares.close();
+        sharedCopy.ifPresent(SharedReadyCopy::close);
         List<Thread> stoppers = new ArrayList<>();
         for (Map.Entry<String, Slot> entry : slots.entrySet()) {
             Slot slot = entry.getValue();
@@ -235,6 +241,9 @@ public final class PostgresFleet implements DatabaseFleet {
     private Path ensureDataDirectory(String clusterId) throws IOException {
         Path dataDir = clustersRoot.resolve(clusterId);
         if (Files.isDirectory(dataDir)) {
+            return dataDir;
+        }
+        if (sharedCopy.isPresent() && sharedCopy.get().claimInto(dataDir)) {
             return dataDir;
         }
         Optional<Path> spare = spares.take();

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -155,8 +156,44 @@ public final class DsqlLocalServer implements AutoCloseable {
         clusters = new ClusterService(state, store, fleet, lifecycle(config), Clock.systemUTC());
         CompletableFuture<Void> restarted = clusters.recover(fleets.existing(fleet));
         List<String> initial = state.initialized ? List.of() : createInitialClusters();
-        // The API is built and bound while the clusters' PostgreSQL servers come up; /dsql-local/health answers
-        // 503 "starting" until the ready line below.
+        // The gateway starts (its TLS set-up is a good part of start-up) while the API is built and while the
+        // clusters' PostgreSQL servers come up: until a cluster is ACTIVE, logins to it get DSQL's refusal, and
+        // the ready line waits for all three.
+        CompletableFuture<SqlGateway> gatewayStarting = gateways == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return gateways.start(this);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
+        try {
+            startApi(started, model);
+        } catch (Exception | Error e) {
+            // close() cannot see a gateway that is still starting: close it once it is up.
+            gatewayStarting.thenAccept(g -> {
+                if (g != null) {
+                    g.close();
+                }
+            });
+            throw e;
+        }
+        try {
+            gateway = gatewayStarting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+        awaitStartupClusters(restarted, initial);
+        ready = true;
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        LOG.info("{} in {} ms: api=http://{}:{} sql={}:{} region={} account={} cluster={}", READY_PREFIX, ms,
+                config.bindAddress(), apiPort(), config.bindAddress(), sqlPort(), config.defaultRegion(),
+                config.defaultAccountId(), defaultClusterId().orElse("none"));
+    }
+
+    /** The control-plane API; /dsql-local/health answers 503 "starting" until the ready line. */
+    private void startApi(long started, CompletableFuture<ServiceModel> model) throws Exception {
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
         ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
@@ -165,17 +202,6 @@ public final class DsqlLocalServer implements AutoCloseable {
         new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
-        // The gateway (TLS set-up is a good part of start-up) also starts while PostgreSQL comes up: until a
-        // cluster is ACTIVE, logins to it get DSQL's refusal, and the ready line waits for both.
-        if (gateways != null) {
-            gateway = gateways.start(this);
-        }
-        awaitStartupClusters(restarted, initial);
-        ready = true;
-        long ms = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("{} in {} ms: api=http://{}:{} sql={}:{} region={} account={} cluster={}", READY_PREFIX, ms,
-                config.bindAddress(), apiPort(), config.bindAddress(), sqlPort(), config.defaultRegion(),
-                config.defaultAccountId(), defaultClusterId().orElse("none"));
     }
 
     /**
