@@ -1,5 +1,9 @@
 package dev.dsqllocal.concurrency;
 
+import static dev.dsqllocal.gateway.PgMessages.cString;
+import static dev.dsqllocal.gateway.PgMessages.errorFields;
+import static dev.dsqllocal.gateway.PgMessages.utf8Length;
+
 import dev.dsqllocal.dialect.StatementClassifier;
 import dev.dsqllocal.dialect.StatementInfo;
 import dev.dsqllocal.dialect.StatementKind;
@@ -17,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -395,33 +398,5 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
 
     private static void field(ByteBuf b, char code, String value) {
         b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
-    }
-
-    private static Map<Character, String> errorFields(ByteBuf message) {
-        Map<Character, String> fields = new LinkedHashMap<>();
-        int at = message.readerIndex() + 5;
-        int end = message.writerIndex();
-        while (at < end) {
-            byte code = message.getByte(at);
-            if (code == 0) {
-                break;
-            }
-            String value = cString(message, at + 1);
-            fields.put((char) code, value);
-            at += 1 + utf8Length(value) + 1;
-        }
-        return fields;
-    }
-
-    private static String cString(ByteBuf buf, int at) {
-        int end = buf.indexOf(at, buf.writerIndex(), (byte) 0);
-        if (end < 0) {
-            throw new IllegalArgumentException("missing string terminator");
-        }
-        return buf.toString(at, end - at, StandardCharsets.UTF_8);
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -1,5 +1,9 @@
 package dev.dsqllocal.dialect;
 
+import static dev.dsqllocal.gateway.PgMessages.cString;
+import static dev.dsqllocal.gateway.PgMessages.errorFields;
+import static dev.dsqllocal.gateway.PgMessages.utf8Length;
+
 import dev.dsqllocal.gateway.ProtocolInterceptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -413,18 +417,6 @@ public final class DialectInterceptor implements ProtocolInterceptor {
 
     // ------------------------------------------------------------------ wire helpers
 
-    private static String cString(ByteBuf buf, int at) {
-        int end = buf.indexOf(at, buf.writerIndex(), (byte) 0);
-        if (end < 0) {
-            throw new IllegalArgumentException("missing string terminator");
-        }
-        return buf.toString(at, end - at, StandardCharsets.UTF_8);
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
     static ByteBuf queryMessage(String sql) {
         byte[] text = sql.getBytes(StandardCharsets.UTF_8);
         ByteBuf b = Unpooled.buffer(6 + text.length);
@@ -486,21 +478,5 @@ public final class DialectInterceptor implements ProtocolInterceptor {
 
     private static void field(ByteBuf b, char code, String value) {
         b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
-    }
-
-    static Map<Character, String> errorFields(ByteBuf message) {
-        Map<Character, String> fields = new java.util.LinkedHashMap<>();
-        int at = message.readerIndex() + 5;
-        int end = message.writerIndex();
-        while (at < end) {
-            byte code = message.getByte(at);
-            if (code == 0) {
-                break;
-            }
-            String value = cString(message, at + 1);
-            fields.put((char) code, value);
-            at += 1 + utf8Length(value) + 1;
-        }
-        return fields;
     }
 }

@@ -82,7 +82,7 @@ class DialectInterceptorTest {
 
     private static Map<Character, String> fields(ByteBuf error) {
         assertThat((char) error.getByte(0)).isEqualTo('E');
-        Map<Character, String> f = DialectInterceptor.errorFields(error);
+        Map<Character, String> f = dev.dsqllocal.gateway.PgMessages.errorFields(error);
         error.release();
         return f;
     }
@@ -241,7 +241,7 @@ class DialectInterceptorTest {
         ByteBuf error = Unpooled.buffer().writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
         body.release();
         ByteBuf out = fromServer(error);
-        Map<Character, String> fields = DialectInterceptor.errorFields(out);
+        Map<Character, String> fields = dev.dsqllocal.gateway.PgMessages.errorFields(out);
         out.release();
         assertThat(fields).containsEntry('C', "42P01").containsEntry('M', "relation \"nowhere\" does not exist")
                 .doesNotContainKey('W');
