@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  *   <li>latency of one simple query ({@code select 1}, simple protocol, one pgJDBC connection), p50 and p99;</li>
  *   <li>connection setup (pgJDBC {@code getConnection}: TCP, TLS, token check, backend startup), p50 and p99.</li>
  * </ol>
- * Usage: {@code image/bench/run-gateway-benchmark.sh [seconds per pgbench run]}. Client, gateway and PostgreSQL
+ * Usage: {@code image/bench/run-gateway-benchmark.sh [seconds per pgbench run] [dialect]} ({@code dialect}: with
+ * the DSQL dialect and optimistic-concurrency interceptors the emulator runs, instead of the bare proxy). Client, gateway and PostgreSQL
  * share the machine, so the gateway's CPU comes out of the same budget as the server's: read ratios, not
  * absolutes. Results of a run on the 2-core development VM are in {@code image/bench/README.md}.
  */
@@ -60,6 +61,18 @@ public final class GatewayBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        // "dialect": the interceptors the emulator really runs (DSQL dialect + optimistic concurrency), as
+        // SqlGatewayFactory wires them; otherwise the bare proxy.
+        boolean dialect = args.length > 1 && args[1].equals("dialect");
+        ProtocolInterceptor.Factory interceptors = dialect
+                ? dev.dsqllocal.concurrency.ConcurrencyInterceptor.factory(
+                        dev.dsqllocal.dialect.DialectInterceptor.factory(
+                                dev.dsqllocal.dialect.DialectRules.forEpoch(dev.dsqllocal.dialect.DialectEpoch.parse("latest")),
+                                Clock.systemUTC()),
+                        new dev.dsqllocal.faults.FaultRegistry(Clock.systemUTC()),
+                        new dev.dsqllocal.concurrency.CatalogVersions())
+                : ProtocolInterceptor.Factory.PASS_THROUGH;
+        System.out.println("gateway interceptors: " + (dialect ? "DSQL dialect + optimistic concurrency" : "none (bare proxy)"));
         Path tlsDir = Files.createTempDirectory("bench-tls");
         ServerTls tls = ServerTls.load(tlsDir, Optional.empty(), Optional.empty(), "us-east-1", List.of());
         try (TestPostgres postgres = TestPostgres.start(tlsDir.resolve("server.pem"), tlsDir.resolve("server-key.pem"))) {
@@ -72,7 +85,7 @@ public final class GatewayBenchmark {
                     Duration.ofSeconds(5), Duration.ofSeconds(60));
             try (SqlGateway gateway = new SqlGateway(settings, tls, clusters,
                     new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                    ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0)) {
+                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0)) {
                 String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                         .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")
