@@ -4,15 +4,18 @@ import dev.dsqllocal.postgres.DatabaseEndpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,20 +80,30 @@ final class ProxySession implements ProtocolInterceptor.Session {
         this.backendStartedAt = System.nanoTime();
         client.closeFuture().addListener(f -> clientClosed());
         backendDecoder = new PgFrameDecoder(MAX_BACKEND_MESSAGE, true);
-        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop()).channel(Transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
+        // Over the server's Unix socket when it has one (far cheaper per message than loopback TCP), else TCP.
+        Optional<Path> unixSocket = backendEndpoint.unixSocket().filter(s -> Transport.domainSockets());
+        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("frames", backendDecoder)
                                 .addLast("backend", new BackendHandler(ProxySession.this));
                     }
                 });
-        bootstrap.connect(backendEndpoint.host(), backendEndpoint.port()).addListener((ChannelFutureListener) f -> {
+        ChannelFuture connecting;
+        if (unixSocket.isPresent()) {
+            connecting = bootstrap.channel(Transport.domainSocketChannel())
+                    .connect(new DomainSocketAddress(unixSocket.get().toFile()));
+        } else {
+            connecting = bootstrap.channel(Transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true)
+                    .connect(backendEndpoint.host(), backendEndpoint.port());
+        }
+        connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                LOG.warn("Cannot reach PostgreSQL of cluster {} at {}:{}: {}", clusterId, backendEndpoint.host(),
-                        backendEndpoint.port(), f.cause().toString());
+                LOG.warn("Cannot reach PostgreSQL of cluster {} at {}: {}", clusterId,
+                        unixSocket.map(Path::toString).orElse(backendEndpoint.host() + ":" + backendEndpoint.port()),
+                        f.cause().toString());
                 failClient(GatewayError.clusterUnavailable(clusterId, "not reachable"));
                 return;
             }

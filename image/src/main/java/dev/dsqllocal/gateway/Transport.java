@@ -1,8 +1,10 @@
 package dev.dsqllocal.gateway;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -37,5 +39,17 @@ final class Transport {
 
     static Class<? extends SocketChannel> socketChannel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Whether backend connections may use Unix domain sockets (epoll only: NIO's are Java 16+ and Netty 4.1 has
+     * no channel for them). {@code -Ddsqllocal.gateway.backendTcp=true} keeps TCP, e.g. to compare the two.
+     */
+    static boolean domainSockets() {
+        return EPOLL && !Boolean.getBoolean("dsqllocal.gateway.backendTcp");
+    }
+
+    static Class<? extends Channel> domainSocketChannel() {
+        return EpollDomainSocketChannel.class;
     }
 }

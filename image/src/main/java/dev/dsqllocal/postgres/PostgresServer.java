@@ -27,16 +27,22 @@ final class PostgresServer {
     private static final Duration IMMEDIATE_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ATTEMPTS = 20;
 
+    /** Longest Unix socket path the kernel takes ({@code sun_path} is 108 bytes with its terminating NUL). */
+    private static final int MAX_SOCKET_PATH = 107;
+
     private final PostgresPrograms programs;
     private final Path dataDir;
     private final Process process;
     private final int port;
+    private final Optional<Path> unixSocket;
 
-    private PostgresServer(PostgresPrograms programs, Path dataDir, Process process, int port) {
+    private PostgresServer(PostgresPrograms programs, Path dataDir, Process process, int port,
+            Optional<Path> unixSocket) {
         this.programs = programs;
         this.dataDir = dataDir;
         this.process = process;
         this.port = port;
+        this.unixSocket = unixSocket;
     }
 
     /**
@@ -58,6 +64,13 @@ final class PostgresServer {
                 args.add("-c");
                 args.add(name + "=" + value);
             });
+            Optional<Path> unixSocket = unixSocketIn(dir, port);
+            if (unixSocket.isPresent()) {
+                // The gateway's relay connection: a Unix socket costs far less CPU per message than loopback TCP.
+                // In the data directory, which only the server's user (and root) may enter.
+                args.add("-c");
+                args.add("unix_socket_directories=" + dir);
+            }
             Process process = programs.start("postgres", args, log);
             Optional<String> failure;
             try {
@@ -67,7 +80,7 @@ final class PostgresServer {
                 throw e;
             }
             if (failure.isEmpty()) {
-                return new PostgresServer(programs, dir, process, port);
+                return new PostgresServer(programs, dir, process, port, unixSocket);
             }
             String output = failure.get();
             last = new IOException("PostgreSQL did not start on " + dir + "; server log:\n" + output);
@@ -146,6 +159,21 @@ final class PostgresServer {
         return true;
     }
 
+    /**
+     * The socket file PostgreSQL would create in {@code dir} for {@code port}, unless the path is too long for a
+     * Unix socket or would need quoting in {@code unix_socket_directories}: then the server listens on TCP only.
+     */
+    static Optional<Path> unixSocketIn(Path dir, int port) {
+        String directory = dir.toString();
+        Path socket = dir.resolve(".s.PGSQL." + port);
+        boolean plain = directory.chars().noneMatch(c -> c == ',' || c == '"' || c == '\'' || c == '\\'
+                || Character.isWhitespace(c));
+        if (!plain || socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            return Optional.empty();
+        }
+        return Optional.of(socket);
+    }
+
     private static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
@@ -169,7 +197,7 @@ final class PostgresServer {
     }
 
     DatabaseEndpoint endpoint() {
-        return new DatabaseEndpoint(HOST, port);
+        return new DatabaseEndpoint(HOST, port, unixSocket);
     }
 
     /**

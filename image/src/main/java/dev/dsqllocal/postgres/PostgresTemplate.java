@@ -57,7 +57,8 @@ final class PostgresTemplate {
             "-c", "wal_recycle=off", "-c", "min_wal_size=2MB");
 
     /*
-     * Appended to postgresql.conf. Loopback only, no Unix socket (the gateway connects over TCP), UTC and
+     * Appended to postgresql.conf. Loopback only, no Unix socket (PostgresServer adds one in the data directory for
+     * the gateway when the path allows it), UTC and
      * REPEATABLE READ as Aurora DSQL; modest memory so 20+ clusters fit on a laptop; stderr goes to server.log.
      * DSQL's session parameter disable_sync_create_index lives in PostgreSQL as a custom setting (the dialect
      * rewrites its SET/RESET/SHOW); it needs its default here, or SHOW before any SET fails with 42704.

@@ -83,9 +83,17 @@ public final class GatewayBenchmark {
                     .defaultCluster(id);
             GatewaySettings settings = new GatewaySettings(0, 0, 0, Duration.ofHours(1), Duration.ofMinutes(5),
                     Duration.ofSeconds(5), Duration.ofSeconds(60));
+            if (VARIANT != null) {
+                System.setProperty(VARIANT, "true"); // the variant gateway is started (and later run) with it
+            }
+            SqlGateway variantGateway = VARIANT == null ? null : new SqlGateway(settings, tls, clusters,
+                    new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
+                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
+            System.clearProperty(VARIANT == null ? "bench.none" : VARIANT);
             try (SqlGateway gateway = new SqlGateway(settings, tls, clusters,
                     new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0)) {
+                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
+                    AutoCloseable closeVariant = variantGateway == null ? () -> { } : variantGateway) {
                 String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                         .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")
@@ -100,6 +108,9 @@ public final class GatewayBenchmark {
                 // Warm up both paths (JIT, PostgreSQL caches).
                 pgbench(backend.port(), "127.0.0.1", Map.of("PGSSLMODE", "disable"), 3);
                 pgbench(gateway.port(), "localhost", Map.of("PGSSLMODE", "require", "PGPASSWORD", token), 3);
+                if (VARIANT != null) {
+                    pgbenchWithVariant(variantGateway.port(), Map.of("PGSSLMODE", "require", "PGPASSWORD", token), 3);
+                }
                 queryLatency(directUrl, 5000);
                 queryLatency(gatewayUrl, 5000);
 
@@ -109,9 +120,11 @@ public final class GatewayBenchmark {
                 double direct = pgbench(backend.port(), "127.0.0.1", plain, seconds);
                 double directWithTls = pgbench(backend.port(), "127.0.0.1", directTls, seconds);
                 double viaGateway = pgbench(gateway.port(), "localhost", gatewayEnv, seconds);
+                double variant = VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
                 double directAgain = pgbench(backend.port(), "127.0.0.1", plain, seconds);
                 double directWithTlsAgain = pgbench(backend.port(), "127.0.0.1", directTls, seconds);
                 double viaGatewayAgain = pgbench(gateway.port(), "localhost", gatewayEnv, seconds);
+                double variantAgain = VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
                 long[] directLatency = queryLatency(directUrl, 20_000);
                 long[] directTlsLatency = queryLatency(directUrl + "&sslmode=require", 20_000);
                 long[] gatewayLatency = queryLatency(gatewayUrl, 20_000);
@@ -129,6 +142,11 @@ public final class GatewayBenchmark {
                 System.out.printf(Locale.ROOT, "  ratio gateway / direct plaintext: %.1f %%; gateway / direct TLS: %.1f %%%n",
                         100 * (viaGateway + viaGatewayAgain) / (direct + directAgain),
                         100 * (viaGateway + viaGatewayAgain) / (directWithTls + directWithTlsAgain));
+                if (VARIANT != null) {
+                    System.out.printf(Locale.ROOT, "  gateway, -D%s=true: %.0f / %.0f tps (%.1f %% of direct TLS)%n",
+                            VARIANT, variant, variantAgain,
+                            100 * (variant + variantAgain) / (directWithTls + directWithTlsAgain));
+                }
                 System.out.printf(Locale.ROOT, "select 1 round trip, one connection, simple protocol (µs): "
                         + "direct plaintext p50 %.1f p99 %.1f; direct TLS p50 %.1f p99 %.1f; gateway p50 %.1f p99 %.1f%n"
                         + "  extra at p50: %.1f vs direct plaintext, %.1f vs direct TLS (the gateway hop alone)%n",
@@ -149,6 +167,22 @@ public final class GatewayBenchmark {
                 System.out.printf(Locale.ROOT, "token parse + SigV4 verification alone (µs): p50 %.1f p99 %.1f%n",
                         verify[0] / 1e3, verify[1] / 1e3);
             }
+        }
+    }
+
+    /**
+     * {@code -Dbench.variant=NAME}: a second gateway, started and run with the boolean system property NAME set to
+     * true (e.g. {@code dsqllocal.gateway.backendTcp}), measured in each round beside the first, to compare a
+     * gateway setting side by side.
+     */
+    private static final String VARIANT = System.getProperty("bench.variant");
+
+    private static double pgbenchWithVariant(int port, Map<String, String> env, int seconds) throws Exception {
+        System.setProperty(VARIANT, "true");
+        try {
+            return pgbench(port, "localhost", env, seconds);
+        } finally {
+            System.clearProperty(VARIANT);
         }
     }
 

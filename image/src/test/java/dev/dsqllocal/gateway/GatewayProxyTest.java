@@ -4,6 +4,9 @@ import static dev.dsqllocal.gateway.GatewayFixture.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.dsqllocal.clusters.ClusterStatus;
+import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.postgres.DatabaseEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +69,29 @@ class GatewayProxyTest {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(50);
             }
+        }
+    }
+
+    @Test
+    void relaysOverTheServersUnixSocketAndOverTcpWithout() throws Exception {
+        DatabaseEndpoint server = fx.postgres.endpoint();
+        assertThat(server.unixSocket()).isPresent();
+        try (Connection c = connect()) {
+            assertThat(clientAddressSeenByPostgres(c)).isNull(); // a Unix socket connection has no address
+        }
+        String tcpOnly = "tcponlytcponlytcponlytcpo1";
+        fx.clusters.put(new ClusterView(tcpOnly, GatewayFixture.ACCOUNT, GatewayFixture.REGION, ClusterStatus.ACTIVE,
+                Optional.of(new DatabaseEndpoint(server.host(), server.port()))));
+        try (Connection c = DriverManager.getConnection(fx.jdbcUrl(fx.gateway.port(), "sslmode=require"), "admin",
+                adminToken(GatewayFixture.endpoint(tcpOnly)))) {
+            assertThat(clientAddressSeenByPostgres(c)).isEqualTo("127.0.0.1/32");
+        }
+    }
+
+    private static String clientAddressSeenByPostgres(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select inet_client_addr()::text")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

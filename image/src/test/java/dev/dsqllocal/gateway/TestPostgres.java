@@ -27,19 +27,23 @@ public final class TestPostgres implements AutoCloseable {
     private final Process process;
     private final PostgresFleet fleet;
     private final int port;
+    private final DatabaseEndpoint endpoint;
 
     private TestPostgres(Path dir, Process process, int port) {
         this.dir = dir;
         this.process = process;
         this.fleet = null;
         this.port = port;
+        // started with -k dir: the gateway may relay over the server's Unix socket, as with the fleet
+        this.endpoint = new DatabaseEndpoint("127.0.0.1", port, Optional.of(dir.resolve(".s.PGSQL." + port)));
     }
 
-    private TestPostgres(Path dir, PostgresFleet fleet, int port) {
+    private TestPostgres(Path dir, PostgresFleet fleet, DatabaseEndpoint endpoint) {
         this.dir = dir;
         this.process = null;
         this.fleet = fleet;
-        this.port = port;
+        this.port = endpoint.port();
+        this.endpoint = endpoint;
     }
 
     public static boolean available() {
@@ -63,7 +67,7 @@ public final class TestPostgres implements AutoCloseable {
         PostgresFleet fleet = new PostgresFleet(dir.resolve("clusters"),
                 Path.of(System.getProperty("user.home"), ".cache", "dsql-local"), Optional.empty(), false);
         DatabaseEndpoint endpoint = fleet.provision("gatewaytestgatewaytest0001");
-        return new TestPostgres(dir, fleet, endpoint.port());
+        return new TestPostgres(dir, fleet, endpoint);
     }
 
     /** With a certificate and key (PEM), the server also accepts TLS (for benchmarks against a TLS baseline). */
@@ -117,8 +121,9 @@ public final class TestPostgres implements AutoCloseable {
         return pg;
     }
 
+    /** The server's endpoint, with its Unix socket when it has one (the gateway then relays over it). */
     public DatabaseEndpoint endpoint() {
-        return new DatabaseEndpoint("127.0.0.1", port);
+        return endpoint;
     }
 
     public Connection superuser() throws SQLException {
