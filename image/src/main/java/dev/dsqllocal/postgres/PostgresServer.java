@@ -56,6 +56,7 @@ final class PostgresServer {
         clearStaleLock(programs, dir);
         Path log = dir.resolve(LOG_FILE);
         IOException last = null;
+        boolean socketAllowed = true;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             int port = freeLoopbackPort();
             long logOffset = Files.exists(log) ? Files.size(log) : 0;
@@ -64,7 +65,7 @@ final class PostgresServer {
                 args.add("-c");
                 args.add(name + "=" + value);
             });
-            Optional<Path> unixSocket = unixSocketIn(dir, port);
+            Optional<Path> unixSocket = socketAllowed ? unixSocketIn(dir, port) : Optional.empty();
             if (unixSocket.isPresent()) {
                 // The gateway's relay connection: a Unix socket costs far less CPU per message than loopback TCP.
                 // In the data directory, which only the server's user (and root) may enter.
@@ -84,7 +85,11 @@ final class PostgresServer {
             }
             String output = failure.get();
             last = new IOException("PostgreSQL did not start on " + dir + "; server log:\n" + output);
-            if (output.contains("could not bind") || output.contains("Address already in use")) {
+            if (unixSocket.isPresent() && output.contains("Unix-domain socket")) {
+                // e.g. a data directory on a file system that cannot hold sockets (some bind mounts): TCP only
+                LOG.info("PostgreSQL cannot create its Unix socket in {}; the gateway will use TCP", dir);
+                socketAllowed = false;
+            } else if (output.contains("could not bind") || output.contains("Address already in use")) {
                 LOG.debug("port {} was taken before PostgreSQL could bind it; trying another", port);
             } else if (output.contains("pre-existing shared memory block")) {
                 // processes of a killed server still hold its shared memory; they exit within moments

@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  *   <li>connection setup (pgJDBC {@code getConnection}: TCP, TLS, token check, backend startup), p50 and p99.</li>
  * </ol>
  * Usage: {@code image/bench/run-gateway-benchmark.sh [seconds per pgbench run] [dialect]} ({@code dialect}: with
- * the DSQL dialect and optimistic-concurrency interceptors the emulator runs, instead of the bare proxy). Client, gateway and PostgreSQL
+ * the DSQL dialect and optimistic-concurrency interceptors the emulator runs, with the bare proxy measured beside
+ * it in the same rounds; otherwise the bare proxy alone). Client, gateway and PostgreSQL
  * share the machine, so the gateway's CPU comes out of the same budget as the server's: read ratios, not
  * absolutes. Results of a run on the 2-core development VM are in {@code image/bench/README.md}.
  */
@@ -93,7 +94,12 @@ public final class GatewayBenchmark {
             try (SqlGateway gateway = new SqlGateway(settings, tls, clusters,
                     new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
                     interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
-                    AutoCloseable closeVariant = variantGateway == null ? () -> { } : variantGateway) {
+                    AutoCloseable closeVariant = variantGateway == null ? () -> { } : variantGateway;
+                    // with "dialect", the bare proxy is measured beside it in the same rounds
+                    SqlGateway bare = !dialect ? null : new SqlGateway(settings, tls, clusters,
+                            new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
+                            ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0);
+                    AutoCloseable closeBare = bare == null ? () -> { } : bare) {
                 String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                         .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")
@@ -108,6 +114,9 @@ public final class GatewayBenchmark {
                 // Warm up both paths (JIT, PostgreSQL caches).
                 pgbench(backend.port(), "127.0.0.1", Map.of("PGSSLMODE", "disable"), 3);
                 pgbench(gateway.port(), "localhost", Map.of("PGSSLMODE", "require", "PGPASSWORD", token), 3);
+                if (bare != null) {
+                    pgbench(bare.port(), "localhost", Map.of("PGSSLMODE", "require", "PGPASSWORD", token), 3);
+                }
                 if (VARIANT != null) {
                     pgbenchWithVariant(variantGateway.port(), Map.of("PGSSLMODE", "require", "PGPASSWORD", token), 3);
                 }
@@ -120,10 +129,12 @@ public final class GatewayBenchmark {
                 double direct = pgbench(backend.port(), "127.0.0.1", plain, seconds);
                 double directWithTls = pgbench(backend.port(), "127.0.0.1", directTls, seconds);
                 double viaGateway = pgbench(gateway.port(), "localhost", gatewayEnv, seconds);
+                double viaBare = bare == null ? 0 : pgbench(bare.port(), "localhost", gatewayEnv, seconds);
                 double variant = VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
                 double directAgain = pgbench(backend.port(), "127.0.0.1", plain, seconds);
                 double directWithTlsAgain = pgbench(backend.port(), "127.0.0.1", directTls, seconds);
                 double viaGatewayAgain = pgbench(gateway.port(), "localhost", gatewayEnv, seconds);
+                double viaBareAgain = bare == null ? 0 : pgbench(bare.port(), "localhost", gatewayEnv, seconds);
                 double variantAgain = VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
                 long[] directLatency = queryLatency(directUrl, 20_000);
                 long[] directTlsLatency = queryLatency(directUrl + "&sslmode=require", 20_000);
@@ -142,6 +153,12 @@ public final class GatewayBenchmark {
                 System.out.printf(Locale.ROOT, "  ratio gateway / direct plaintext: %.1f %%; gateway / direct TLS: %.1f %%%n",
                         100 * (viaGateway + viaGatewayAgain) / (direct + directAgain),
                         100 * (viaGateway + viaGatewayAgain) / (directWithTls + directWithTlsAgain));
+                if (bare != null) {
+                    System.out.printf(Locale.ROOT, "  gateway, bare proxy (TLS), same rounds: %.0f / %.0f tps: %.1f %% of direct"
+                            + " plaintext, %.1f %% of direct TLS%n", viaBare, viaBareAgain,
+                            100 * (viaBare + viaBareAgain) / (direct + directAgain),
+                            100 * (viaBare + viaBareAgain) / (directWithTls + directWithTlsAgain));
+                }
                 if (VARIANT != null) {
                     System.out.printf(Locale.ROOT, "  gateway, -D%s=true: %.0f / %.0f tps (%.1f %% of direct TLS)%n",
                             VARIANT, variant, variantAgain,
