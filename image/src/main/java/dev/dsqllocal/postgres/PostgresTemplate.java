@@ -202,7 +202,7 @@ final class PostgresTemplate {
                 END IF;
                 succeeded := job_status = 'completed';
             END $body$;
-            """.replace("{superuser}", SUPERUSER) + iamMappings();
+            """.replace("{superuser}", SUPERUSER) + iamMappings() + SysDialectObjects.SQL;
     }
 
     /**

@@ -1,0 +1,96 @@
+package dev.dsqllocal.dialect;
+
+import java.util.List;
+
+/**
+ * Keeps the emulator's own objects ({@code sys.dsql_local_*}: the tables, functions and procedures the cluster
+ * template installs to implement DSQL's rules) out of users' reach. They live where PostgreSQL needs them and the
+ * gateway's rewrites call them, but a statement a user writes that names one is sent with the name changed, by
+ * one character, to a name nothing has ({@code dsql_l0cal_...}). PostgreSQL then answers exactly what it, and
+ * DSQL, answer for an object that does not exist ({@code 42883 function sys.dsql_local_x(integer) does not exist},
+ * {@code 42P01 relation "sys.dsql_local_jobs" does not exist}, for calls, DML, DROP and ALTER alike), and
+ * {@link #reveal} puts the written name back into the error. The substitution keeps every length, so error
+ * positions still point into the statement as written.
+ *
+ * <p>Names are found by the lexer (identifiers, quoted or not), so text in literals and comments is left alone,
+ * except the string bodies of {@code CREATE FUNCTION/PROCEDURE}, which PostgreSQL parses as SQL. A name spelled with
+ * Unicode escapes ({@code U&"..."}) is replaced whole. Privileges do the rest: the internal tables are not granted
+ * to anyone, and only the entry points the rewrites need are executable by users (their effect is that of the DSQL
+ * statement they implement).
+ */
+final class InternalNames {
+
+    static final String PREFIX = "dsql_local_";
+    /** Same length as {@link #PREFIX}; no object has it. */
+    static final String HIDDEN = "dsql_l0cal_";
+    private static final int CHANGED_AT = 6; // the 'o' of "local"
+
+    private InternalNames() {
+    }
+
+    /** {@code sql} itself when it names no internal object (the common case: one scan, no lexing). */
+    static String hide(String sql) {
+        if (!mentionsPrefix(sql, 0, sql.length())) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql);
+        // Edits in source order; only a U&"..." spelling changes a length, so later offsets shift by `shift`.
+        int shift = 0;
+        for (SqlStatement statement : SqlLexer.split(sql)) {
+            boolean routine = isRoutineDefinition(statement.tokens());
+            for (Token t : statement.tokens()) {
+                if (t.isName() && t.value().startsWith(PREFIX)) {
+                    if (t.type() == TokenType.WORD) {
+                        out.setCharAt(t.start() + shift + CHANGED_AT, '0');
+                    } else if (sql.startsWith("\"" + PREFIX, t.start())) {
+                        out.setCharAt(t.start() + shift + 1 + CHANGED_AT, '0');
+                    } else {
+                        String hidden = HIDDEN + t.value().substring(PREFIX.length());
+                        String quoted = '"' + hidden.replace("\"", "\"\"") + '"';
+                        out.replace(t.start() + shift, t.end() + shift, quoted);
+                        shift += quoted.length() - (t.end() - t.start());
+                    }
+                } else if (routine && t.type() == TokenType.STRING) {
+                    for (int i = t.start(); i + PREFIX.length() <= t.end(); i++) {
+                        if (sql.regionMatches(true, i, PREFIX, 0, PREFIX.length())) {
+                            out.setCharAt(i + shift + CHANGED_AT, '0');
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Puts the written names back into a text PostgreSQL produced (an error message, detail, hint). */
+    static String reveal(String text) {
+        return text == null || !text.contains(HIDDEN) ? text : text.replace(HIDDEN, PREFIX);
+    }
+
+    /** True when a text mentions an internal object (e.g. an error CONTEXT naming the function that raised). */
+    static boolean mentionsInternal(String text) {
+        return text != null && mentionsPrefix(text, 0, text.length());
+    }
+
+    private static boolean mentionsPrefix(String s, int from, int to) {
+        // Scan for the '_' after "dsql" and compare around it: cheap on SQL that has no such name.
+        for (int i = s.indexOf('_', from + 4); i >= 0 && i + 7 <= to; i = s.indexOf('_', i + 1)) {
+            if (s.regionMatches(true, i - 4, PREFIX, 0, PREFIX.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRoutineDefinition(List<Token> tokens) {
+        if (tokens.isEmpty() || !tokens.get(0).isWord("create")) {
+            return false;
+        }
+        for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
+            if (tokens.get(i).isWord("function") || tokens.get(i).isWord("procedure")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
