@@ -30,7 +30,8 @@ final class InternalNames {
 
     /** {@code sql} itself when it names no internal object (the common case: one scan, no lexing). */
     static String hide(String sql) {
-        if (!mentionsPrefix(sql, 0, sql.length())) {
+        // U&"..." identifiers may spell the name with escapes: those statements are always lexed.
+        if (!mentionsPrefix(sql, 0, sql.length()) && sql.indexOf("&\"") < 0) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql);
@@ -38,17 +39,23 @@ final class InternalNames {
         int shift = 0;
         for (SqlStatement statement : SqlLexer.split(sql)) {
             boolean routine = isRoutineDefinition(statement.tokens());
-            for (Token t : statement.tokens()) {
-                if (t.isName() && t.value().startsWith(PREFIX)) {
+            List<Token> tokens = statement.tokens();
+            for (int k = 0; k < tokens.size(); k++) {
+                Token t = tokens.get(k);
+                String name = t.type() == TokenType.QUOTED_IDENTIFIER && t.text().length() > 1
+                        && t.text().charAt(1) == '&' ? unicodeName(t, tokens, k) : t.value();
+                if (t.isName() && name.startsWith(PREFIX)) {
                     if (t.type() == TokenType.WORD) {
                         out.setCharAt(t.start() + shift + CHANGED_AT, '0');
                     } else if (sql.startsWith("\"" + PREFIX, t.start())) {
                         out.setCharAt(t.start() + shift + 1 + CHANGED_AT, '0');
                     } else {
-                        String hidden = HIDDEN + t.value().substring(PREFIX.length());
+                        String hidden = HIDDEN + name.substring(PREFIX.length());
                         String quoted = '"' + hidden.replace("\"", "\"\"") + '"';
-                        out.replace(t.start() + shift, t.end() + shift, quoted);
-                        shift += quoted.length() - (t.end() - t.start());
+                        boolean uescape = k + 1 < tokens.size() && tokens.get(k + 1).isWord("uescape");
+                        int end = uescape && k + 2 < tokens.size() ? tokens.get(k + 2).end() : t.end();
+                        out.replace(t.start() + shift, end + shift, quoted);
+                        shift += quoted.length() - (end - t.start());
                     }
                 } else if (routine && t.type() == TokenType.STRING) {
                     for (int i = t.start(); i + PREFIX.length() <= t.end(); i++) {
@@ -60,6 +67,39 @@ final class InternalNames {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The identifier a {@code U&"..."} token spells: {@code \XXXX}, {@code \+XXXXXX} and a doubled escape
+     * character decoded, with the escape character of a following {@code UESCAPE 'c'} clause if there is one.
+     */
+    static String unicodeName(Token t, List<Token> tokens, int at) {
+        char escape = '\\';
+        if (at + 2 < tokens.size() && tokens.get(at + 1).isWord("uescape")
+                && tokens.get(at + 2).type() == TokenType.STRING && tokens.get(at + 2).value().length() == 1) {
+            escape = tokens.get(at + 2).value().charAt(0);
+        }
+        String body = t.value();
+        StringBuilder b = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c != escape || i + 1 >= body.length()) {
+                b.append(c);
+            } else if (body.charAt(i + 1) == escape) {
+                b.append(escape);
+                i++;
+            } else {
+                int digits = body.charAt(i + 1) == '+' ? 6 : 4;
+                int from = body.charAt(i + 1) == '+' ? i + 2 : i + 1;
+                try {
+                    b.appendCodePoint(Integer.parseInt(body.substring(from, from + digits), 16));
+                    i = from + digits - 1;
+                } catch (RuntimeException e) {
+                    b.append(c); // not a valid escape: PostgreSQL refuses the statement itself
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** Puts the written names back into a text PostgreSQL produced (an error message, detail, hint). */
