@@ -34,9 +34,11 @@ import java.util.Optional;
  * by {@link IndexBuildRewriter}, answered with DSQL's tag; PostgreSQL's CONTEXT of the rewritten statement is
  * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
- * (the row limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives),
- * and {@code ALTER TABLE ASYNC}, which passes untouched (PostgreSQL reports a syntax error).
- * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}).
+ * (the row limit) and the row limit in autocommit (PostgreSQL has already committed when the tag arrives).
+ * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}),
+ * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}). Names of the
+ * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
+ * worded as DSQL's ({@link PostgresErrorRewriter}).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 

@@ -10,8 +10,8 @@ package dev.dsqllocal.postgres;
  *   <li>An event trigger at {@code ddl_command_end}, owned by the internal superuser and SECURITY DEFINER, so it
  *       runs for every user and sees the whole catalog. Raising in it fails (and rolls back) the DDL statement
  *       with DSQL's error: object-count limits (schemas, tables, views, sequences, indexes per table), index key
- *       types ({@code CREATE INDEX [ASYNC]}, PRIMARY KEY, UNIQUE) and the declared {@code char(n)} /
- *       {@code varchar(n)} limits. The internal superuser's own DDL (template, migrations) is not checked.</li>
+ *       types ({@code CREATE INDEX [ASYNC]}, PRIMARY KEY, UNIQUE), the declared key size and the declared
+ *       {@code char(n)} / {@code varchar(n)} limits. The internal superuser's own DDL (template, migrations) is not checked.</li>
  *   <li>{@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT}: {@code sys.dsql_local_validate_constraint_async} runs
  *       the validation at once and records the outcome as a job; a violating row fails the job, not the
  *       statement, as in DSQL.</li>
@@ -55,6 +55,18 @@ final class SysDialectObjects {
                 IF key_type IS NOT NULL THEN
                     RAISE EXCEPTION 'datatype % is not supported in a key', key_type USING ERRCODE = '0A000';
                 END IF;
+                -- Declared key size: fixed-width types by their width, char(n)/varchar(n) by n; a key of types
+                -- without a declared bound (text, numeric) is limited only when its values are written.
+                IF (SELECT sum(CASE WHEN t.typlen > 0 THEN t.typlen
+                                    WHEN a.atttypid IN ('varchar'::regtype, 'bpchar'::regtype) AND a.atttypmod > 4
+                                        THEN a.atttypmod - 4
+                                    ELSE 0 END)
+                        FROM pg_index x
+                        JOIN pg_attribute a ON a.attrelid = x.indexrelid AND a.attnum BETWEEN 1 AND x.indnkeyatts
+                        JOIN pg_type t ON t.oid = a.atttypid
+                        WHERE x.indexrelid = index_oid) > 2000 THEN
+                    RAISE EXCEPTION 'key size greater than 2000 bytes not supported' USING ERRCODE = '54000';
+                END IF;
             END $body$;
             REVOKE ALL ON FUNCTION sys.dsql_local_check_index(oid) FROM PUBLIC;
             -- Indexes per table: PK, UNIQUE constraints and indexes still building (invalid) all count.
@@ -77,6 +89,7 @@ final class SysDialectObjects {
                 SELECT CASE WHEN a.atttypid = 'bpchar'::regtype THEN 'char' ELSE 'varchar' END INTO too_long
                     FROM pg_attribute a
                     WHERE a.attrelid = table_oid AND a.attnum > 0 AND NOT a.attisdropped
+                      AND a.xmin = pg_current_xact_id()::xid -- columns this statement defined
                       AND ((a.atttypid = 'bpchar'::regtype AND a.atttypmod - 4 > 4096)
                         OR (a.atttypid = 'varchar'::regtype AND a.atttypmod - 4 > 65535))
                     ORDER BY a.attnum LIMIT 1;
