@@ -182,7 +182,10 @@ final class SysDialectObjects {
                 failure text;
             BEGIN
                 IF to_regclass(table_name) IS NULL THEN
-                    EXECUTE statement; -- PostgreSQL's own error for the missing table
+                    EXECUTE statement; -- PostgreSQL's own error for the missing table (a NOTICE for IF EXISTS)
+                    job_id := NULL;
+                    RETURN NEXT;
+                    RETURN;
                 END IF;
                 BEGIN
                     EXECUTE statement;
