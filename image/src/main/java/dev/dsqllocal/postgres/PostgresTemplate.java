@@ -366,6 +366,10 @@ final class PostgresTemplate {
                 END IF;
                 RETURN NULL;
             END $body$;
+            -- Trigger functions need no EXECUTE privilege to fire; the two plain functions they call
+            -- (dsql_local_check_size_at_commit, and version()'s dsql_local_postgres_version) keep PUBLIC's.
+            REVOKE ALL ON FUNCTION sys.dsql_local_count_changes() FROM PUBLIC;
+            REVOKE ALL ON FUNCTION sys.dsql_local_size_limit_exceeded() FROM PUBLIC;
             CREATE OR REPLACE FUNCTION sys.dsql_local_attach_limits(table_oid oid) RETURNS void LANGUAGE plpgsql
                 SECURITY DEFINER SET search_path = pg_catalog AS $body$
             DECLARE
@@ -398,6 +402,7 @@ final class PostgresTemplate {
                     PERFORM sys.dsql_local_attach_limits(created);
                 END LOOP;
             END $body$;
+            REVOKE ALL ON FUNCTION sys.dsql_local_on_create_table() FROM PUBLIC;
             DO $do$
             BEGIN
                 IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger WHERE evtname = 'dsql_local_transaction_limits') THEN
