@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +40,11 @@ import java.util.regex.Pattern;
  * words their errors as DSQL does ({@link #transactionLimit}). The tag-based row count of
  * {@link TransactionTracker} remains for what the triggers cannot see: rows locked by {@code SELECT ... FOR UPDATE}.
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
- * (a FOR UPDATE row count over the limit), and {@code ALTER TABLE ASYNC}, which passes untouched (PostgreSQL
- * reports a syntax error).
- * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}).
+ * (a FOR UPDATE row count over the limit).
+ * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}),
+ * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}). Names of the
+ * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
+ * worded as DSQL's ({@link PostgresErrorRewriter}).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 
@@ -128,7 +131,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     }
 
     private ByteBuf query(ByteBuf message) {
-        String sql = cString(message, message.readerIndex() + 5);
+        String written = cString(message, message.readerIndex() + 5);
+        String sql = InternalNames.hide(written);
+        boolean hidden = !sql.equals(written);
         List<SqlStatement> parts = SqlLexer.split(sql);
         List<StatementInfo> infos = parts.stream().map(StatementClassifier::classify).toList();
         Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
@@ -146,7 +151,11 @@ public final class DialectInterceptor implements ProtocolInterceptor {
                 texts.add(text != null ? text : parts.get(i).text());
             }
             if (!rewritten) {
-                return message;
+                if (!hidden) {
+                    return message;
+                }
+                message.release();
+                return queryMessage(sql);
             }
             message.release();
             return queryMessage(String.join(";\n", texts));
@@ -233,6 +242,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (index != null && tableToCheck != null && ifNotEmpty != null) {
             return IndexBuildRewriter.syncIndexIfEmpty(statement.text(), tableToCheck, ifNotEmpty);
         }
+        StatementInfo.AlterTableFacts alter = info.alterTable().orElse(null);
+        if (alter != null && ConstraintValidationRewriter.applies(alter)) {
+            return ConstraintValidationRewriter.asyncValidation(statement, alter);
+        }
         return null;
     }
 
@@ -262,8 +275,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         int at = message.readerIndex() + 5;
         String name = cString(message, at);
         at += utf8Length(name) + 1;
-        String sql = cString(message, at);
-        int paramsAt = at + utf8Length(sql) + 1;
+        String written = cString(message, at);
+        int paramsAt = at + utf8Length(written) + 1;
+        String sql = InternalNames.hide(written);
         StatementInfo info = StatementClassifier.classifySingle(sql);
         statements.put(name, info);
         Verdict verdict = check.check(info, session.state());
@@ -275,11 +289,11 @@ public final class DialectInterceptor implements ProtocolInterceptor {
                 text = textFor(parts.get(0), info, conditional == null ? null : conditional.table(),
                         conditional == null ? null : conditional.ifNotEmpty());
             }
-            if (text == null) {
+            if (text == null && sql.equals(written)) {
                 return message;
             }
             ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
-            ByteBuf replaced = parseMessage(name, text, params);
+            ByteBuf replaced = parseMessage(name, text != null ? text : sql, params);
             message.release();
             return replaced;
         }
@@ -370,6 +384,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             tag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
             message.release();
             message = commandCompleteMessage(tag);
+        } else if (isAsyncValidation(e.info()) && !tag.equals(ConstraintValidationRewriter.COMMAND_TAG)) {
+            tag = ConstraintValidationRewriter.COMMAND_TAG;
+            message.release();
+            message = commandCompleteMessage(tag);
         }
         DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
         if (e.swallowCompletion()) {
@@ -397,17 +415,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (dsql.isEmpty()) {
             dsql = transactionLimit(fields);
         }
-        boolean rewrittenIndex = false;
+        boolean rewritten = false;
         if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
             StatementInfo failed = expected.pollFirst().info();
-            rewrittenIndex = failed.index().isPresent() || failed.iamMapping().isPresent();
-        }
-        if (dsql.isEmpty() && rewrittenIndex && fields.containsKey('W')) {
-            // The build ran inside the gateway's function or DO block; the user wrote one plain statement.
-            message.release();
-            session.afterError();
-            skipping = true;
-            return errorMessageWithout(fields, 'W');
+            rewritten = failed.index().isPresent() || failed.iamMapping().isPresent() || isAsyncValidation(failed);
         }
         session.afterError();
         skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
@@ -415,7 +426,17 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             message.release();
             return errorMessage(dsql.get());
         }
-        return message;
+        Map<Character, String> dsqlFields = PostgresErrorRewriter.rewrite(fields);
+        if (rewritten && (dsqlFields == null ? fields : dsqlFields).containsKey('W')) {
+            // The statement ran inside the gateway's function or DO block; the user wrote one plain statement.
+            dsqlFields = new LinkedHashMap<>(dsqlFields == null ? fields : dsqlFields);
+            dsqlFields.remove('W');
+        }
+        if (dsqlFields == null) {
+            return message;
+        }
+        message.release();
+        return errorMessageOf(dsqlFields);
     }
 
     /**
@@ -480,14 +501,14 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return b;
     }
 
-    /** PostgreSQL's ErrorResponse again, minus one field. */
-    private static ByteBuf errorMessageWithout(Map<Character, String> fields, char dropped) {
+    private static boolean isAsyncValidation(StatementInfo info) {
+        return info.alterTable().map(ConstraintValidationRewriter::applies).orElse(false);
+    }
+
+    /** An ErrorResponse with these fields, in this order. */
+    private static ByteBuf errorMessageOf(Map<Character, String> fields) {
         ByteBuf body = Unpooled.buffer();
-        fields.forEach((code, value) -> {
-            if (code != dropped) {
-                field(body, code, value);
-            }
-        });
+        fields.forEach((code, value) -> field(body, code, value));
         body.writeByte(0);
         ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
         b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);

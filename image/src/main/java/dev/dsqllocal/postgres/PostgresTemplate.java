@@ -113,8 +113,10 @@ final class PostgresTemplate {
      * DSQL's {@code sys} schema (COMPAT.md §7, §8), owned by the internal superuser so users can read but not
      * change it: {@code sys.jobs} over a table only a SECURITY DEFINER function writes, {@code sys.wait_for_job},
      * {@code sys.dsql_major_version()}, and the function the dialect layer turns {@code CREATE INDEX ASYNC} into
-     * ({@code dev.dsqllocal.dialect.IndexBuildRewriter}). Job ids are DSQL's: the unpadded lower-case RFC 4648
-     * base32 form of a random UUID (26 characters).
+     * ({@code dev.dsqllocal.dialect.IndexBuildRewriter}), then the IAM mappings and the catalog rules
+     * ({@link SysDialectObjects}). Job ids are DSQL's: the unpadded lower-case RFC 4648 base32 form of a random UUID
+     * (26 characters). Users never name the {@code sys.dsql_local_*} objects: the gateway hides them
+     * ({@code dev.dsqllocal.dialect.InternalNames}).
      */
     private static String sysSchema() {
         return """
@@ -202,7 +204,8 @@ final class PostgresTemplate {
                 END IF;
                 succeeded := job_status = 'completed';
             END $body$;
-            """.replace("{superuser}", SUPERUSER) + iamMappings() + transactionLimits() + versionFunction();
+            """.replace("{superuser}", SUPERUSER) + iamMappings() + SysDialectObjects.SQL + transactionLimits()
+                + versionFunction();
     }
 
     /**

@@ -306,7 +306,9 @@ class PostgresFleetTest {
 
     @Test
     void aNewClusterTakesAReadySpareCopyWhichIsNeverMistakenForACluster() throws Exception {
-        PostgresFleet fleet = fleet(false, 1);
+        // Durable: an ephemeral fleet would first claim a ready copy another test left in the shared cache
+        // (SharedReadyCopy), and this test is about the fleet's own spare.
+        PostgresFleet fleet = fleet(true, 1);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (readySpares(fleet.clustersRoot()).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -320,7 +322,7 @@ class PostgresFleetTest {
         assertThat(spares.get(0)).doesNotExist(); // renamed into place
         assertThat(count(endpoint, "pg_class")).isPositive();
         fleet.close();
-        assertThat(fleet(false, 1).existingClusterIds()).containsExactly("fromspare");
+        assertThat(fleet(true, 1).existingClusterIds()).containsExactly("fromspare");
     }
 
     @Test
