@@ -43,8 +43,7 @@ final class GatewayFixture {
     final SqlGateway gateway;
 
     private GatewayFixture() throws Exception {
-        // The gateway here is mostly the bare proxy: behind it, plain PostgreSQL (as with --dialect off).
-        postgres = TestPostgres.start(false);
+        postgres = TestPostgres.start();
         clusters = new TestClusters()
                 .put(cluster(DEFAULT_ID, ACCOUNT, ClusterStatus.ACTIVE))
                 .put(cluster(OTHER_ACCOUNT_ID, OTHER_ACCOUNT, ClusterStatus.ACTIVE))

@@ -56,20 +56,12 @@ public final class TestPostgres implements AutoCloseable {
         return null;
     }
 
-    /** One cluster of a real {@link PostgresFleet}, as the emulator runs it with the DSQL dialect. */
+    /** One cluster of a real {@link PostgresFleet}. */
     public static TestPostgres start() throws Exception {
-        return start(true);
-    }
-
-    /**
-     * One cluster of a real {@link PostgresFleet}; {@code dialect} false is the server of {@code --dialect off}
-     * (plain PostgreSQL: no transaction limits, PostgreSQL's own {@code version()}).
-     */
-    public static TestPostgres start(boolean dialect) throws Exception {
         Path dir = Files.createTempDirectory("gateway-fleet");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         PostgresFleet fleet = new PostgresFleet(dir.resolve("clusters"),
-                Path.of(System.getProperty("user.home"), ".cache", "dsql-local"), Optional.empty(), false, dialect);
+                Path.of(System.getProperty("user.home"), ".cache", "dsql-local"), Optional.empty(), false);
         DatabaseEndpoint endpoint = fleet.provision("gatewaytestgatewaytest0001");
         return new TestPostgres(dir, fleet, endpoint.port());
     }
