@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Applies the DSQL dialect to one proxied session (see the package documentation for the contract).
@@ -33,8 +35,12 @@ import java.util.Optional;
  * {@code CREATE INDEX ASYNC} and a synchronous CREATE INDEX with {@code disable_sync_create_index} off (rewritten
  * by {@link IndexBuildRewriter}, answered with DSQL's tag; PostgreSQL's CONTEXT of the rewritten statement is
  * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
+ * DSQL's 3,000-row and 10 MiB transaction limits are enforced by PostgreSQL itself (the cluster template's
+ * statement triggers, see {@code PostgresTemplate}), in autocommit and in transaction blocks alike; this class only
+ * words their errors as DSQL does ({@link #transactionLimit}). The tag-based row count of
+ * {@link TransactionTracker} remains for what the triggers cannot see: rows locked by {@code SELECT ... FOR UPDATE}.
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
- * (the row limit) and the row limit in autocommit (PostgreSQL has already committed when the tag arrives).
+ * (a FOR UPDATE row count over the limit).
  * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}),
  * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}). Names of the
  * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
@@ -52,6 +58,15 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         static final Expected GROUP_END = new Expected(null, false);
     }
 
+    /**
+     * The trigger functions of the cluster template that raise DSQL's transaction limits in PostgreSQL
+     * ({@code PostgresTemplate}), as they appear in the CONTEXT of their errors.
+     */
+    static final String ROW_LIMIT_FUNCTION = "sys.dsql_local_count_changes()";
+    static final String SIZE_LIMIT_FUNCTION = "sys.dsql_local_size_limit_exceeded()";
+    private static final Pattern SIZE_IN_DETAIL = Pattern.compile("(\\d+)mb");
+
+    private final DialectRules rules;
     private final DialectSession session;
     private final DialectCheck check;
     private final RefusalMarkers markers = new RefusalMarkers();
@@ -62,6 +77,7 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private boolean skipping;
 
     public DialectInterceptor(DialectRules rules, Clock clock) {
+        this.rules = rules;
         this.session = new DialectSession(rules, clock);
         this.check = new DialectCheck(rules);
     }
@@ -396,6 +412,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private ByteBuf error(ByteBuf message) {
         Map<Character, String> fields = errorFields(message);
         Optional<DsqlError> dsql = markers.take(fields.get('M'));
+        if (dsql.isEmpty()) {
+            dsql = transactionLimit(fields);
+        }
         boolean rewritten = false;
         if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
             StatementInfo failed = expected.pollFirst().info();
@@ -418,6 +437,25 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         }
         message.release();
         return errorMessageOf(dsqlFields);
+    }
+
+    /**
+     * DSQL's row or size limit when PostgreSQL's error was raised by the template's limit triggers: the same error
+     * as DSQL words it, without PostgreSQL's CONTEXT, file and line of the trigger function.
+     */
+    Optional<DsqlError> transactionLimit(Map<Character, String> fields) {
+        if (!"54000".equals(fields.get('C'))) {
+            return Optional.empty();
+        }
+        String context = fields.getOrDefault('W', "");
+        if (context.contains(ROW_LIMIT_FUNCTION)) {
+            return Optional.of(rules.error(RuleId.ROW_LIMIT, Map.of()));
+        }
+        if (context.contains(SIZE_LIMIT_FUNCTION)) {
+            Matcher size = SIZE_IN_DETAIL.matcher(fields.getOrDefault('D', ""));
+            return Optional.of(rules.error(RuleId.SIZE_LIMIT, Map.of("size", size.find() ? size.group(1) : "?")));
+        }
+        return Optional.empty();
     }
 
     private ByteBuf readyForQuery(ByteBuf message) {

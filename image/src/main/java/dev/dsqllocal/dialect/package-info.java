@@ -44,7 +44,9 @@
  * the Execute by a Parse of the marker under a reserved statement name.
  *
  * <p><b>Responses</b>, matched in order to the statements/Executes sent: CommandComplete →
- * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit, known only afterwards): send
+ * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit reached through rows locked
+ * by {@code SELECT ... FOR UPDATE}, known only afterwards; rows written are limited by PostgreSQL itself, see
+ * {@code postgres.PostgresTemplate}, and their 54000 errors reworded by the interceptor): send
  * the ErrorResponse instead of the CommandComplete (PostgreSQL's transaction is then still healthy: rewrite the
  * next ReadyForQuery status from 'T' to {@code tracker().transactionStatus()}, and the next statements are
  * refused with 25P02 through markers, which aborts PostgreSQL's transaction too). ErrorResponse →
