@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Stages the Docker build context for image/Dockerfile:
 #   <out>/dsql-local.jar       the shaded server; the image build runs PreparePostgres from it
-#   <out>/dsql-local-slim.jar  the same without the bundled PostgreSQL archives (~15 MB): the image ships them
-#                              unpacked, so the jar it runs does not need them
+#   <out>/dsql-local-slim.jar  the same without the bundled PostgreSQL archives (~15 MB: the image ships them
+#                              unpacked) and without the native libraries of other platforms (~11 MB: Netty's
+#                              BoringSSL and epoll builds for macOS, Windows and the other Linux architecture;
+#                              the image runs on the build machine's architecture, like its PostgreSQL binaries)
 #   <out>/runtime/             a Java runtime made by jlink from the build JDK's jmods: the modules jdeps finds in
 #                              the jar, plus jdk.crypto.ec (TLS key exchange and ECDSA certificates are looked up by
 #                              name, which jdeps cannot see), minus java.desktop (see below)
@@ -58,8 +60,17 @@ cp "$jar" "$out/dsql-local.jar"
 cp "$jar" "$out/dsql-local-slim.jar"
 if command -v zip >/dev/null 2>&1; then
     zip -q -d "$out/dsql-local-slim.jar" 'postgres-linux-*.txz' || true
+    case "$(uname -m)" in
+        x86_64) other_arch=aarch_64 ;;
+        aarch64) other_arch=x86_64 ;;
+        *) other_arch= ;;
+    esac
+    zip -q -d "$out/dsql-local-slim.jar" 'META-INF/native/*osx*' 'META-INF/native/*windows*' || true
+    if [[ -n "$other_arch" ]]; then
+        zip -q -d "$out/dsql-local-slim.jar" "META-INF/native/*_${other_arch}.so" || true
+    fi
 else
-    log "zip not found: the image keeps the bundled PostgreSQL archives in its jar (~15 MB more)"
+    log "zip not found: the image keeps the bundled PostgreSQL archives and foreign native libraries in its jar (~26 MB more)"
 fi
 rm -rf "$out/bin"
 cp -r "$here/bin" "$out/bin"

@@ -38,9 +38,12 @@ import java.util.Set;
  *       answered as DSQL's {@code 40001 change conflicts with another transaction (OC000)}. PostgreSQL has
  *       already aborted its transaction at that point, so the error is reported at the conflicting statement,
  *       not deferred to COMMIT (DSQL's "otherwise at the conflicting statement").</li>
- *   <li><b>OC001.</b> A transaction that started before another session committed DDL (per-cluster
- *       {@link CatalogVersions}) gets {@code 40001 schema has been updated by another transaction (OC001)} on its
- *       next statement or COMMIT (ROLLBACK is let through).</li>
+ *   <li><b>OC001.</b> Each session remembers the catalog version ({@link CatalogVersions}, per cluster) it last
+ *       saw: the one current when it connected, its own DDL's, or the one it last failed for. When another session
+ *       has committed a catalog change since, the session's next statement that touches storage
+ *       ({@link StorageAccess}: not {@code SELECT 1}, SET, SHOW, ROLLBACK or an empty query) fails once with
+ *       {@code 40001 schema has been updated by another transaction (OC001)}, and so does the COMMIT of a
+ *       transaction that touched storage before the change; then the session is current again.</li>
  *   <li><b>Injected commit failures</b> ({@link FaultRegistry}): the next matching COMMIT of an open transaction,
  *       or autocommit DML statement, fails with the injected code.</li>
  * </ul>
@@ -73,9 +76,12 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     private char lastStatus = 'I';
     /** A BEGIN was sent since the last ReadyForQuery. */
     private boolean began;
-    /** DDL was sent in the current transaction and not (yet) known to have failed. */
+    /** DDL was sent in the current transaction and not (yet) known to have failed or done nothing. */
     private boolean ddlPending;
-    private long snapshot;
+    /** The catalog version this session's cache is at: its own DDL's, or the one it last got OC001 for. */
+    private long seenCatalog;
+    /** The open transaction has run a statement that touches storage ({@link StorageAccess}). */
+    private boolean touchedStorage;
 
     public ConcurrencyInterceptor(ProtocolInterceptor inner, String clusterId, FaultRegistry faults,
                                   CatalogVersions catalogs) {
@@ -83,7 +89,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         this.clusterId = clusterId;
         this.faults = faults;
         this.catalogs = catalogs;
-        this.snapshot = catalogs.current(clusterId);
+        this.seenCatalog = catalogs.current(clusterId); // a new session loads the catalog as it is now
     }
 
     /** Wraps every session's interceptor of {@code inner}; startup checks stay {@code inner}'s. */
@@ -170,44 +176,50 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     }
 
     /**
-     * Walks the statements about to be sent: records their effects (BEGIN, written tables, DDL) and returns the
-     * code they must fail with instead (stale catalog, injected conflict), or null to let them through.
+     * Walks the statements about to be sent: records their effects (BEGIN, written tables, DDL, storage touched)
+     * and returns the code they must fail with instead (stale catalog, injected conflict), or null to let them
+     * through.
      */
     private ConflictCode decide(List<StatementInfo> infos) {
         boolean inTransaction = lastStatus != 'I' || began;
         if (!inTransaction) {
-            snapshot = catalogs.current(clusterId); // a new transaction sees the catalog as it is now
+            touchedStorage = false;
         }
-        boolean first = true;
         for (StatementInfo info : infos) {
             String command = info.command();
-            boolean rollback = info.kind() == StatementKind.TRANSACTION_CONTROL
-                    && (command.equals("ROLLBACK") || command.equals("ABORT"));
-            if (first && lastStatus == 'T' && !rollback && catalogs.current(clusterId) > snapshot) {
-                LOG.debug("Session on cluster {}: catalog changed since its transaction began", clusterId);
-                return ConflictCode.OC001;
-            }
-            first = false;
             if (info.kind() == StatementKind.TRANSACTION_CONTROL) {
                 if (command.equals("BEGIN") || command.equals("START TRANSACTION")) {
-                    if (!inTransaction) {
-                        snapshot = catalogs.current(clusterId);
-                    }
                     inTransaction = true;
                     began = true;
                 } else if (command.equals("COMMIT") || command.equals("END")) {
                     if (inTransaction) {
+                        // The catalog changed after this transaction read or wrote through it: DSQL's COMMIT fails.
+                        if (touchedStorage && catalogChanged()) {
+                            return ConflictCode.OC001;
+                        }
                         Optional<ConflictCode> injected = faults.takeCommitConflict(clusterId, writeSet);
                         if (injected.isPresent()) {
                             return injected.get();
                         }
                     }
                     inTransaction = false;
-                } else if (rollback) {
+                    touchedStorage = false;
+                } else if (command.equals("ROLLBACK") || command.equals("ABORT")) {
                     inTransaction = false;
+                    touchedStorage = false;
                     writeSet.clear();
                 }
-            } else if (info.kind() == StatementKind.DML) {
+                continue;
+            }
+            if (StorageAccess.touchesStorage(info)) {
+                if (catalogChanged()) {
+                    return ConflictCode.OC001;
+                }
+                if (inTransaction) {
+                    touchedStorage = true;
+                }
+            }
+            if (info.kind() == StatementKind.DML) {
                 Optional<String> target = dmlTarget(info);
                 target.ifPresent(writeSet::add);
                 if (!inTransaction) {
@@ -223,6 +235,21 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether another session committed a catalog change since this one last looked; if so the session is brought
+     * up to date, so the OC001 this answers is raised once and the retry runs (DSQL: "retrying on the same session
+     * refreshes the cache").
+     */
+    private boolean catalogChanged() {
+        long current = catalogs.current(clusterId);
+        if (current <= seenCatalog) {
+            return false;
+        }
+        LOG.debug("Session on cluster {}: catalog version {} is stale (now {})", clusterId, seenCatalog, current);
+        seenCatalog = current;
+        return true;
     }
 
     /** The table an INSERT/UPDATE/DELETE/MERGE writes, as {@code schema.name} or a bare name, lower-cased. */
@@ -287,6 +314,10 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                     }
                 }
                 case 'N' -> {
+                    if (ddlPending && isSkippedDdlNotice(message)) {
+                        // CREATE ... IF NOT EXISTS / DROP ... IF EXISTS that found nothing to do wrote no catalog.
+                        ddlPending = false;
+                    }
                     Pending p = pending.peekFirst();
                     if (p != null && p.mine()) {
                         message.release();
@@ -327,8 +358,8 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         began = false;
         if (status == 'I') {
             if (ddlPending) {
-                // This session's DDL committed: everybody else's transactions are now stale, its own is not.
-                snapshot = catalogs.bump(clusterId);
+                // This session's DDL committed: every other session's catalog is now stale, its own is not.
+                seenCatalog = catalogs.bump(clusterId);
                 ddlPending = false;
             }
             writeSet.clear();
@@ -338,6 +369,16 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     @Override
     public void onClose(Session s) {
         inner.onClose(s);
+    }
+
+    /**
+     * PostgreSQL's notice that an {@code IF [NOT] EXISTS} statement did nothing ("relation "t" already exists,
+     * skipping", "table "t" does not exist, skipping").
+     */
+    static boolean isSkippedDdlNotice(ByteBuf notice) {
+        Map<Character, String> fields = errorFields(notice);
+        return fields.getOrDefault('M', "").endsWith(", skipping")
+                && Set.of("00000", "42P07", "42P06", "42710", "42701", "42723").contains(fields.getOrDefault('C', ""));
     }
 
     /** PostgreSQL's serialization failure, lock timeout or deadlock as DSQL's OC000; DSQL's own errors trimmed. */

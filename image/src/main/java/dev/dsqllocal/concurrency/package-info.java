@@ -15,10 +15,16 @@
  *       writer loses, as in DSQL. {@code SELECT ... FOR UPDATE} of a row changed since the snapshot is OC000 at
  *       that statement. A deadlock pattern is broken by the lock timeout (OC000), never reported as 40P01.</li>
  *   <li>OC001: a per-cluster catalog version ({@link dev.dsqllocal.concurrency.CatalogVersions}) is bumped when a
- *       session's DDL (the dialect classifier's {@code DDL} kind: schema changes, GRANT/REVOKE) commits; a
- *       transaction begun before that fails with OC001 on its next statement (ROLLBACK excepted) or COMMIT.
- *       Autocommit statements never get OC001 (each starts a fresh snapshot). Async index completion does not
- *       bump the version.</li>
+ *       session's DDL (the dialect classifier's {@code DDL} kind: schema changes, GRANT/REVOKE, {@code AWS IAM
+ *       GRANT/REVOKE}, {@code CREATE INDEX ASYNC}) commits; DDL that failed, was rolled back, or did nothing
+ *       ({@code IF [NOT] EXISTS} with PostgreSQL's "..., skipping" notice) does not bump it. Every other session
+ *       then fails once with OC001 on its next statement that touches storage, autocommit or not, or at the COMMIT
+ *       of a transaction that touched storage before the change. Which statements "touch storage" is the
+ *       emulator's reading ({@link dev.dsqllocal.concurrency.StorageAccess}): {@code SELECT 1}-like queries,
+ *       SET/SHOW/RESET, transaction control, DISCARD and empty queries (pool validation) never fail. An
+ *       {@code ASYNC} index build completes inside its own statement here, so its "index became valid" catalog
+ *       change is the DDL's own. The check happens when the statement is sent: a change committed while it runs
+ *       is seen by the next one.</li>
  *   <li>DDL does not win outright: PostgreSQL's DDL needs an ACCESS EXCLUSIVE lock, so DDL on a table another
  *       open transaction has read or written waits up to the lock timeout and then fails with OC000 itself
  *       (DSQL would commit the DDL and fail the others with OC001). DDL that takes no conflicting lock (new

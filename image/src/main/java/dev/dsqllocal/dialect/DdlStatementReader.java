@@ -304,16 +304,21 @@ final class DdlStatementReader {
         Token asyncToken = c.atWord("async") ? c.next() : null;
         c.accept("if", "exists");
         c.accept("only");
+        int tableAt = c.position();
         String table = c.acceptQualifiedName();
         if (table == null) {
             return;
         }
+        int afterTable = c.position();
+        c.seek(tableAt);
+        String quotedTable = c.acceptQualifiedNameQuoted();
+        c.seek(afterTable);
         c.acceptOperator("*");
         List<AlterTableAction> actions = new ArrayList<>();
         for (List<Token> part : TokenCursor.splitTopLevel(c.rest(), ',')) {
             actions.add(alterTableAction(new TokenCursor(part)));
         }
-        b.alterTable(new AlterTableFacts(table, asyncToken != null, asyncToken, actions));
+        b.alterTable(new AlterTableFacts(table, quotedTable, asyncToken != null, asyncToken, actions));
     }
 
     private static final Set<String> TABLE_CONSTRAINT_STARTS = Set.of("constraint", "primary", "unique", "check",

@@ -16,9 +16,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Applies the DSQL dialect to one proxied session (see the package documentation for the contract).
@@ -32,10 +35,16 @@ import java.util.Optional;
  * {@code CREATE INDEX ASYNC} and a synchronous CREATE INDEX with {@code disable_sync_create_index} off (rewritten
  * by {@link IndexBuildRewriter}, answered with DSQL's tag; PostgreSQL's CONTEXT of the rewritten statement is
  * dropped from its errors). {@code CALL sys.wait_for_job} runs as the procedure the cluster template installs.
+ * DSQL's 3,000-row and 10 MiB transaction limits are enforced by PostgreSQL itself (the cluster template's
+ * statement triggers, see {@code PostgresTemplate}), in autocommit and in transaction blocks alike; this class only
+ * words their errors as DSQL does ({@link #transactionLimit}). The tag-based row count of
+ * {@link TransactionTracker} remains for what the triggers cannot see: rows locked by {@code SELECT ... FOR UPDATE}.
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
- * (the row limit), the row limit in autocommit (PostgreSQL has already committed when the tag arrives),
- * and {@code ALTER TABLE ASYNC}, which passes untouched (PostgreSQL reports a syntax error).
- * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}).
+ * (a FOR UPDATE row count over the limit).
+ * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}),
+ * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}). Names of the
+ * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
+ * worded as DSQL's ({@link PostgresErrorRewriter}).
  */
 public final class DialectInterceptor implements ProtocolInterceptor {
 
@@ -49,6 +58,15 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         static final Expected GROUP_END = new Expected(null, false);
     }
 
+    /**
+     * The trigger functions of the cluster template that raise DSQL's transaction limits in PostgreSQL
+     * ({@code PostgresTemplate}), as they appear in the CONTEXT of their errors.
+     */
+    static final String ROW_LIMIT_FUNCTION = "sys.dsql_local_count_changes()";
+    static final String SIZE_LIMIT_FUNCTION = "sys.dsql_local_size_limit_exceeded()";
+    private static final Pattern SIZE_IN_DETAIL = Pattern.compile("(\\d+)mb");
+
+    private final DialectRules rules;
     private final DialectSession session;
     private final DialectCheck check;
     private final RefusalMarkers markers = new RefusalMarkers();
@@ -59,6 +77,7 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private boolean skipping;
 
     public DialectInterceptor(DialectRules rules, Clock clock) {
+        this.rules = rules;
         this.session = new DialectSession(rules, clock);
         this.check = new DialectCheck(rules);
     }
@@ -112,7 +131,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     }
 
     private ByteBuf query(ByteBuf message) {
-        String sql = cString(message, message.readerIndex() + 5);
+        String written = cString(message, message.readerIndex() + 5);
+        String sql = InternalNames.hide(written);
+        boolean hidden = !sql.equals(written);
         List<SqlStatement> parts = SqlLexer.split(sql);
         List<StatementInfo> infos = parts.stream().map(StatementClassifier::classify).toList();
         Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
@@ -130,7 +151,11 @@ public final class DialectInterceptor implements ProtocolInterceptor {
                 texts.add(text != null ? text : parts.get(i).text());
             }
             if (!rewritten) {
-                return message;
+                if (!hidden) {
+                    return message;
+                }
+                message.release();
+                return queryMessage(sql);
             }
             message.release();
             return queryMessage(String.join(";\n", texts));
@@ -217,6 +242,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         if (index != null && tableToCheck != null && ifNotEmpty != null) {
             return IndexBuildRewriter.syncIndexIfEmpty(statement.text(), tableToCheck, ifNotEmpty);
         }
+        StatementInfo.AlterTableFacts alter = info.alterTable().orElse(null);
+        if (alter != null && ConstraintValidationRewriter.applies(alter)) {
+            return ConstraintValidationRewriter.asyncValidation(statement, alter);
+        }
         return null;
     }
 
@@ -246,8 +275,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         int at = message.readerIndex() + 5;
         String name = cString(message, at);
         at += utf8Length(name) + 1;
-        String sql = cString(message, at);
-        int paramsAt = at + utf8Length(sql) + 1;
+        String written = cString(message, at);
+        int paramsAt = at + utf8Length(written) + 1;
+        String sql = InternalNames.hide(written);
         StatementInfo info = StatementClassifier.classifySingle(sql);
         statements.put(name, info);
         Verdict verdict = check.check(info, session.state());
@@ -259,11 +289,11 @@ public final class DialectInterceptor implements ProtocolInterceptor {
                 text = textFor(parts.get(0), info, conditional == null ? null : conditional.table(),
                         conditional == null ? null : conditional.ifNotEmpty());
             }
-            if (text == null) {
+            if (text == null && sql.equals(written)) {
                 return message;
             }
             ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
-            ByteBuf replaced = parseMessage(name, text, params);
+            ByteBuf replaced = parseMessage(name, text != null ? text : sql, params);
             message.release();
             return replaced;
         }
@@ -354,6 +384,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             tag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
             message.release();
             message = commandCompleteMessage(tag);
+        } else if (isAsyncValidation(e.info()) && !tag.equals(ConstraintValidationRewriter.COMMAND_TAG)) {
+            tag = ConstraintValidationRewriter.COMMAND_TAG;
+            message.release();
+            message = commandCompleteMessage(tag);
         }
         DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
         if (e.swallowCompletion()) {
@@ -378,17 +412,13 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private ByteBuf error(ByteBuf message) {
         Map<Character, String> fields = errorFields(message);
         Optional<DsqlError> dsql = markers.take(fields.get('M'));
-        boolean rewrittenIndex = false;
+        if (dsql.isEmpty()) {
+            dsql = transactionLimit(fields);
+        }
+        boolean rewritten = false;
         if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
             StatementInfo failed = expected.pollFirst().info();
-            rewrittenIndex = failed.index().isPresent() || failed.iamMapping().isPresent();
-        }
-        if (dsql.isEmpty() && rewrittenIndex && fields.containsKey('W')) {
-            // The build ran inside the gateway's function or DO block; the user wrote one plain statement.
-            message.release();
-            session.afterError();
-            skipping = true;
-            return errorMessageWithout(fields, 'W');
+            rewritten = failed.index().isPresent() || failed.iamMapping().isPresent() || isAsyncValidation(failed);
         }
         session.afterError();
         skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
@@ -396,7 +426,36 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             message.release();
             return errorMessage(dsql.get());
         }
-        return message;
+        Map<Character, String> dsqlFields = PostgresErrorRewriter.rewrite(fields);
+        if (rewritten && (dsqlFields == null ? fields : dsqlFields).containsKey('W')) {
+            // The statement ran inside the gateway's function or DO block; the user wrote one plain statement.
+            dsqlFields = new LinkedHashMap<>(dsqlFields == null ? fields : dsqlFields);
+            dsqlFields.remove('W');
+        }
+        if (dsqlFields == null) {
+            return message;
+        }
+        message.release();
+        return errorMessageOf(dsqlFields);
+    }
+
+    /**
+     * DSQL's row or size limit when PostgreSQL's error was raised by the template's limit triggers: the same error
+     * as DSQL words it, without PostgreSQL's CONTEXT, file and line of the trigger function.
+     */
+    Optional<DsqlError> transactionLimit(Map<Character, String> fields) {
+        if (!"54000".equals(fields.get('C'))) {
+            return Optional.empty();
+        }
+        String context = fields.getOrDefault('W', "");
+        if (context.contains(ROW_LIMIT_FUNCTION)) {
+            return Optional.of(rules.error(RuleId.ROW_LIMIT, Map.of()));
+        }
+        if (context.contains(SIZE_LIMIT_FUNCTION)) {
+            Matcher size = SIZE_IN_DETAIL.matcher(fields.getOrDefault('D', ""));
+            return Optional.of(rules.error(RuleId.SIZE_LIMIT, Map.of("size", size.find() ? size.group(1) : "?")));
+        }
+        return Optional.empty();
     }
 
     private ByteBuf readyForQuery(ByteBuf message) {
@@ -442,14 +501,14 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return b;
     }
 
-    /** PostgreSQL's ErrorResponse again, minus one field. */
-    private static ByteBuf errorMessageWithout(Map<Character, String> fields, char dropped) {
+    private static boolean isAsyncValidation(StatementInfo info) {
+        return info.alterTable().map(ConstraintValidationRewriter::applies).orElse(false);
+    }
+
+    /** An ErrorResponse with these fields, in this order. */
+    private static ByteBuf errorMessageOf(Map<Character, String> fields) {
         ByteBuf body = Unpooled.buffer();
-        fields.forEach((code, value) -> {
-            if (code != dropped) {
-                field(body, code, value);
-            }
-        });
+        fields.forEach((code, value) -> field(body, code, value));
         body.writeByte(0);
         ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
         b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);

@@ -63,6 +63,7 @@ public enum RuleId {
     MULTIPLE_DDL("multiple-ddl"),
     DDL_DML_MIX("ddl-dml-mix"),
     ROW_LIMIT("row-limit"),
+    SIZE_LIMIT("size-limit"),
     AGE_LIMIT("age-limit"),
     ABORTED_TRANSACTION("aborted-transaction"),
     ANALYZE_IN_TRANSACTION("analyze-in-transaction"),

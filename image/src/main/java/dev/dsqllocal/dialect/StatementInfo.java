@@ -93,8 +93,13 @@ public final class StatementInfo {
         }
     }
 
-    /** ALTER TABLE [ASYNC]. */
-    public record AlterTableFacts(String table, boolean async, Token asyncToken, List<AlterTableAction> actions) {
+    /**
+     * ALTER TABLE [ASYNC].
+     *
+     * @param quotedTable the table written so that PostgreSQL resolves it to the same relation (every part quoted)
+     */
+    public record AlterTableFacts(String table, String quotedTable, boolean async, Token asyncToken,
+                                  List<AlterTableAction> actions) {
         public AlterTableFacts {
             actions = List.copyOf(actions);
         }

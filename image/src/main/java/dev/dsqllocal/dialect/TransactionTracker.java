@@ -14,6 +14,12 @@ import java.util.Map;
  *
  * <p>A multi-statement simple query is one implicit transaction in PostgreSQL and in DSQL; the gateway announces
  * it with {@link #beginQuery(int)}.
+ *
+ * <p>Rows written by INSERT/UPDATE/DELETE/MERGE/COPY are limited by PostgreSQL itself (the cluster template's
+ * statement triggers fail the statement that crosses 3,000 rows, before its tag is sent, in every protocol path
+ * and also in autocommit). The tag count here sees the same rows and stays below the limit whenever PostgreSQL
+ * lets a statement through; it exists for rows DSQL counts that no trigger sees: those locked by
+ * {@code SELECT ... FOR UPDATE / FOR KEY SHARE}.
  */
 public final class TransactionTracker {
 

@@ -44,7 +44,9 @@
  * the Execute by a Parse of the marker under a reserved statement name.
  *
  * <p><b>Responses</b>, matched in order to the statements/Executes sent: CommandComplete →
- * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit, known only afterwards): send
+ * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit reached through rows locked
+ * by {@code SELECT ... FOR UPDATE}, known only afterwards; rows written are limited by PostgreSQL itself, see
+ * {@code postgres.PostgresTemplate}, and their 54000 errors reworded by the interceptor): send
  * the ErrorResponse instead of the CommandComplete (PostgreSQL's transaction is then still healthy: rewrite the
  * next ReadyForQuery status from 'T' to {@code tracker().transactionStatus()}, and the next statements are
  * refused with 25P02 through markers, which aborts PostgreSQL's transaction too). ErrorResponse →
@@ -58,7 +60,15 @@
  * ({@link dev.dsqllocal.dialect.IndexBuildRewriter}); {@code CALL sys.wait_for_job} is a real procedure of the
  * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting;
  * {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the template's SECURITY DEFINER procedures
- * ({@link dev.dsqllocal.dialect.IamStatementRewriter}). Still passed untouched: {@code ALTER TABLE ASYNC}.
+ * ({@link dev.dsqllocal.dialect.IamStatementRewriter}); {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} runs
+ * through {@code sys.dsql_local_validate_constraint_async} ({@link dev.dsqllocal.dialect.ConstraintValidationRewriter}).
+ *
+ * <p><b>Rules PostgreSQL enforces itself.</b> Catalog rules that need real types and counts (object-count limits,
+ * index key types and sizes, declared char/varchar lengths) are checked by the cluster template's event trigger
+ * ({@code dev.dsqllocal.postgres.SysDialectObjects}), on every protocol path; its errors reach the client as DSQL's
+ * through {@link dev.dsqllocal.dialect.PostgresErrorRewriter}, which also rewords the few PostgreSQL errors DSQL
+ * words differently. User statements never reach the emulator's internal {@code sys.dsql_local_*} objects:
+ * {@link dev.dsqllocal.dialect.InternalNames} renames them on the way in, so PostgreSQL answers "does not exist".
  *
  * <h2>Wiring</h2>
  * {@code DsqlLocalServer.start(config)} builds the rules once for {@code --dialect} / {@code DSQL_LOCAL_DIALECT}

@@ -43,6 +43,9 @@ public final class PostgresFleet implements DatabaseFleet {
     private static final Map<String, String> EPHEMERAL_SETTINGS = orderedMap(
             "fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
 
+    /** The custom setting the template's SQL reads to know whether the DSQL dialect is off (see PostgresTemplate). */
+    static final String DIALECT_SETTING = "dsql_local.dialect";
+
     private final Path clustersRoot;
     private final PostgresInstallation installation;
     private final Map<String, String> serverSettings;
@@ -73,16 +76,35 @@ public final class PostgresFleet implements DatabaseFleet {
      * @param durable false for an ephemeral emulator: fsync, synchronous_commit and full_page_writes are off
      */
     public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable) throws IOException {
-        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET);
+        this(clustersRoot, cacheDir, pgHome, durable, true);
+    }
+
+    /**
+     * As above; {@code dialect} false ({@code --dialect off}) runs the servers with {@code dsql_local.dialect=off},
+     * which turns off what the template does in PostgreSQL for the DSQL dialect (transaction row and size limits,
+     * DSQL's {@code version()}).
+     */
+    public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, boolean dialect)
+            throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialect);
     }
 
     /** As above with {@code spareCount} template copies kept ready (tests use 0 to spare the disk). */
     PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount)
             throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, spareCount, true);
+    }
+
+    private PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount,
+                          boolean dialect) throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
-        this.serverSettings = durable ? Map.of() : EPHEMERAL_SETTINGS;
+        Map<String, String> settings = new LinkedHashMap<>(durable ? Map.of() : EPHEMERAL_SETTINGS);
+        if (!dialect) {
+            settings.put(DIALECT_SETTING, "off");
+        }
+        this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();

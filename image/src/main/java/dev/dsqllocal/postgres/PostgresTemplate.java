@@ -114,8 +114,10 @@ final class PostgresTemplate {
      * DSQL's {@code sys} schema (COMPAT.md §7, §8), owned by the internal superuser so users can read but not
      * change it: {@code sys.jobs} over a table only a SECURITY DEFINER function writes, {@code sys.wait_for_job},
      * {@code sys.dsql_major_version()}, and the function the dialect layer turns {@code CREATE INDEX ASYNC} into
-     * ({@code dev.dsqllocal.dialect.IndexBuildRewriter}). Job ids are DSQL's: the unpadded lower-case RFC 4648
-     * base32 form of a random UUID (26 characters).
+     * ({@code dev.dsqllocal.dialect.IndexBuildRewriter}), then the IAM mappings and the catalog rules
+     * ({@link SysDialectObjects}). Job ids are DSQL's: the unpadded lower-case RFC 4648 base32 form of a random UUID
+     * (26 characters). Users never name the {@code sys.dsql_local_*} objects: the gateway hides them
+     * ({@code dev.dsqllocal.dialect.InternalNames}).
      */
     private static String sysSchema() {
         return """
@@ -203,7 +205,8 @@ final class PostgresTemplate {
                 END IF;
                 succeeded := job_status = 'completed';
             END $body$;
-            """.replace("{superuser}", SUPERUSER) + iamMappings();
+            """.replace("{superuser}", SUPERUSER) + iamMappings() + SysDialectObjects.SQL + transactionLimits()
+                + versionFunction();
     }
 
     /**
@@ -280,6 +283,159 @@ final class PostgresTemplate {
                 END IF;
             END $body$;
             """.replace("{superuser}", SUPERUSER).replace("{admin}", ADMIN);
+    }
+
+    /**
+     * DSQL's per-transaction write limits (COMPAT.md §5), enforced by PostgreSQL itself so that every protocol path
+     * (simple Query, multi-statement implicit transactions, Parse/Bind/Execute up to Sync, pgJDBC batches, COPY)
+     * and every transaction shape (autocommit or BEGIN ... COMMIT) is covered, and nothing is ever half-applied:
+     * <ul>
+     *   <li><b>Counting.</b> An event trigger gives every ordinary permanent table outside {@code sys} and the
+     *       catalogs three statement-level AFTER triggers (INSERT, UPDATE, DELETE) with transition tables. They add
+     *       the rows the statement really wrote (rows skipped by ON CONFLICT DO NOTHING are not in the transition
+     *       table; index entries are not rows) to transaction-local custom settings. Statement-level, so a
+     *       statement costs one trigger call however many rows it writes; nothing runs for a SELECT.</li>
+     *   <li><b>3,000 rows.</b> The statement that takes the transaction past 3,000 rows fails with
+     *       {@code 54000 transaction row limit exceeded}; PostgreSQL then aborts the transaction (implicit ones
+     *       roll back at once).</li>
+     *   <li><b>10 MiB at COMMIT.</b> "Data modified" is approximated as: per inserted or updated row, the size of
+     *       the new row version ({@code pg_column_size} of the row as written, before TOAST compression) plus 32
+     *       bytes of per-row overhead; per deleted row, 32 bytes. Secondary index entries are not counted (their
+     *       keys would need a catalog lookup per statement). The statement that takes the total past 10 MiB
+     *       queues a deferred constraint trigger (a row in {@code sys.dsql_local_size_guard}, which therefore never
+     *       commits), so the error comes at COMMIT, or at the implicit commit of an autocommit statement, and the
+     *       whole transaction rolls back.</li>
+     *   <li>The triggers are marked internal ({@code tgisinternal}), as PostgreSQL's own constraint triggers are:
+     *       psql's {@code \d}, {@code information_schema.triggers} and pg_dump do not show them.</li>
+     *   <li>With {@code --dialect off} the server runs with {@code dsql_local.dialect=off} and the triggers do
+     *       nothing (plain PostgreSQL).</li>
+     * </ul>
+     * The gateway's dialect layer removes PostgreSQL's CONTEXT (the trigger function) from these errors.
+     */
+    private static String transactionLimits() {
+        return """
+            CREATE TABLE IF NOT EXISTS sys.dsql_local_size_guard (xid xid8 NOT NULL);
+            REVOKE ALL ON sys.dsql_local_size_guard FROM PUBLIC;
+            CREATE OR REPLACE FUNCTION sys.dsql_local_size_limit_exceeded() RETURNS trigger LANGUAGE plpgsql AS $body$
+            DECLARE
+                bytes bigint := coalesce(nullif(pg_catalog.current_setting('dsql_local.transaction_bytes', true), ''),
+                    '0')::bigint;
+            BEGIN
+                RAISE EXCEPTION 'transaction size limit 10mb exceeded' USING ERRCODE = '54000',
+                    DETAIL = pg_catalog.format('Current transaction size %smb > 10mb', pg_catalog.ceil(bytes / 1048576.0));
+            END $body$;
+            DO $do$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = 'sys.dsql_local_size_guard'::regclass
+                               AND tgname = 'dsql_local_size_limit') THEN
+                    CREATE CONSTRAINT TRIGGER dsql_local_size_limit AFTER INSERT ON sys.dsql_local_size_guard
+                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sys.dsql_local_size_limit_exceeded();
+                END IF;
+            END $do$;
+            CREATE OR REPLACE FUNCTION sys.dsql_local_check_size_at_commit() RETURNS void LANGUAGE sql
+                SECURITY DEFINER SET search_path = pg_catalog
+                AS 'INSERT INTO sys.dsql_local_size_guard VALUES (pg_current_xact_id())';
+            -- No SET clause here: it would undo the transaction-local set_config calls when the function returns.
+            -- Written for speed (it runs once per DML statement): one query over the transition table, the rest
+            -- simple expressions (assignments, not PERFORM, which would run a query each).
+            CREATE OR REPLACE FUNCTION sys.dsql_local_count_changes() RETURNS trigger LANGUAGE plpgsql AS $body$
+            DECLARE
+                changed bigint;
+                written bigint;
+                total_rows bigint;
+                bytes_before bigint;
+                ignored text;
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    SELECT pg_catalog.count(*), pg_catalog.count(*) * 32 INTO changed, written FROM dsql_local_old_rows;
+                ELSE
+                    SELECT pg_catalog.count(*),
+                           pg_catalog.count(*) * 32 + coalesce(pg_catalog.sum(pg_catalog.pg_column_size(r.*)), 0)
+                        INTO changed, written FROM dsql_local_new_rows r;
+                END IF;
+                IF changed = 0 OR pg_catalog.current_setting('dsql_local.dialect', true) = 'off' THEN
+                    RETURN NULL;
+                END IF;
+                total_rows := coalesce(nullif(pg_catalog.current_setting('dsql_local.transaction_rows', true), ''),
+                    '0')::bigint + changed;
+                IF total_rows > 3000 THEN
+                    RAISE EXCEPTION 'transaction row limit exceeded' USING ERRCODE = '54000';
+                END IF;
+                bytes_before := coalesce(nullif(pg_catalog.current_setting('dsql_local.transaction_bytes', true), ''),
+                    '0')::bigint;
+                ignored := pg_catalog.set_config('dsql_local.transaction_rows', total_rows::text, true);
+                ignored := pg_catalog.set_config('dsql_local.transaction_bytes', (bytes_before + written)::text, true);
+                IF bytes_before <= 10485760 AND bytes_before + written > 10485760 THEN
+                    PERFORM sys.dsql_local_check_size_at_commit();
+                END IF;
+                RETURN NULL;
+            END $body$;
+            -- Trigger functions need no EXECUTE privilege to fire; the two plain functions they call
+            -- (dsql_local_check_size_at_commit, and version()'s dsql_local_postgres_version) keep PUBLIC's.
+            REVOKE ALL ON FUNCTION sys.dsql_local_count_changes() FROM PUBLIC;
+            REVOKE ALL ON FUNCTION sys.dsql_local_size_limit_exceeded() FROM PUBLIC;
+            CREATE OR REPLACE FUNCTION sys.dsql_local_attach_limits(table_oid oid) RETURNS void LANGUAGE plpgsql
+                SECURITY DEFINER SET search_path = pg_catalog AS $body$
+            DECLARE
+                qualified text;
+            BEGIN
+                SELECT format('%I.%I', n.nspname, c.relname) INTO qualified
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.oid = table_oid AND c.relkind = 'r' AND c.relpersistence = 'p'
+                      AND n.nspname NOT IN ('sys', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%';
+                IF qualified IS NULL OR EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = table_oid
+                                                AND t.tgname = 'dsql_local_count_inserts') THEN
+                    RETURN;
+                END IF;
+                EXECUTE format('CREATE TRIGGER dsql_local_count_inserts AFTER INSERT ON %s REFERENCING NEW TABLE AS '
+                    'dsql_local_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sys.dsql_local_count_changes()', qualified);
+                EXECUTE format('CREATE TRIGGER dsql_local_count_updates AFTER UPDATE ON %s REFERENCING NEW TABLE AS '
+                    'dsql_local_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sys.dsql_local_count_changes()', qualified);
+                EXECUTE format('CREATE TRIGGER dsql_local_count_deletes AFTER DELETE ON %s REFERENCING OLD TABLE AS '
+                    'dsql_local_old_rows FOR EACH STATEMENT EXECUTE FUNCTION sys.dsql_local_count_changes()', qualified);
+                UPDATE pg_trigger t SET tgisinternal = true WHERE t.tgrelid = table_oid AND t.tgname IN
+                    ('dsql_local_count_inserts', 'dsql_local_count_updates', 'dsql_local_count_deletes');
+            END $body$;
+            REVOKE ALL ON FUNCTION sys.dsql_local_attach_limits(oid) FROM PUBLIC;
+            CREATE OR REPLACE FUNCTION sys.dsql_local_on_create_table() RETURNS event_trigger LANGUAGE plpgsql
+                SECURITY DEFINER SET search_path = pg_catalog AS $body$
+            DECLARE
+                created oid;
+            BEGIN
+                FOR created IN SELECT c.objid FROM pg_event_trigger_ddl_commands() c WHERE c.object_type = 'table' LOOP
+                    PERFORM sys.dsql_local_attach_limits(created);
+                END LOOP;
+            END $body$;
+            REVOKE ALL ON FUNCTION sys.dsql_local_on_create_table() FROM PUBLIC;
+            DO $do$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger WHERE evtname = 'dsql_local_transaction_limits') THEN
+                    CREATE EVENT TRIGGER dsql_local_transaction_limits ON ddl_command_end
+                        WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
+                        EXECUTE FUNCTION sys.dsql_local_on_create_table();
+                END IF;
+                -- tables of a cluster made from an older template
+                PERFORM sys.dsql_local_attach_limits(c.oid) FROM pg_catalog.pg_class c WHERE c.relkind = 'r';
+            END $do$;
+            """;
+    }
+
+    /**
+     * {@code SELECT version()} answers DSQL's short {@code PostgreSQL 16} (COMPAT.md §2) everywhere, also inside
+     * views and SQL functions, because the catalog function itself is replaced (same OID, so existing references
+     * keep working); clients that look at the version (pgJDBC, psql, the AWS JDBC connector) read
+     * {@code server_version} from ParameterStatus, which stays PostgreSQL's 16.15. With {@code --dialect off}
+     * ({@code dsql_local.dialect=off}) it answers PostgreSQL's own string again.
+     */
+    private static String versionFunction() {
+        return """
+            CREATE OR REPLACE FUNCTION sys.dsql_local_postgres_version() RETURNS text LANGUAGE internal STABLE
+                PARALLEL SAFE AS 'pgsql_version';
+            CREATE OR REPLACE FUNCTION pg_catalog.version() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $body$
+                SELECT CASE WHEN pg_catalog.current_setting('dsql_local.dialect', true) = 'off'
+                            THEN sys.dsql_local_postgres_version() ELSE 'PostgreSQL 16' END
+            $body$;
+            """;
     }
 
     /** No recycled WAL segments while building: the template then holds only the segment it needs, less to copy. */

@@ -105,7 +105,15 @@ final class SharedReadyCopy implements AutoCloseable {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!name.equals(ready.getFileName().toString()) && !name.contains(".tmp-")) {
-                    FileTrees.deleteIfExists(entry);
+                    // Renamed away first: an emulator of that other version may be claiming it right now, and
+                    // must get the whole copy or nothing, never one half deleted.
+                    Path doomed = cacheDir.resolve(name + ".tmp-" + UUID.randomUUID());
+                    try {
+                        Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (NoSuchFileException e) {
+                        continue; // claimed or removed by someone else
+                    }
+                    FileTrees.deleteIfExists(doomed);
                 }
             }
         } catch (IOException e) {

@@ -341,7 +341,7 @@ public final class DsqlLocalServer implements AutoCloseable {
                 @Override
                 public DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException {
                     return new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
-                            config.dataDir().isPresent());
+                            config.dataDir().isPresent(), config.dialect().isPresent());
                 }
 
                 @Override

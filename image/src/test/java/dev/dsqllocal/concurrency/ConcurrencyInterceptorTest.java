@@ -40,6 +40,22 @@ class ConcurrencyInterceptorTest {
                 .contains("Mschema has been updated by another transaction (OC001)\0").doesNotContain("Wcontext");
     }
 
+    @Test
+    void recognisesTheNoticeOfDdlThatDidNothing() {
+        assertThat(ConcurrencyInterceptor.isSkippedDdlNotice(notice("42P07",
+                "relation \"t\" already exists, skipping"))).isTrue();
+        assertThat(ConcurrencyInterceptor.isSkippedDdlNotice(notice("00000",
+                "table \"t\" does not exist, skipping"))).isTrue();
+        assertThat(ConcurrencyInterceptor.isSkippedDdlNotice(notice("00000", "drop cascades to table t"))).isFalse();
+        assertThat(ConcurrencyInterceptor.isSkippedDdlNotice(notice("P0001", "user notice, skipping"))).isFalse();
+    }
+
+    private static ByteBuf notice(String code, String message) {
+        String body = "SNOTICE\0VNOTICE\0C" + code + "\0M" + message + "\0\0";
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return Unpooled.buffer().writeByte('N').writeInt(4 + b.length).writeBytes(b);
+    }
+
     private static ByteBuf error(String code, String message) {
         String body = "SERROR\0VERROR\0C" + code + "\0M" + message + "\0Wcontext\0\0";
         byte[] b = body.getBytes(StandardCharsets.UTF_8);

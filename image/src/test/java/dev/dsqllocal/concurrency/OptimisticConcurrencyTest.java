@@ -20,8 +20,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -196,6 +198,78 @@ class OptimisticConcurrencyTest {
             assertConflict(atCommit, OC001);
             a.setAutoCommit(true);
             assertThat(value(sa, "SELECT v FROM occ_schema WHERE id = 1")).as("rolled back").isEqualTo(5);
+        }
+    }
+
+    /** What pgJDBC sends on its own (isValid, Describe of a prepared statement) never trips over a stale catalog. */
+    @Test
+    void afterDdlElsewhereValidationAndDescribePassAndTheNextRealStatementFailsOnce() throws Exception {
+        table("occ_after_ddl");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            assertThat(value(sa, "SELECT count(*) FROM occ_after_ddl")).isEqualTo(2);
+            sb.execute("CREATE TABLE occ_after_ddl_other (id int PRIMARY KEY)");
+
+            assertThat(a.isValid(5)).isTrue();
+            assertThat(value(sa, "SELECT 1")).isEqualTo(1);
+            try (PreparedStatement described = a.prepareStatement("SELECT v FROM occ_after_ddl WHERE id = ?")) {
+                assertThat(described.getMetaData().getColumnName(1)).isEqualTo("v"); // Parse + Describe only
+            }
+            assertConflict(failure(sa, "UPDATE occ_after_ddl SET v = 1"), OC001);
+            assertThat(value(sa, "SELECT sum(v) FROM occ_after_ddl")).as("nothing applied").isZero();
+            assertThat(sa.executeUpdate("UPDATE occ_after_ddl SET v = 1")).isEqualTo(2);
+            assertThat(value(sb, "SELECT count(*) FROM occ_after_ddl_other")).as("the DDL session is current")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aBatchAfterDdlElsewhereFailsWholeAndItsRetryApplies() throws Exception {
+        table("occ_batch");
+        try (Connection a = connect(""); Connection b = connect("");
+             PreparedStatement insert = a.prepareStatement("INSERT INTO occ_batch VALUES (?, 0)");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            assertThat(value(sa, "SELECT count(*) FROM occ_batch")).isEqualTo(2);
+            sb.execute("GRANT SELECT ON occ_batch TO PUBLIC");
+            for (int id = 10; id < 13; id++) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, insert::executeBatch);
+            assertThat((Object) e.getNextException()).isNotNull();
+            assertConflict(e.getNextException(), OC001);
+            assertThat(value(sa, "SELECT count(*) FROM occ_batch")).as("nothing applied").isEqualTo(2);
+            for (int id = 10; id < 13; id++) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            assertThat(insert.executeBatch()).containsExactly(1, 1, 1);
+            assertThat(value(sa, "SELECT count(*) FROM occ_batch")).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aServerPreparedStatementAfterDdlElsewhereFailsOnceInATransactionAndTheRetryCommits() throws Exception {
+        table("occ_prepared");
+        try (Connection a = connect("&prepareThreshold=1"); Connection b = connect("");
+             PreparedStatement read = a.prepareStatement("SELECT v FROM occ_prepared WHERE id = ?");
+             Statement sb = b.createStatement()) {
+            read.setInt(1, 1);
+            for (int i = 0; i < 3; i++) { // named server-side statement from here on
+                try (ResultSet rs = read.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+            }
+            a.setAutoCommit(false);
+            sb.execute("CREATE TABLE occ_prepared_other (id int PRIMARY KEY)");
+            SQLException e = catchThrowableOfType(SQLException.class, read::executeQuery);
+            assertConflict(e, OC001);
+            a.rollback();
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            a.commit();
         }
     }
 

@@ -196,7 +196,8 @@ class DialectEmulatorTest {
 
             assertRefused(st, "CALL sys.wait_for_job('not-a-job')", "22P02", "Unable to convert text to UUID");
             assertRefused(st, "CALL sys.wait_for_job('aaaaaaaaaaaaaaaaaaaaaaaaaa')", "42704", "does not exist");
-            assertRefused(st, "DELETE FROM sys.dsql_local_jobs", "42501", "permission denied");
+            assertRefused(st, "DELETE FROM sys.dsql_local_jobs", "42P01",
+                    "relation \"sys.dsql_local_jobs\" does not exist");
             assertRefused(st, "UPDATE sys.jobs SET status = 'failed'", "42501", "permission denied");
             try (ResultSet rs = st.executeQuery("SELECT sys.dsql_major_version()")) {
                 assertThat(rs.next()).isTrue();

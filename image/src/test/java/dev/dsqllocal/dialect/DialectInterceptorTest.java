@@ -247,4 +247,55 @@ class DialectInterceptorTest {
                 .doesNotContainKey('W');
         fromServer(readyForQuery('I')).release();
     }
+
+    /** An ErrorResponse as PostgreSQL sends it for a RAISE in a PL/pgSQL function (file, line, routine, context). */
+    private static ByteBuf raisedError(String sqlstate, String message, String detail, String context) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte('E').writeInt(0);
+        Map<Character, String> f = new java.util.LinkedHashMap<>();
+        f.put('S', "ERROR");
+        f.put('V', "ERROR");
+        f.put('C', sqlstate);
+        f.put('M', message);
+        if (detail != null) {
+            f.put('D', detail);
+        }
+        f.put('W', context);
+        f.put('F', "pl_exec.c");
+        f.put('L', "3911");
+        f.put('R', "exec_stmt_raise");
+        f.forEach((k, v) -> b.writeByte(k).writeBytes(v.getBytes(StandardCharsets.UTF_8)).writeByte(0));
+        b.writeByte(0);
+        b.setInt(1, b.writerIndex() - 1);
+        return b;
+    }
+
+    @Test
+    void theTemplatesLimitErrorsReachTheClientAsDsqlWordsThemWithoutTheTriggerContext() {
+        query("INSERT INTO t SELECT g FROM generate_series(1, 3001) g");
+        Map<Character, String> rows = fields(fromServer(raisedError("54000", "transaction row limit exceeded", null,
+                "PL/pgSQL function sys.dsql_local_count_changes() line 22 at RAISE")));
+        assertThat(rows).containsEntry('C', "54000").containsEntry('M', "transaction row limit exceeded")
+                .containsEntry('S', "ERROR").doesNotContainKeys('W', 'F', 'L', 'R', 'D');
+        fromServer(readyForQuery('I')).release();
+
+        query("COMMIT");
+        Map<Character, String> size = fields(fromServer(raisedError("54000", "transaction size limit 10mb exceeded",
+                "Current transaction size 12mb > 10mb",
+                "PL/pgSQL function sys.dsql_local_size_limit_exceeded() line 5 at RAISE")));
+        assertThat(size).containsEntry('C', "54000").containsEntry('M', "transaction size limit 10mb exceeded")
+                .containsEntry('D', "Current transaction size 12mb > 10mb").doesNotContainKeys('W', 'F', 'L', 'R');
+        fromServer(readyForQuery('I')).release();
+    }
+
+    @Test
+    void aUsersOwn54000PassesUntouched() {
+        query("SELECT f()");
+        ByteBuf original = raisedError("54000", "transaction row limit exceeded", null,
+                "SQL function \"f\" statement 1");
+        ByteBuf out = fromServer(original);
+        assertThat(out).isSameAs(original);
+        assertThat(fields(out)).containsKey('W');
+        fromServer(readyForQuery('I')).release();
+    }
 }

@@ -40,4 +40,18 @@ class IndexBuildRewriterTest {
                 .contains("IF EXISTS (SELECT FROM \"t\") THEN RAISE EXCEPTION USING ERRCODE = $dsql_local$0A000$dsql_local$")
                 .contains("EXECUTE $dsql_local$CREATE INDEX ix ON t (a)$dsql_local$");
     }
+
+    @Test
+    void alterTableAsyncValidateRunsAsAJobFunction() {
+        SqlStatement statement = SqlLexer.split("ALTER TABLE ASYNC app.\"Orders\" VALIDATE CONSTRAINT ck").get(0);
+        StatementInfo.AlterTableFacts alter = StatementClassifier.classify(statement).alterTable().orElseThrow();
+        assertThat(ConstraintValidationRewriter.applies(alter)).isTrue();
+        assertThat(ConstraintValidationRewriter.asyncValidation(statement, alter))
+                .isEqualTo("SELECT job_id FROM sys.dsql_local_validate_constraint_async("
+                        + "$dsql_local$ALTER TABLE   app.\"Orders\" VALIDATE CONSTRAINT ck$dsql_local$, "
+                        + "$dsql_local$\"app\".\"Orders\"$dsql_local$)");
+        SqlStatement sync = SqlLexer.split("ALTER TABLE t VALIDATE CONSTRAINT ck").get(0);
+        assertThat(ConstraintValidationRewriter.applies(StatementClassifier.classify(sync).alterTable().orElseThrow()))
+                .isFalse();
+    }
 }

@@ -113,7 +113,9 @@ class IamRoleLoginTest {
             assertThat(grant.getSQLState()).isEqualTo("42501");
             assertThat(grant.getMessage()).contains("permission denied to grant IAM trust with role app");
             assertThat(failure(st, "INSERT INTO sys.dsql_local_iam_mappings VALUES (1, '" + OTHER_ARN
-                    + "', 1, 1)").getSQLState()).isEqualTo("42501");
+                    + "', 1, 1)").getSQLState()).isEqualTo("42P01");
+            assertThat(failure(st, "CALL sys.dsql_local_iam_grant('app', '" + OTHER_ARN + "')").getSQLState())
+                    .isEqualTo("42883");
         }
 
         // Another principal, and the right principal with the admin action, are refused

@@ -78,8 +78,13 @@ class PostgresFleetTest {
         PostgresFleet first = fleet(true);
         DatabaseEndpoint endpoint = first.provision("oldtemplatecluster");
         try (Connection c = connect(endpoint, PostgresTemplate.SUPERUSER); Statement st = c.createStatement()) {
-            // The shape of a cluster created before the sys schema existed
+            // The shape of a cluster created before the sys schema existed (which also had PostgreSQL's own
+            // version() and no limit triggers), with a table made back then
             st.execute("DROP SCHEMA sys CASCADE");
+            st.execute("CREATE OR REPLACE FUNCTION pg_catalog.version() RETURNS text LANGUAGE internal STABLE "
+                    + "PARALLEL SAFE AS 'pgsql_version'");
+            st.execute("CREATE TABLE public.made_before (id int PRIMARY KEY)");
+            st.execute("ALTER TABLE public.made_before OWNER TO " + PostgresTemplate.ADMIN);
         }
         first.close();
 
@@ -95,6 +100,19 @@ class PostgresFleetTest {
             try (ResultSet rs = st.executeQuery("SELECT to_regprocedure('sys.wait_for_job(text,boolean)') IS NOT NULL")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("PostgreSQL 16");
+            }
+            // the table made before the limits existed has them now, hidden like PostgreSQL's internal triggers
+            assertThatThrownBy(() -> st.execute("INSERT INTO made_before SELECT g FROM generate_series(1, 3001) g"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("transaction row limit exceeded");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE tgisinternal), count(*) FROM pg_trigger "
+                    + "WHERE tgrelid = 'made_before'::regclass")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+                assertThat(rs.getInt(2)).isEqualTo(3);
             }
         }
         try (Connection c = connect(restarted, PostgresTemplate.SUPERUSER); Statement st = c.createStatement();
@@ -288,7 +306,9 @@ class PostgresFleetTest {
 
     @Test
     void aNewClusterTakesAReadySpareCopyWhichIsNeverMistakenForACluster() throws Exception {
-        PostgresFleet fleet = fleet(false, 1);
+        // Durable: an ephemeral fleet would first claim a ready copy another test left in the shared cache
+        // (SharedReadyCopy), and this test is about the fleet's own spare.
+        PostgresFleet fleet = fleet(true, 1);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (readySpares(fleet.clustersRoot()).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -302,7 +322,7 @@ class PostgresFleetTest {
         assertThat(spares.get(0)).doesNotExist(); // renamed into place
         assertThat(count(endpoint, "pg_class")).isPositive();
         fleet.close();
-        assertThat(fleet(false, 1).existingClusterIds()).containsExactly("fromspare");
+        assertThat(fleet(true, 1).existingClusterIds()).containsExactly("fromspare");
     }
 
     @Test
