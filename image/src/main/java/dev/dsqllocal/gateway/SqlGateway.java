@@ -31,6 +31,7 @@ public final class SqlGateway implements AutoCloseable {
     private final GatewayContext context;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private boolean closed;
     private Channel listener;
 
     public SqlGateway(GatewaySettings settings, ServerTls tls, ClusterDirectory clusters, CredentialStore credentials,
@@ -90,8 +91,13 @@ public final class SqlGateway implements AutoCloseable {
         return context.timings();
     }
 
+    /** Stops listening and closes every connection; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }

@@ -98,8 +98,7 @@ public final class GatewayBenchmark {
                     // with "dialect", the bare proxy is measured beside it in the same rounds
                     SqlGateway bare = !dialect ? null : new SqlGateway(settings, tls, clusters,
                             new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                            ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0);
-                    AutoCloseable closeBare = bare == null ? () -> { } : bare) {
+                            ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0)) {
                 String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                         .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")

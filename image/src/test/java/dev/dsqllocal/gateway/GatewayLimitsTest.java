@@ -2,6 +2,7 @@ package dev.dsqllocal.gateway;
 
 import static dev.dsqllocal.gateway.GatewayFixture.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.sql.Connection;
@@ -40,6 +41,17 @@ class GatewayLimitsTest {
             try (Connection third = connect(gateway)) {
                 assertThat(third.isValid(5)).isTrue();
             }
+        }
+    }
+
+    @Test
+    void closingTheGatewayEndsItsSessionsAndASecondCloseIsHarmless() throws Exception {
+        SqlGateway gateway = fx.startGateway(s -> s);
+        try (Connection open = connect(gateway)) {
+            gateway.close();
+            assertThatThrownBy(() -> open.createStatement().execute("select 1")).isInstanceOf(SQLException.class);
+            gateway.close(); // e.g. try-with-resources over an already closed gateway
+            assertThatThrownBy(() -> connect(gateway)).isInstanceOf(SQLException.class);
         }
     }
 
