@@ -3,19 +3,12 @@ package dev.dsqllocal.dialect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.dsqllocal.gateway.TestPostgres;
-import dev.dsqllocal.server.DsqlLocalServer;
-import dev.dsqllocal.server.Option;
-import dev.dsqllocal.server.ServerConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DSQL's per-database object counts (COMPAT.md §5) at their real values, enforced inside the cluster's
@@ -24,25 +17,12 @@ import org.junit.jupiter.api.Test;
  * every way of creating an object, not only for the statement that crosses the limit.
  */
 class CatalogLimitsTest {
-    private static DsqlLocalServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     @Test
     void atMostAThousandTables() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_tables", 1000, i -> "CREATE TABLE t" + i + " (id int)"));
             try {
                 assertLimit(st, "CREATE TABLE lim_tables.extra (id int PRIMARY KEY)",
@@ -59,7 +39,7 @@ class CatalogLimitsTest {
 
     @Test
     void atMostFiveThousandViews() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_views", 5000, i -> "CREATE VIEW v" + i + " AS SELECT " + i + " AS x"));
             try {
                 assertLimit(st, "CREATE VIEW lim_views.extra AS SELECT 1 AS x",
@@ -72,7 +52,7 @@ class CatalogLimitsTest {
 
     @Test
     void atMostFiveThousandSequencesIdentityColumnsIncluded() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_seqs", 4999, i -> "CREATE SEQUENCE s" + i + " CACHE 1"));
             try {
                 st.execute("CREATE TABLE lim_seqs.ident (id bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY)");

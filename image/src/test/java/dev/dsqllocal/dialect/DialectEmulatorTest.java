@@ -1,6 +1,5 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.gateway.TestPostgres;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -14,11 +13,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -34,21 +32,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * with {@code sys.jobs} and {@code sys.wait_for_job}, and the clients that must keep working.
  */
 class DialectEmulatorTest {
-    private static DsqlLocalServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     @AfterEach
     void resetCredentials() {
@@ -75,7 +60,7 @@ class DialectEmulatorTest {
 
     @Test
     void aPlainPostgresSchemaFailsWhereDsqlWould() throws Exception {
-        try (Connection c = connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE pg_schema_users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email text)");
             assertRefused(st, "TRUNCATE pg_schema_users", "0A000", "unsupported statement: Truncate");
             assertRefused(st, "CREATE TABLE pg_schema_orders (id serial PRIMARY KEY)", "42704",
@@ -110,7 +95,7 @@ class DialectEmulatorTest {
 
     @Test
     void createIndexAsyncReturnsAJobThatCompletesAndTheIndexIsUsed() throws Exception {
-        try (Connection c = connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE async_people (id int PRIMARY KEY, email text)");
             st.execute("INSERT INTO async_people SELECT g, 'p' || g || '@example.com' FROM generate_series(1, 2000) g");
             String jobId;
@@ -171,7 +156,7 @@ class DialectEmulatorTest {
 
     @Test
     void asyncIndexesInSimpleQueryModeAndTheSysSchemaIsReadOnly() throws Exception {
-        try (Connection c = connect(server, "&preferQueryMode=simple"); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), "&preferQueryMode=simple"); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE async_accounts (id int PRIMARY KEY, name text)");
             assertThat(st.execute("CREATE UNIQUE INDEX ASYNC IF NOT EXISTS async_accounts_name ON async_accounts (name)"))
                     .isTrue();
@@ -208,7 +193,7 @@ class DialectEmulatorTest {
 
     @Test
     void syncCreateIndexRunsOnlyOnAnEmptyTableWhenTheSettingIsOff() throws Exception {
-        try (Connection c = connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE sync_empty (id int PRIMARY KEY, v int)");
             st.execute("CREATE TABLE sync_full (id int PRIMARY KEY, v int)");
             st.execute("INSERT INTO sync_full VALUES (1, 1)");
@@ -227,7 +212,7 @@ class DialectEmulatorTest {
     @Test
     void startupParametersDsqlRefusesEndTheLogin() {
         SQLException e = catchThrowableOfType(SQLException.class,
-                () -> connect(server, "&options=-c%20default_transaction_read_only=on").close());
+                () -> connect(EMULATOR.server(), "&options=-c%20default_transaction_read_only=on").close());
         assertThat(e.getSQLState()).isEqualTo("0A000");
         assertThat(e.getMessage()).contains("setting configuration parameter \"default_transaction_read_only\" not supported");
     }
@@ -236,8 +221,8 @@ class DialectEmulatorTest {
     void theAwsJdbcConnectorWorksWithTheDialectOn() throws Exception {
         AuroraDsqlCredentialsManager.setProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-        String url = "jdbc:aws-dsql:postgresql://localhost:" + server.sqlPort() + "/postgres?user=admin"
-                + "&region=us-east-1&sslmode=verify-full&sslrootcert=" + server.dataDir().resolve("tls/ca.pem");
+        String url = "jdbc:aws-dsql:postgresql://localhost:" + EMULATOR.server().sqlPort() + "/postgres?user=admin"
+                + "&region=us-east-1&sslmode=verify-full&sslrootcert=" + EMULATOR.server().dataDir().resolve("tls/ca.pem");
         try (Connection c = DriverManager.getConnection(url);
                 ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
@@ -252,7 +237,7 @@ class DialectEmulatorTest {
         String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        Process p = new ProcessBuilder(List.of("psql", "host=localhost port=" + server.sqlPort()
+        Process p = new ProcessBuilder(List.of("psql", "host=localhost port=" + EMULATOR.server().sqlPort()
                 + " user=admin dbname=postgres sslmode=require password=" + token, "-X", "-A", "-t",
                 "-c", "CREATE TABLE psql_t (id int PRIMARY KEY, v text)",
                 "-c", "CREATE INDEX ASYNC psql_t_v ON psql_t (v)",
@@ -271,7 +256,7 @@ class DialectEmulatorTest {
             "CREATE TABLE init_orders (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), customer text NOT NULL)",
             "CREATE INDEX ASYNC init_orders_customer ON init_orders (customer)",
             "INSERT INTO init_orders (customer) VALUES ('ada'), ('grace')"};
-        try (Connection c = connect(server, ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             assertThat(st.execute("SELECT 1")).isTrue();
             for (String sql : script) {
                 st.execute(sql);

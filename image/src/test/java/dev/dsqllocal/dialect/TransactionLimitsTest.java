@@ -1,6 +1,5 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.gateway.TestPostgres;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -14,10 +13,8 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
 
@@ -30,24 +27,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * transaction block; and {@code --dialect off}, which turns them (and DSQL's {@code version()}) off.
  */
 class TransactionLimitsTest {
-    private static DsqlLocalServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     private static Connection connect() throws SQLException {
-        return DialectEmulatorTest.connect(server, "");
+        return DialectEmulatorTest.connect(EMULATOR.server(), "");
     }
 
     private static long count(Statement st, String table) throws SQLException {
