@@ -44,6 +44,19 @@ import java.util.Set;
  *       ({@link StorageAccess}: not {@code SELECT 1}, SET, SHOW, ROLLBACK or an empty query) fails once with
  *       {@code 40001 schema has been updated by another transaction (OC001)}, and so does the COMMIT of a
  *       transaction that touched storage before the change; then the session is current again.</li>
+ *   <li><b>DDL does not wait.</b> In DSQL DDL commits at once and the transactions it overtook fail later with
+ *       OC001; PostgreSQL's DDL would wait for their table locks and lose with OC000 after the lock timeout. So when a
+ *       session sends DDL (and the dialect let it through), every other session of the cluster whose transaction
+ *       is open and idle (nothing in flight, ReadyForQuery 'T' or 'E') and has touched storage is rolled back on
+ *       PostgreSQL's side, on that session's own event loop ({@link ClusterSessions}, {@link Session#execute}),
+ *       before the DDL's 100 ms lock wait runs out; the gateway swallows the answers and marks the session
+ *       <i>doomed</i>. Its client's next request then fails with OC001 as above, whatever it is (even
+ *       {@code SELECT 1}: its transaction is gone), except a ROLLBACK, which PostgreSQL answers normally (its
+ *       "there is no transaction in progress" warning is swallowed). Sessions running a statement at that moment
+ *       are left alone (DDL on a table they use may still lose with OC000), autocommit sessions hold no locks and
+ *       are never touched. Any DDL statement dooms them, without knowing which tables they locked, even one that
+ *       then fails or does nothing: those transactions would get OC001 anyway had it committed, and OC001 is a
+ *       retryable error.</li>
  *   <li><b>Injected commit failures</b> ({@link FaultRegistry}): the next matching COMMIT of an open transaction,
  *       or autocommit DML statement, fails with the injected code.</li>
  * </ul>

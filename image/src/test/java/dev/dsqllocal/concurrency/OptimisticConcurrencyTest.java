@@ -333,6 +333,45 @@ class OptimisticConcurrencyTest {
         }
     }
 
+    /**
+     * A failed transaction (ReadyForQuery 'E') still holds its locks: it is ended too, and pgJDBC's rollback() is
+     * answered without warnings. A server-prepared statement (Bind without Parse) of a doomed session fails with
+     * OC001 as well.
+     */
+    @Test
+    void failedTransactionsAndServerPreparedStatementsOfDoomedSessions() throws Exception {
+        table("occ_failed");
+        try (Connection a = connect("&prepareThreshold=1"); Connection b = connect("");
+             PreparedStatement read = a.prepareStatement("SELECT v FROM occ_failed WHERE id = ?");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            read.setInt(1, 1);
+            a.setAutoCommit(false);
+            for (int i = 0; i < 3; i++) { // named server-side statement from here on
+                try (ResultSet rs = read.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+            }
+            assertThat(failure(sa, "SELECT 1 / 0 FROM occ_failed").getSQLState()).isEqualTo("22012");
+            sb.execute("ALTER TABLE occ_failed ADD COLUMN c text");
+            a.clearWarnings();
+            a.rollback();
+            assertThat((Object) a.getWarnings()).isNull();
+            assertConflict(catchThrowableOfType(SQLException.class, read::executeQuery), OC001); // stale catalog
+
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+            }
+            sb.execute("ALTER TABLE occ_failed ADD COLUMN d text");
+            assertConflict(catchThrowableOfType(SQLException.class, read::executeQuery), OC001); // doomed
+            a.rollback();
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            a.commit();
+        }
+    }
+
     /** A session running a statement is left alone: the DDL waits for it and loses with OC000 (documented gap). */
     @Test
     void aBusyTransactionIsNotEndedAndTheDdlLosesInstead() throws Exception {
