@@ -44,6 +44,19 @@ import java.util.Set;
  *       ({@link StorageAccess}: not {@code SELECT 1}, SET, SHOW, ROLLBACK or an empty query) fails once with
  *       {@code 40001 schema has been updated by another transaction (OC001)}, and so does the COMMIT of a
  *       transaction that touched storage before the change; then the session is current again.</li>
+ *   <li><b>DDL does not wait.</b> In DSQL DDL commits at once and the transactions it overtook fail later with
+ *       OC001; PostgreSQL's DDL would wait for their table locks and lose with OC000 after the lock timeout. So when a
+ *       session sends DDL (and the dialect let it through), every other session of the cluster whose transaction
+ *       is open and idle (nothing in flight, ReadyForQuery 'T' or 'E') and has touched storage is rolled back on
+ *       PostgreSQL's side, on that session's own event loop ({@link ClusterSessions}, {@link Session#execute}),
+ *       before the DDL's 100 ms lock wait runs out; the gateway swallows the answers and marks the session
+ *       <i>doomed</i>. Its client's next request then fails with OC001 as above, whatever it is (even
+ *       {@code SELECT 1}: its transaction is gone), except a ROLLBACK, which PostgreSQL answers normally (its
+ *       "there is no transaction in progress" warning is swallowed). Sessions running a statement at that moment
+ *       are left alone (DDL on a table they use may still lose with OC000), autocommit sessions hold no locks and
+ *       are never touched. Any DDL statement dooms them, without knowing which tables they locked, even one that
+ *       then fails or does nothing: those transactions would get OC001 anyway had it committed, and OC001 is a
+ *       retryable error.</li>
  *   <li><b>Injected commit failures</b> ({@link FaultRegistry}): the next matching COMMIT of an open transaction,
  *       or autocommit DML statement, fails with the injected code.</li>
  * </ul>
@@ -58,7 +71,8 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
 
     static final String OC000 = ConflictCode.OC000.message();
 
-    private enum Kind { PARSE, BIND, CLOSE, EXECUTE, SYNC, QUERY }
+    /** {@code INJECTED}: a Query the gateway sent on its own (not in place of a client's), answered to nobody. */
+    private enum Kind { PARSE, BIND, CLOSE, EXECUTE, SYNC, QUERY, INJECTED }
 
     /** A response PostgreSQL owes, in order; {@code mine} when the gateway added the request. */
     private record Pending(Kind kind, boolean mine) {
@@ -68,6 +82,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     private final String clusterId;
     private final FaultRegistry faults;
     private final CatalogVersions catalogs;
+    private final ClusterSessions liveSessions;
 
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final Map<String, StatementInfo> statements = new HashMap<>();
@@ -82,6 +97,20 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     private long seenCatalog;
     /** The open transaction has run a statement that touches storage ({@link StorageAccess}). */
     private boolean touchedStorage;
+    /** The request being decided sends DDL. */
+    private boolean sendsDdl;
+    /**
+     * Another session's DDL ended this session's idle transaction on PostgreSQL's side ({@link #doomIfIdle}): the
+     * client's next request fails with OC001, unless it is the ROLLBACK.
+     */
+    private boolean doomed;
+    /** The client's ROLLBACK of a doomed transaction is on its way: PostgreSQL's "no transaction" warning is ours. */
+    private boolean quietRollback;
+    /** A doomed extended-protocol request failed: PostgreSQL skips the client's messages up to Sync, so do we. */
+    private boolean skipUntilSync;
+    /** Set (once) at the session's first request, when it joins {@link #liveSessions}. */
+    private volatile Session session;
+    private volatile boolean closed;
 
     public ConcurrencyInterceptor(ProtocolInterceptor inner, String clusterId, FaultRegistry faults,
                                   CatalogVersions catalogs) {
@@ -89,6 +118,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         this.clusterId = clusterId;
         this.faults = faults;
         this.catalogs = catalogs;
+        this.liveSessions = catalogs.sessions();
         this.seenCatalog = catalogs.current(clusterId); // a new session loads the catalog as it is now
     }
 
@@ -111,8 +141,19 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
 
     @Override
     public ByteBuf onClientMessage(Session s, ByteBuf message) {
+        if (session == null && !closed) {
+            session = s;
+            liveSessions.add(clusterId, this);
+        }
         byte type = message.getByte(message.readerIndex());
+        boolean ddl = false;
         try {
+            if (skipUntilSync || doomed) {
+                ByteBuf instead = whileDoomed(type, message);
+                if (instead != message) {
+                    return instead;
+                }
+            }
             switch (type) {
                 case 'Q' -> {
                     List<StatementInfo> infos = StatementClassifier.classifyAll(cString(message, message.readerIndex() + 5));
@@ -123,6 +164,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                         return queryMessage("ROLLBACK;\n" + raise(failure));
                     }
                     pending.add(new Pending(Kind.QUERY, false));
+                    ddl = sendsDdl;
                 }
                 case 'P' -> {
                     int at = message.readerIndex() + 5;
@@ -155,6 +197,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                         return extendedRollbackAndRaise(failure);
                     }
                     pending.add(new Pending(Kind.EXECUTE, false));
+                    ddl = sendsDdl;
                 }
                 case 'S' -> pending.add(new Pending(Kind.SYNC, false));
                 case 'C' -> {
@@ -172,7 +215,101 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         } catch (RuntimeException e) {
             LOG.debug("Could not read a client message, passing it on: {}", e.toString());
         }
-        return inner.onClientMessage(s, message);
+        ByteBuf out = inner.onClientMessage(s, message);
+        if (ddl && out != null) {
+            // Sent (the dialect did not refuse it): the DDL must not wait for other sessions' idle transactions.
+            doomIdleTransactionsElsewhere();
+        }
+        return out;
+    }
+
+    /**
+     * A request of a doomed session ({@link #doomIfIdle}): PostgreSQL has already rolled its transaction back. A
+     * ROLLBACK goes through (PostgreSQL's "there is no transaction in progress" warning is swallowed); anything else
+     * that would run a statement (Query, Parse, Bind, Execute) fails with OC001 in the same way as after a catalog
+     * change, and the rest of an extended-protocol request up to its Sync is dropped, as PostgreSQL would skip it.
+     * Returns {@code message} to handle it normally, or what to send instead (null: nothing).
+     */
+    private ByteBuf whileDoomed(byte type, ByteBuf message) {
+        if (skipUntilSync) {
+            if (type == 'S') {
+                skipUntilSync = false;
+                return message;
+            }
+            if (type == 'P' || type == 'B' || type == 'D' || type == 'E' || type == 'C') {
+                message.release();
+                return null;
+            }
+            return message;
+        }
+        StatementInfo info;
+        int at = message.readerIndex() + 5;
+        switch (type) {
+            case 'Q' -> info = StatementClassifier.classifyAll(cString(message, at)).stream().findFirst().orElse(null);
+            case 'P' -> info = StatementClassifier.classifySingle(cString(message, at + utf8Length(cString(message, at)) + 1));
+            case 'B' -> info = statements.get(cString(message, at + utf8Length(cString(message, at)) + 1));
+            case 'E' -> info = portals.get(cString(message, at));
+            default -> {
+                return message; // Describe, Close, Sync, Flush: nothing runs
+            }
+        }
+        doomed = false;
+        if (info != null && isRollback(info)) {
+            quietRollback = true;
+            return message;
+        }
+        catalogChanged(); // the DDL that doomed the transaction, if it has committed, is the one reported now
+        touchedStorage = false;
+        writeSet.clear();
+        message.release();
+        if (type == 'Q') {
+            pending.add(new Pending(Kind.QUERY, true));
+            return queryMessage("ROLLBACK;\n" + raise(ConflictCode.OC001));
+        }
+        skipUntilSync = true;
+        for (int i = 0; i < 2; i++) {
+            pending.add(new Pending(Kind.PARSE, true));
+            pending.add(new Pending(Kind.BIND, true));
+            pending.add(new Pending(Kind.EXECUTE, true));
+        }
+        return extendedRollbackAndRaise(ConflictCode.OC001);
+    }
+
+    private static boolean isRollback(StatementInfo info) {
+        return info.kind() == StatementKind.TRANSACTION_CONTROL
+                && (info.command().equals("ROLLBACK") || info.command().equals("ABORT"));
+    }
+
+    /**
+     * DSQL commits DDL at once and fails the transactions it overtook with OC001; PostgreSQL's DDL would instead
+     * wait for their table locks (and lose after the 100 ms lock timeout). So the transactions other sessions of
+     * this cluster hold open, idle, after touching storage, are rolled back on PostgreSQL's side now: they would
+     * get OC001 anyway once this DDL commits. Runs on each session's own event loop; this DDL is already on its way,
+     * and its lock wait leaves the rollbacks time to land.
+     */
+    private void doomIdleTransactionsElsewhere() {
+        for (ConcurrencyInterceptor other : liveSessions.of(clusterId)) {
+            if (other != this) {
+                other.session.execute(other::doomIfIdle);
+            }
+        }
+    }
+
+    /**
+     * On this session's event loop: if its transaction is open and idle (nothing in flight, ReadyForQuery 'T' or
+     * 'E') and has touched storage, rolls it back on PostgreSQL (the answers are swallowed) and marks it doomed, so
+     * the client's next request fails with OC001 ({@link #whileDoomed}). A session running a statement is left
+     * alone.
+     */
+    void doomIfIdle() {
+        if (closed || doomed || skipUntilSync || !pending.isEmpty() || !touchedStorage
+                || (lastStatus != 'T' && lastStatus != 'E')) {
+            return;
+        }
+        LOG.debug("Session on cluster {}: open transaction rolled back for another session's DDL", clusterId);
+        doomed = true;
+        pending.add(new Pending(Kind.INJECTED, true));
+        session.toServer(queryMessage("ROLLBACK"));
     }
 
     /**
@@ -181,6 +318,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
      * through.
      */
     private ConflictCode decide(List<StatementInfo> infos) {
+        sendsDdl = false;
         boolean inTransaction = lastStatus != 'I' || began;
         if (!inTransaction) {
             touchedStorage = false;
@@ -232,6 +370,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                 }
             } else if (info.kind() == StatementKind.DDL) {
                 ddlPending = true;
+                sendsDdl = true;
             }
         }
         return null;
@@ -308,12 +447,18 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                     if (p != null && p.kind() == Kind.EXECUTE) {
                         pending.pollFirst();
                     }
-                    if (p != null && p.mine() && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY)) {
+                    if (p != null && p.mine()
+                            && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY || p.kind() == Kind.INJECTED)) {
                         message.release();
                         return null;
                     }
                 }
                 case 'N' -> {
+                    if (quietRollback && "25P01".equals(errorFields(message).get('C'))) {
+                        quietRollback = false; // "there is no transaction in progress": the gateway ended it
+                        message.release();
+                        return null;
+                    }
                     if (ddlPending && isSkippedDdlNotice(message)) {
                         // CREATE ... IF NOT EXISTS / DROP ... IF EXISTS that found nothing to do wrote no catalog.
                         ddlPending = false;
@@ -327,6 +472,11 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                 case 'E' -> {
                     ddlPending = false;
                     Pending p = pending.peekFirst();
+                    if (p != null && p.kind() == Kind.INJECTED) {
+                        LOG.debug("The gateway's own ROLLBACK failed on cluster {}: {}", clusterId, errorFields(message));
+                        message.release();
+                        return null;
+                    }
                     if (p != null && p.kind() != Kind.QUERY && p.kind() != Kind.SYNC) {
                         // The extended protocol skips everything up to Sync after an error.
                         while (!pending.isEmpty() && pending.peekFirst().kind() != Kind.SYNC) {
@@ -336,6 +486,16 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                     message = asDsqlConflict(message);
                 }
                 case 'Z' -> {
+                    Pending p = pending.peekFirst();
+                    if (p != null && p.kind() == Kind.INJECTED) {
+                        pending.pollFirst();
+                        lastStatus = (char) message.getByte(message.readerIndex() + 5);
+                        touchedStorage = false;
+                        writeSet.clear();
+                        message.release();
+                        return null;
+                    }
+                    quietRollback = false;
                     while (!pending.isEmpty()) {
                         Kind k = pending.pollFirst().kind();
                         if (k == Kind.SYNC || k == Kind.QUERY) {
@@ -368,6 +528,8 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
 
     @Override
     public void onClose(Session s) {
+        closed = true;
+        liveSessions.remove(clusterId, this);
         inner.onClose(s);
     }
 

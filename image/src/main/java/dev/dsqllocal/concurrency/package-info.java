@@ -25,10 +25,12 @@
  *       {@code ASYNC} index build completes inside its own statement here, so its "index became valid" catalog
  *       change is the DDL's own. The check happens when the statement is sent: a change committed while it runs
  *       is seen by the next one.</li>
- *   <li>DDL does not win outright: PostgreSQL's DDL needs an ACCESS EXCLUSIVE lock, so DDL on a table another
- *       open transaction has read or written waits up to the lock timeout and then fails with OC000 itself
- *       (DSQL would commit the DDL and fail the others with OC001). DDL that takes no conflicting lock (new
- *       tables, GRANT) commits at once and the others get OC001.</li>
+ *   <li>DDL wins as in DSQL by ending the others first: PostgreSQL's DDL needs an ACCESS EXCLUSIVE lock, so when
+ *       a session sends DDL the gateway rolls back every other session's open, idle transaction that has touched
+ *       storage (its client then gets OC001 on its next statement or COMMIT; a ROLLBACK is answered normally). Any
+ *       DDL does this, even one that then fails or does nothing, and a doomed session's next statement fails even
+ *       if it touches no storage (its transaction is gone). A session busy running a statement is not touched, so
+ *       DDL on a table it uses waits up to the lock timeout and fails with OC000 itself.</li>
  *   <li>{@code SHOW lock_timeout} shows the gateway's 100 ms.</li>
  * </ul>
  */

@@ -62,6 +62,13 @@ public interface ProtocolInterceptor {
 
         /** Queues a message for PostgreSQL (flushed with the current burst). Takes ownership of {@code message}. */
         void toServer(ByteBuf message);
+
+        /**
+         * Runs {@code task} on this session's event loop, from any thread, between the session's own reads (so it
+         * never interleaves with a call of the interceptor), then flushes what it wrote with {@link #toClient} /
+         * {@link #toServer}. Skipped once the session has ended.
+         */
+        void execute(Runnable task);
     }
 
     /** Makes the interceptor of each new session. */

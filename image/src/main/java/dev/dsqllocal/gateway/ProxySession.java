@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,6 +268,27 @@ final class ProxySession implements ProtocolInterceptor.Session {
     @Override
     public void toServer(ByteBuf message) {
         backend.write(message, backend.voidPromise());
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        try {
+            client.eventLoop().execute(() -> {
+                if (closed || !established || backend == null || !backend.isActive()) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    interceptorFailed(e);
+                    return;
+                }
+                backend.flush();
+                client.flush();
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Session task on cluster {} not run: the gateway is shutting down", clusterId);
+        }
     }
 
     // --- endings ---

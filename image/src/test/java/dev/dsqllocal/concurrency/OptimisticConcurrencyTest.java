@@ -273,6 +273,131 @@ class OptimisticConcurrencyTest {
         }
     }
 
+    /**
+     * DSQL commits DDL at once; a transaction open (idle) in another session that had touched storage fails with
+     * OC001 afterwards, and nothing it wrote is kept. PostgreSQL's DDL would wait for that transaction's table lock.
+     */
+    @Test
+    void ddlDoesNotWaitForAnIdleOpenTransactionWhichFailsWithOc001() throws Exception {
+        ddlDoesNotWait("occ_wins", "");
+    }
+
+    @Test
+    void ddlDoesNotWaitForAnIdleOpenTransactionOverTheSimpleProtocol() throws Exception {
+        ddlDoesNotWait("occ_wins_simple", "&preferQueryMode=simple");
+    }
+
+    private static void ddlDoesNotWait(String t, String mode) throws Exception {
+        table(t);
+        try (Connection a = connect(mode); Connection b = connect(mode); Connection idle = connect(mode);
+             Statement sa = a.createStatement(); Statement sb = b.createStatement();
+             Statement si = idle.createStatement()) {
+            assertThat(value(si, "SELECT count(*) FROM " + t)).isEqualTo(2); // autocommit: holds no lock
+            // The next statement after the DDL is a read: OC001, the earlier write is gone.
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM " + t)).isEqualTo(2);
+            assertThat(sa.executeUpdate("UPDATE " + t + " SET v = 1 WHERE id = 1")).isEqualTo(1);
+            sb.execute("ALTER TABLE " + t + " ADD COLUMN c text");
+            assertThat(value(sb, "SELECT count(*) FROM " + t + " WHERE v = 1")).as("a's write, uncommitted").isZero();
+            assertConflict(failure(sa, "SELECT count(*) FROM " + t), OC001);
+            a.rollback();
+            assertThat(sa.executeUpdate("UPDATE " + t + " SET c = 'x' WHERE id = 1")).as("the retry").isEqualTo(1);
+            a.commit();
+
+            // The next statement is COMMIT: OC001, nothing applied.
+            sa.executeUpdate("INSERT INTO " + t + " (id, v) VALUES (3, 3)");
+            sb.execute("ALTER TABLE " + t + " ADD COLUMN d text");
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC001);
+            assertThat(value(sb, "SELECT count(*) FROM " + t + " WHERE id = 3")).isZero();
+            sa.executeUpdate("INSERT INTO " + t + " (id, v) VALUES (3, 3)");
+            a.commit();
+
+            // The next statement is ROLLBACK: answered cleanly, without PostgreSQL's "no transaction" warning.
+            a.setAutoCommit(true);
+            sa.execute("BEGIN");
+            assertThat(value(sa, "SELECT count(*) FROM " + t)).isEqualTo(3);
+            sb.execute("DROP INDEX IF EXISTS nothing_here"); // does nothing, but DDL all the same
+            sb.execute("ALTER TABLE " + t + " ADD COLUMN e text");
+            sa.clearWarnings();
+            sa.execute("ROLLBACK");
+            assertThat((Object) sa.getWarnings()).isNull();
+            assertThat((Object) a.getWarnings()).isNull();
+            // Its catalog is still stale (as for any session that has not failed since the DDL): OC001 once.
+            assertConflict(failure(sa, "SELECT count(*) FROM " + t + " WHERE e IS NULL"), OC001);
+            assertThat(value(sa, "SELECT count(*) FROM " + t + " WHERE e IS NULL")).isEqualTo(3);
+
+            // The autocommit session was never touched: SELECT 1 works, its next storage read gets the usual OC001.
+            assertThat(value(si, "SELECT 1")).isEqualTo(1);
+            assertConflict(failure(si, "SELECT count(*) FROM " + t), OC001);
+            assertThat(value(si, "SELECT count(*) FROM " + t)).isEqualTo(3);
+        }
+    }
+
+    /**
+     * A failed transaction (ReadyForQuery 'E') still holds its locks: it is ended too, and pgJDBC's rollback() is
+     * answered without warnings. A server-prepared statement (Bind without Parse) of a doomed session fails with
+     * OC001 as well.
+     */
+    @Test
+    void failedTransactionsAndServerPreparedStatementsOfDoomedSessions() throws Exception {
+        table("occ_failed");
+        try (Connection a = connect("&prepareThreshold=1"); Connection b = connect("");
+             PreparedStatement read = a.prepareStatement("SELECT v FROM occ_failed WHERE id = ?");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            read.setInt(1, 1);
+            a.setAutoCommit(false);
+            for (int i = 0; i < 3; i++) { // named server-side statement from here on
+                try (ResultSet rs = read.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+            }
+            assertThat(failure(sa, "SELECT 1 / 0 FROM occ_failed").getSQLState()).isEqualTo("22012");
+            sb.execute("ALTER TABLE occ_failed ADD COLUMN c text");
+            a.clearWarnings();
+            a.rollback();
+            assertThat((Object) a.getWarnings()).isNull();
+            assertConflict(catchThrowableOfType(SQLException.class, read::executeQuery), OC001); // stale catalog
+
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+            }
+            sb.execute("ALTER TABLE occ_failed ADD COLUMN d text");
+            assertConflict(catchThrowableOfType(SQLException.class, read::executeQuery), OC001); // doomed
+            a.rollback();
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            a.commit();
+        }
+    }
+
+    /** A session running a statement is left alone: the DDL waits for it and loses with OC000 (documented gap). */
+    @Test
+    void aBusyTransactionIsNotEndedAndTheDdlLosesInstead() throws Exception {
+        table("occ_busy");
+        try (Connection a = connect(""); Connection b = connect("");
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            assertThat(value(sa, "SELECT count(*) FROM occ_busy")).isEqualTo(2);
+            java.util.concurrent.CompletableFuture<Long> busy = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return value(sa, "SELECT count(*) FROM occ_busy, pg_sleep(2)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (value(sb, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                    + " AND query LIKE '%occ_busy, pg_sleep%' AND pid <> pg_backend_pid()") == 0) {
+                Thread.sleep(20);
+            }
+            assertConflict(failure(sb, "ALTER TABLE occ_busy ADD COLUMN c text"), OC000);
+            assertThat(busy.get()).isEqualTo(2);
+            assertThat(value(sa, "SELECT count(*) FROM occ_busy")).as("still the same transaction").isEqualTo(2);
+            a.commit();
+        }
+    }
+
     @Test
     void injectedCommitConflictsFailTheNextCommitsThenClear() throws Exception {
         table("occ_inject");

@@ -41,6 +41,11 @@ class DialectInterceptorTest {
         public void toServer(ByteBuf message) {
             message.release();
         }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
     };
 
     private static String text(ByteBuf buf, int at) {
