@@ -53,6 +53,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
     private boolean established;
     private boolean backendIdle;
     private boolean closed;
+    /** The interceptor wrote to the client since the last flush (see {@link #fromClientDone}). */
+    private boolean answersWritten;
     private ScheduledFuture<?> lifetime;
     private long acceptedAt;
     private long backendStartedAt;
@@ -181,7 +183,10 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     void fromClientDone() {
-        if (interceptor.inspectsMessages()) {
+        if (answersWritten) {
+            // Only when there is something: a flush through the SslHandler with nothing pending still costs a wrap
+            // and a promise, on every request.
+            answersWritten = false;
             client.flush(); // answers the interceptor wrote itself
         }
         if (backend != null) {
@@ -214,6 +219,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         if (interceptor.inspectsMessages() && backend != null) {
             backend.flush(); // requests the interceptor injected itself
         }
+        answersWritten = false;
         client.flush();
         if (!client.isWritable() && backend != null) {
             backend.config().setAutoRead(false);
@@ -262,6 +268,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
 
     @Override
     public void toClient(ByteBuf message) {
+        answersWritten = true;
         client.write(message, client.voidPromise());
     }
 
