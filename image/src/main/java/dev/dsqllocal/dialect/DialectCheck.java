@@ -21,10 +21,24 @@ import java.util.Optional;
  */
 public final class DialectCheck {
 
+    /** A run of consecutive rules about the same kind of element, with their predicates looked up once. */
+    private record Run(RuleScope scope, List<DialectRule> rules, List<RuleMatchers.RuleMatcher> matchers) {
+    }
+
     private final DialectRules rules;
+    private final List<Run> runs = new ArrayList<>();
 
     public DialectCheck(DialectRules rules) {
         this.rules = rules;
+        for (DialectRule rule : rules.statementRules()) {
+            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last == null || last.scope() != rule.each()) {
+                last = new Run(rule.each(), new ArrayList<>(), new ArrayList<>());
+                runs.add(last);
+            }
+            last.rules().add(rule);
+            last.matchers().add(RuleMatchers.named(rule.match()).orElseThrow());
+        }
     }
 
     public DialectRules rules() {
@@ -50,35 +64,28 @@ public final class DialectCheck {
     }
 
     private Optional<DsqlError> firstRefusal(RuleSubject statement) {
-        List<DialectRule> ordered = rules.statementRules();
-        int i = 0;
-        while (i < ordered.size()) {
-            RuleScope scope = ordered.get(i).each();
-            int end = i;
-            while (end < ordered.size() && ordered.get(end).each() == scope) {
-                end++;
-            }
-            List<DialectRule> run = ordered.subList(i, end);
-            for (RuleSubject subject : elements(statement, scope)) {
-                for (DialectRule rule : run) {
-                    Optional<Map<String, String>> arguments =
-                            RuleMatchers.named(rule.match()).orElseThrow().match(subject, rule);
+        for (Run run : runs) {
+            for (RuleSubject subject : elements(statement, run.scope())) {
+                for (int i = 0; i < run.rules().size(); i++) {
+                    DialectRule rule = run.rules().get(i);
+                    Optional<Map<String, String>> arguments = run.matchers().get(i).match(subject, rule);
                     if (arguments.isPresent()) {
                         return Optional.of(rule.error(arguments.get()));
                     }
                 }
             }
-            i = end;
         }
         return Optional.empty();
     }
 
     /** The statement itself, or its elements of one kind, each as a subject for the predicates. */
     private static List<RuleSubject> elements(RuleSubject statement, RuleScope scope) {
+        if (scope == RuleScope.STATEMENT) {
+            return List.of(statement);
+        }
         StatementInfo info = statement.info();
         List<RuleSubject> out = new ArrayList<>();
         switch (scope) {
-            case STATEMENT -> out.add(statement);
             case COLUMN -> {
                 info.table().ifPresent(t -> t.columns().forEach(c -> out.add(statement.column(c, true))));
                 for (AlterTableAction action : info.alterTable().map(AlterTableFacts::actions).orElse(List.of())) {

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsqllocal.dialect.database.DialectDatabase;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,6 +90,26 @@ class RuleTableTest {
         // every limit a message names is defined at the epoch
         for (DialectRule r : latest.statementRules()) {
             assertThat(r.message()).as("rule %s", r.id()).doesNotContainPattern("\\{(max|min)_[a-z_]+\\}");
+        }
+    }
+
+    @Test
+    void everyPredicateAndEveryLimitIsUsed() throws Exception {
+        DialectRules latest = DialectRules.latest();
+        Set<String> used = new HashSet<>();
+        latest.allRules().forEach(r -> used.add(r.match()));
+        assertThat(used).as("predicates no rule refers to").containsAll(RuleMatchers.names());
+
+        Set<String> readByCode = new HashSet<>();
+        for (Field f : DialectLimit.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                readByCode.add((String) f.get(null));
+            }
+        }
+        String sql = DialectDatabase.schemaSql("postgres", "admin");
+        for (DialectLimit limit : latest.allLimits()) {
+            assertThat(readByCode.contains(limit.name()) || sql.contains("sys.dsql_local_limit('" + limit.name() + "')"))
+                    .as("limit %s is enforced by the gateway or inside PostgreSQL", limit.name()).isTrue();
         }
     }
 
