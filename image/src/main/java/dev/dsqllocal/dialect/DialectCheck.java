@@ -22,7 +22,8 @@ import java.util.Optional;
 public final class DialectCheck {
 
     /** A run of consecutive rules about the same kind of element, with their predicates looked up once. */
-    private record Run(RuleScope scope, List<DialectRule> rules, List<RuleMatchers.RuleMatcher> matchers) {
+    private record Run(RuleScope scope, List<DialectRule> rules, List<RuleMatchers.RuleMatcher> matchers,
+                       List<Integer> needs) {
     }
 
     private final DialectRules rules;
@@ -33,11 +34,12 @@ public final class DialectCheck {
         for (DialectRule rule : rules.statementRules()) {
             Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
             if (last == null || last.scope() != rule.each()) {
-                last = new Run(rule.each(), new ArrayList<>(), new ArrayList<>());
+                last = new Run(rule.each(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
                 runs.add(last);
             }
             last.rules().add(rule);
             last.matchers().add(RuleMatchers.named(rule.match()).orElseThrow());
+            last.needs().add(RuleMatchers.needs(rule.match()));
         }
     }
 
@@ -64,9 +66,14 @@ public final class DialectCheck {
     }
 
     private Optional<DsqlError> firstRefusal(RuleSubject statement) {
+        int facts = RuleMatchers.factsOf(statement.info());
         for (Run run : runs) {
             for (RuleSubject subject : elements(statement, run.scope())) {
                 for (int i = 0; i < run.rules().size(); i++) {
+                    int needs = run.needs().get(i);
+                    if (needs != 0 && (needs & facts) == 0) {
+                        continue;
+                    }
                     DialectRule rule = run.rules().get(i);
                     Optional<Map<String, String>> arguments = run.matchers().get(i).match(subject, rule);
                     if (arguments.isPresent()) {
@@ -80,10 +87,29 @@ public final class DialectCheck {
 
     /** The statement itself, or its elements of one kind, each as a subject for the predicates. */
     private static List<RuleSubject> elements(RuleSubject statement, RuleScope scope) {
-        if (scope == RuleScope.STATEMENT) {
-            return List.of(statement);
-        }
         StatementInfo info = statement.info();
+        switch (scope) {
+            case STATEMENT -> {
+                return List.of(statement);
+            }
+            case COLUMN -> {
+                if (info.table().isEmpty() && info.alterTable().isEmpty()) {
+                    return List.of();
+                }
+            }
+            case ALTER_ACTION -> {
+                if (info.alterTable().isEmpty()) {
+                    return List.of();
+                }
+            }
+            case FUNCTION_CALL -> {
+                if (info.functionCalls().isEmpty()) {
+                    return List.of();
+                }
+            }
+            default -> {
+            }
+        }
         List<RuleSubject> out = new ArrayList<>();
         switch (scope) {
             case COLUMN -> {

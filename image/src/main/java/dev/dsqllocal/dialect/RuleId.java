@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * The id of a rule of {@code dialect/rules.json}. Rules are data: most are found by their {@code match}
  * predicate and never named in code. The constants below are the few rules that code raises by name, because
- * what decides them is a state machine rather than one statement (transactions) a verdict that needs the
- * database ({@link Verdict.PassIfTableEmpty}) or a startup parameter rather than a statement; loading the table fails if one of them has no entry.
+ * what decides them is a state machine (transactions), a verdict that needs the database
+ * ({@link Verdict.PassIfTableEmpty}) or a startup parameter rather than a statement; loading the table fails if
+ * one of them has no entry.
  */
 public record RuleId(String key) {
 
@@ -23,8 +24,8 @@ public record RuleId(String key) {
     public static final RuleId ANALYZE_IN_TRANSACTION = new RuleId("analyze-in-transaction");
 
     /** The rules code raises by name. */
-    static final List<RuleId> RAISED_BY_CODE = List.of(SYNC_CREATE_INDEX, SET_PARAMETER, MULTIPLE_DDL, DDL_DML_MIX, ROW_LIMIT,
-            SIZE_LIMIT, AGE_LIMIT, ABORTED_TRANSACTION, ANALYZE_IN_TRANSACTION);
+    static final List<RuleId> RAISED_BY_CODE = List.of(SYNC_CREATE_INDEX, SET_PARAMETER, MULTIPLE_DDL, DDL_DML_MIX,
+            ROW_LIMIT, SIZE_LIMIT, AGE_LIMIT, ABORTED_TRANSACTION, ANALYZE_IN_TRANSACTION);
 
     public RuleId {
         Objects.requireNonNull(key, "key");

@@ -30,7 +30,25 @@ public final class RuleMatchers {
         Optional<Map<String, String>> match(RuleSubject subject, DialectRule rule);
     }
 
+    /*
+     * What a statement has, as bits: a predicate that needs facts the statement lacks cannot match and is not
+     * asked (most statements are plain DML, which skip every CREATE/ALTER rule at the cost of one bit test).
+     */
+    static final int ANY = 0;
+    static final int TABLE = 1;
+    static final int INDEX = 1 << 1;
+    static final int SEQUENCE = 1 << 2;
+    static final int ALTER_TABLE = 1 << 3;
+    static final int ROUTINE = 1 << 4;
+    static final int SET_OR_RESET = 1 << 5;
+    static final int SHOW = 1 << 6;
+    static final int COPY = 1 << 7;
+    static final int LOCKING = 1 << 8;
+    static final int TABLESAMPLE = 1 << 9;
+
     private static final Optional<Map<String, String>> MATCH = Optional.of(Map.of());
+    private static final Set<String> TRANSACTION_STARTS = Set.of("BEGIN", "START TRANSACTION", "SET TRANSACTION");
+    private static final Map<String, Integer> NEEDS = new java.util.HashMap<>();
     private static final Map<String, RuleMatcher> MATCHERS = Collections.unmodifiableMap(registry());
 
     private RuleMatchers() {
@@ -45,41 +63,57 @@ public final class RuleMatchers {
         return MATCHERS.keySet();
     }
 
+    /** The facts (bits) a predicate needs at least one of, or 0 when it can match any statement. */
+    static int needs(String name) {
+        return NEEDS.getOrDefault(name, 0);
+    }
+
+    /** The facts (bits) a statement has. */
+    static int factsOf(StatementInfo info) {
+        String command = info.command();
+        return (info.table().isPresent() ? TABLE : 0) | (info.index().isPresent() ? INDEX : 0)
+                | (info.sequence().isPresent() ? SEQUENCE : 0) | (info.alterTable().isPresent() ? ALTER_TABLE : 0)
+                | (info.routine().isPresent() ? ROUTINE : 0)
+                | (command.equals("SET") || command.equals("RESET") ? SET_OR_RESET : 0)
+                | (command.equals("SHOW") ? SHOW : 0) | (info.copy().isPresent() ? COPY : 0)
+                | (info.lockingClauses().isEmpty() ? 0 : LOCKING) | (info.tableSample() ? TABLESAMPLE : 0);
+    }
+
     private static Map<String, RuleMatcher> registry() {
         Map<String, RuleMatcher> m = new LinkedHashMap<>();
         // --- statements, by what they are
-        m.put("node-tag", (s, r) -> s.info().nodeTag().filter(r::covers).map(tag -> Map.of("tag", tag)));
-        m.put("command", (s, r) -> r.covers(s.info().command()) ? Optional.of(Map.of("command", s.info().command()))
-                : Optional.empty());
-        m.put("type-rename", (s, r) -> when(s.info().command().equals("ALTER TYPE")
+        put(m, "node-tag", ANY, (s, r) -> s.info().nodeTag().filter(r::covers).map(tag -> Map.of("tag", tag)));
+        put(m, "command", ANY, (s, r) -> r.covers(s.info().command())
+                ? Optional.of(Map.of("command", s.info().command())) : Optional.empty());
+        put(m, "type-rename", ANY, (s, r) -> when(s.info().command().equals("ALTER TYPE")
                 && s.info().nodeTag().filter("Rename"::equals).isPresent()));
-        m.put("type-alter", (s, r) -> when(s.info().command().equals("ALTER TYPE")
+        put(m, "type-alter", ANY, (s, r) -> when(s.info().command().equals("ALTER TYPE")
                 && s.info().nodeTag().filter("Rename"::equals).isEmpty()));
-        m.put("isolation-level", (s, r) -> Set.of("BEGIN", "START TRANSACTION", "SET TRANSACTION")
-                .contains(s.info().command()) ? s.info().isolationLevel().filter(l -> !l.equals("REPEATABLE READ"))
-                .map(level -> Map.of("level", level)) : Optional.empty());
-        m.put("parameter-not-settable", (s, r) -> setOrReset(s)
+        put(m, "isolation-level", ANY, (s, r) -> TRANSACTION_STARTS.contains(s.info().command())
+                ? s.info().isolationLevel().filter(l -> !l.equals("REPEATABLE READ")).map(l -> Map.of("level", l))
+                : Optional.empty());
+        put(m, "parameter-not-settable", SET_OR_RESET, (s, r) -> setOrReset(s)
                 .filter(p -> !s.rules().isSettable(p.parameter())).map(p -> Map.of("name", p.parameter())));
-        m.put("parameter-local-only", (s, r) -> setOrReset(s)
+        put(m, "parameter-local-only", SET_OR_RESET, (s, r) -> setOrReset(s)
                 .filter(p -> s.rules().isSettable(p.parameter()) && s.rules().isLocalOnly(p.parameter())
                         && !(p.local() && s.session().inTransactionBlock()))
                 .map(p -> Map.of("name", p.parameter())));
-        m.put("show-parameter", (s, r) -> s.info().command().equals("SHOW")
+        put(m, "show-parameter", SHOW, (s, r) -> s.info().command().equals("SHOW")
                 ? s.info().showParameter().filter(r::covers).map(p -> Map.of("name", p)) : Optional.empty());
-        m.put("copy-server-file", (s, r) -> when(s.info().copy().filter(c -> !c.clientSide()).isPresent()));
-        m.put("routine-procedure", (s, r) -> when(s.info().routine().filter(x -> x.procedure()).isPresent()));
-        m.put("routine-language", (s, r) -> s.info().routine()
+        put(m, "copy-server-file", COPY, (s, r) -> when(s.info().copy().filter(c -> !c.clientSide()).isPresent()));
+        put(m, "routine-procedure", ROUTINE, (s, r) -> when(s.info().routine().filter(x -> x.procedure()).isPresent()));
+        put(m, "routine-language", ROUTINE, (s, r) -> s.info().routine()
                 .filter(x -> !x.procedure() && x.language() != null && !x.language().equals("sql"))
                 .map(x -> Map.of("language", x.language())));
         // --- CREATE TABLE
         table(m, "table-temporary", TableFacts::temporary);
         table(m, "table-unlogged", TableFacts::unlogged);
         table(m, "table-partition-of", TableFacts::partitionOf);
-        m.put("table-columns", (s, r) -> when(s.info().table().filter(t -> !t.primaryKey()
+        put(m, "table-columns", TABLE, (s, r) -> when(s.info().table().filter(t -> !t.primaryKey()
                 && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE)).isPresent()));
-        m.put("table-columns-with-primary-key", (s, r) -> when(s.info().table().filter(t -> t.primaryKey()
+        put(m, "table-columns-with-primary-key", TABLE, (s, r) -> when(s.info().table().filter(t -> t.primaryKey()
                 && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE)).isPresent()));
-        m.put("key-columns", (s, r) -> {
+        put(m, "key-columns", TABLE | INDEX, (s, r) -> {
             long max = s.limit(DialectLimit.KEY_COLUMNS);
             return when(s.info().table().filter(t -> t.maxKeyColumns() > max).isPresent()
                     || s.info().index().filter(i -> i.keyColumns() > max).isPresent());
@@ -89,32 +123,33 @@ public final class RuleMatchers {
         table(m, "table-partitioned", TableFacts::partitioned);
         table(m, "table-storage-parameters", TableFacts::storageParameters);
         table(m, "table-tablespace", TableFacts::tablespace);
-        m.put("foreign-key", (s, r) -> when(s.info().table().filter(TableFacts::foreignKeys).isPresent()
+        put(m, "foreign-key", TABLE | ALTER_TABLE, (s, r) -> when(s.info().table()
+                .filter(TableFacts::foreignKeys).isPresent()
                 || s.info().alterTable().filter(a -> a.actions().stream().anyMatch(RuleMatchers::addsForeignKey))
                 .isPresent()));
         // --- columns (each column CREATE TABLE defines or ALTER TABLE adds)
-        m.put("column-serial", (s, r) -> column(s).filter(c -> c.type().isSerial())
+        put(m, "column-serial", ANY, (s, r) -> column(s).filter(c -> c.type().isSerial())
                 .map(c -> Map.of("type", c.type().written())));
-        m.put("column-array", (s, r) -> column(s).filter(c -> c.type().array())
+        put(m, "column-array", ANY, (s, r) -> column(s).filter(c -> c.type().array())
                 .map(c -> Map.of("type", c.type().messageName())));
-        m.put("column-type", (s, r) -> column(s)
+        put(m, "column-type", ANY, (s, r) -> column(s)
                 .filter(c -> c.type().schema() == null || c.type().schema().equals("pg_catalog"))
                 .filter(c -> r.covers(c.type().displayName())).map(c -> Map.of("type", c.type().displayName())));
-        m.put("identity-cache", (s, r) -> when(identity(s)
+        put(m, "identity-cache", ANY, (s, r) -> when(identity(s)
                 .filter(c -> !cacheAllowed(c.identity().cache(), s)).isPresent()));
-        m.put("identity-type", (s, r) -> identity(s).filter(c -> !c.type().displayName().equals("bigint"))
+        put(m, "identity-type", ANY, (s, r) -> identity(s).filter(c -> !c.type().displayName().equals("bigint"))
                 .map(c -> Map.of("type", c.type().messageName())));
         // --- CREATE SEQUENCE
-        m.put("sequence-cache", (s, r) -> when(s.info().sequence()
+        put(m, "sequence-cache", SEQUENCE, (s, r) -> when(s.info().sequence()
                 .filter(q -> !cacheAllowed(q.cache(), s)).isPresent()));
-        m.put("sequence-type", (s, r) -> s.info().sequence()
+        put(m, "sequence-type", SEQUENCE, (s, r) -> s.info().sequence()
                 .filter(q -> q.asType() != null && !q.asType().displayName().equals("bigint"))
                 .map(q -> Map.of("type", q.asType().messageName())));
         // --- CREATE INDEX
         index(m, "index-concurrently", IndexFacts::concurrently);
-        m.put("index-synchronous-disabled", (s, r) -> when(s.info().index()
+        put(m, "index-synchronous-disabled", INDEX, (s, r) -> when(s.info().index()
                 .filter(i -> !i.concurrently() && !i.async() && s.session().syncCreateIndexDisabled()).isPresent()));
-        m.put("index-method", (s, r) -> s.info().index()
+        put(m, "index-method", INDEX, (s, r) -> s.info().index()
                 .filter(i -> i.method() != null && !i.method().equals("btree") && !i.method().equals("btree_index"))
                 .map(i -> Map.of("method", i.method())));
         index(m, "index-sort-order", IndexFacts::hasSortOrder);
@@ -133,12 +168,12 @@ public final class RuleMatchers {
                 && (keyConstraint(a) ? !a.usingIndex() : !a.notValid()));
         action(m, "add-constraint-not-valid", a -> a.action() == Action.ADD_CONSTRAINT && !keyConstraint(a)
                 && a.notValid());
-        m.put("validate-constraint", (s, r) -> when(s.action() != null
+        put(m, "validate-constraint", ANY, (s, r) -> when(s.action() != null
                 && s.action().action() == Action.VALIDATE_CONSTRAINT && !s.asyncAlter()));
-        m.put("validate-constraint-async", (s, r) -> when(s.action() != null
+        put(m, "validate-constraint-async", ANY, (s, r) -> when(s.action() != null
                 && s.action().action() == Action.VALIDATE_CONSTRAINT && s.asyncAlter()));
         // --- inside queries
-        m.put("locking-clause", (s, r) -> {
+        put(m, "locking-clause", LOCKING, (s, r) -> {
             for (LockingClause clause : LockingClause.values()) {
                 if (s.info().lockingClauses().contains(clause) && r.covers(clause.name())) {
                     return MATCH;
@@ -146,11 +181,21 @@ public final class RuleMatchers {
             }
             return Optional.empty();
         });
-        m.put("tablesample", (s, r) -> when(s.info().tableSample()));
-        m.put("function", (s, r) -> Optional.ofNullable(s.call())
+        put(m, "tablesample", TABLESAMPLE, (s, r) -> when(s.info().tableSample()));
+        put(m, "function", ANY, (s, r) -> Optional.ofNullable(s.call())
                 .filter(c -> c.schema() == null || c.schema().equals("pg_catalog"))
                 .filter(c -> r.covers(c.name())).map(c -> Map.of("name", c.name())));
         return m;
+    }
+
+    /** Registers a predicate with the facts it needs one of ({@link #ANY}: none). */
+    private static void put(Map<String, RuleMatcher> m, String name, int needs, RuleMatcher matcher) {
+        if (m.put(name, matcher) != null) {
+            throw new IllegalStateException("two predicates named " + name);
+        }
+        if (needs != ANY) {
+            NEEDS.put(name, needs);
+        }
     }
 
     private static Optional<Map<String, String>> when(boolean matches) {
@@ -158,15 +203,15 @@ public final class RuleMatchers {
     }
 
     private static void table(Map<String, RuleMatcher> m, String name, Predicate<TableFacts> test) {
-        m.put(name, (s, r) -> when(s.info().table().filter(test).isPresent()));
+        put(m, name, TABLE, (s, r) -> when(s.info().table().filter(test).isPresent()));
     }
 
     private static void index(Map<String, RuleMatcher> m, String name, Predicate<IndexFacts> test) {
-        m.put(name, (s, r) -> when(s.info().index().filter(test).isPresent()));
+        put(m, name, INDEX, (s, r) -> when(s.info().index().filter(test).isPresent()));
     }
 
     private static void action(Map<String, RuleMatcher> m, String name, Predicate<AlterTableAction> test) {
-        m.put(name, (s, r) -> when(s.action() != null && test.test(s.action())));
+        put(m, name, ANY, (s, r) -> when(s.action() != null && test.test(s.action())));
     }
 
     private static Optional<SetFacts> setOrReset(RuleSubject s) {

@@ -108,7 +108,8 @@ class RuleTableTest {
         }
         String sql = DialectDatabase.schemaSql("postgres", "admin");
         for (DialectLimit limit : latest.allLimits()) {
-            assertThat(readByCode.contains(limit.name()) || sql.contains("sys.dsql_local_limit('" + limit.name() + "')"))
+            String readInSql = "sys.dsql_local_limit('" + limit.name() + "')";
+            assertThat(readByCode.contains(limit.name()) || sql.contains(readInSql))
                     .as("limit %s is enforced by the gateway or inside PostgreSQL", limit.name()).isTrue();
         }
     }

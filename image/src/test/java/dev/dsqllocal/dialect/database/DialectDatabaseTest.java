@@ -41,7 +41,8 @@ class DialectDatabaseTest {
                         + "pg_catalog.ceil(bytes / 1048576.0), sys.dsql_local_limit('max_transaction_size_mib'))");
         assertThat(render("IF n > ${limit:max_tables} THEN", shipped))
                 .isEqualTo("IF n > sys.dsql_local_limit('max_tables') THEN");
-        assertThat(render("AUTHORIZATION ${superuser}; '${admin}'", shipped)).isEqualTo("AUTHORIZATION postgres; 'admin'");
+        assertThat(render("AUTHORIZATION ${superuser}; '${admin}'", shipped))
+                .isEqualTo("AUTHORIZATION postgres; 'admin'");
     }
 
     @Test
