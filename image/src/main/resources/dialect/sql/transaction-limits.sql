@@ -49,6 +49,7 @@ DECLARE
     written bigint;
     total_rows bigint;
     bytes_before bigint;
+    max_rows bigint;
     max_bytes bigint;
     ignored text;
 BEGIN
@@ -62,16 +63,25 @@ BEGIN
     IF changed = 0 OR pg_catalog.current_setting('dsql_local.dialect', true) = 'off' THEN
         RETURN NULL;
     END IF;
+    -- The limits at the server's epoch, read from the table once per session and kept in session settings: a
+    -- query per DML statement would more than double what this trigger costs.
+    max_rows := nullif(pg_catalog.current_setting('dsql_local.max_rows_per_transaction', true), '')::bigint;
+    max_bytes := nullif(pg_catalog.current_setting('dsql_local.max_transaction_bytes', true), '')::bigint;
+    IF max_rows IS NULL OR max_bytes IS NULL THEN
+        max_rows := sys.dsql_local_limit(${limit_name:max_rows_per_transaction});
+        max_bytes := sys.dsql_local_limit(${limit_name:max_transaction_size_mib}) * 1048576;
+        ignored := pg_catalog.set_config('dsql_local.max_rows_per_transaction', max_rows::text, false);
+        ignored := pg_catalog.set_config('dsql_local.max_transaction_bytes', max_bytes::text, false);
+    END IF;
     total_rows := coalesce(nullif(pg_catalog.current_setting('dsql_local.transaction_rows', true), ''),
         '0')::bigint + changed;
-    IF total_rows > ${limit:max_rows_per_transaction} THEN
+    IF total_rows > max_rows THEN
         ${raise:row-limit};
     END IF;
     bytes_before := coalesce(nullif(pg_catalog.current_setting('dsql_local.transaction_bytes', true), ''),
         '0')::bigint;
     ignored := pg_catalog.set_config('dsql_local.transaction_rows', total_rows::text, true);
     ignored := pg_catalog.set_config('dsql_local.transaction_bytes', (bytes_before + written)::text, true);
-    max_bytes := ${limit:max_transaction_size_mib} * 1048576;
     IF bytes_before <= max_bytes AND bytes_before + written > max_bytes THEN
         PERFORM sys.dsql_local_check_size_at_commit();
     END IF;

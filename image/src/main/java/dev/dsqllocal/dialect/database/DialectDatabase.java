@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *   <li>{@code ${raise:rule-id}} or {@code ${raise:rule-id(arg=expression, ...)}}: a PL/pgSQL {@code RAISE} with
  *       the rule's SQLSTATE, message and detail; their {@code {placeholders}} become the given expressions or the
  *       named limits;</li>
+ *   <li>{@code ${limit_name:name}}: the name as a SQL literal, checked against the table (for queries over
+ *       {@code sys.dsql_local_epoch_limits} that read several limits at once);</li>
  *   <li>{@code ${limit_rows}}: every dated limit entry, as rows of {@code sys.dsql_local_limits};</li>
  *   <li>{@code ${superuser}}, {@code ${admin}}: the role names the caller passes.</li>
  * </ul>
@@ -64,6 +66,10 @@ public final class DialectDatabase {
             String argument = m.group(2);
             String replacement = switch (kind) {
                 case "limit" -> limit(table, argument, file);
+                case "limit_name" -> {
+                    limit(table, argument, file);
+                    yield literal(argument);
+                }
                 case "raise" -> raise(table, argument, arguments(m.group(3), file), file);
                 case "limit_rows" -> limitRows(table);
                 default -> {
