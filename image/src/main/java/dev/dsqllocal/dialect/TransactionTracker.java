@@ -56,12 +56,11 @@ public final class TransactionTracker {
         }
     }
 
-    /** DSQL's limits (COMPAT §5). */
-    public static final int MAX_ROWS_PER_TRANSACTION = 3_000;
-    public static final Duration MAX_TRANSACTION_AGE = Duration.ofSeconds(300);
-
     private final DialectRules rules;
     private final Clock clock;
+    /** DSQL's limits at the rules' epoch (the table's {@code limits}). */
+    private final long maxRowsPerTransaction;
+    private final long maxTransactionAgeSeconds;
 
     private State state = State.IDLE;
     private boolean explicitBlock;
@@ -74,6 +73,8 @@ public final class TransactionTracker {
     public TransactionTracker(DialectRules rules, Clock clock) {
         this.rules = rules;
         this.clock = clock;
+        this.maxRowsPerTransaction = rules.limit(DialectLimit.ROWS_PER_TRANSACTION);
+        this.maxTransactionAgeSeconds = rules.limit(DialectLimit.TRANSACTION_AGE_SECONDS);
     }
 
     /** An independent copy, for looking ahead without changing this session. */
@@ -142,7 +143,7 @@ public final class TransactionTracker {
         }
         if (state == State.IN_TRANSACTION) {
             long age = Duration.between(startedAt, clock.instant()).getSeconds();
-            if (age > MAX_TRANSACTION_AGE.getSeconds() && !isRollback(command)) {
+            if (age > maxTransactionAgeSeconds && !isRollback(command)) {
                 DsqlError error = rules.error(RuleId.AGE_LIMIT, Map.of("age", Long.toString(age)));
                 if (isCommit(command)) {
                     endTransaction();
@@ -192,7 +193,7 @@ public final class TransactionTracker {
         }
         if (state == State.IDLE) {
             // autocommit: the statement is its own transaction
-            return rows(info, commandTag) > MAX_ROWS_PER_TRANSACTION
+            return rows(info, commandTag) > maxRowsPerTransaction
                     ? new Decision(Action.REFUSE, rules.error(RuleId.ROW_LIMIT, Map.of())) : Decision.PROCEED;
         }
         if (info.kind() == StatementKind.DDL) {
@@ -202,7 +203,7 @@ public final class TransactionTracker {
             wroteRows = true;
         }
         rows += rows(info, commandTag);
-        if (rows > MAX_ROWS_PER_TRANSACTION) {
+        if (rows > maxRowsPerTransaction) {
             return refuse(rules.error(RuleId.ROW_LIMIT, Map.of()));
         }
         return Decision.PROCEED;

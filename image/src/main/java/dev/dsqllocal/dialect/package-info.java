@@ -9,10 +9,12 @@
  *   <li>{@link dev.dsqllocal.dialect.StatementClassifier} → {@link dev.dsqllocal.dialect.StatementInfo}: kind,
  *       command name, PostgreSQL node tag and the facts the rules need. Anything not understood is
  *       {@code UNKNOWN} and passes untouched.</li>
- *   <li>{@link dev.dsqllocal.dialect.DialectRules}: the dated rule table in {@code dialect/rules.json}, seen at a
+ *   <li>{@link dev.dsqllocal.dialect.DialectRules}: the dated rule and limit table in {@code dialect/rules.json},
+ *       the one place a rule's matcher (a named predicate of {@link dev.dsqllocal.dialect.RuleMatchers}),
+ *       SQLSTATE, message, dates and evidence, and every limit, are defined; seen at a
  *       {@link dev.dsqllocal.dialect.DialectEpoch} ({@code latest} by default). Load it once at startup and
  *       share it; it is immutable.</li>
- *   <li>{@link dev.dsqllocal.dialect.DialectCheck}: statement rules;
+ *   <li>{@link dev.dsqllocal.dialect.DialectCheck}: statement rules, tried in table order;
  *       {@link dev.dsqllocal.dialect.TransactionTracker}: transaction rules;
  *       {@link dev.dsqllocal.dialect.DialectSession}: both, per connection, in DSQL's order;
  *       {@link dev.dsqllocal.dialect.StartupParameterFilter}: StartupMessage parameters.</li>
@@ -65,7 +67,8 @@
  *
  * <p><b>Rules PostgreSQL enforces itself.</b> Catalog rules that need real types and counts (object-count limits,
  * index key types and sizes, declared char/varchar lengths) are checked by the cluster template's event trigger
- * ({@code dev.dsqllocal.postgres.SysDialectObjects}), on every protocol path; its errors reach the client as DSQL's
+ * ({@code dialect/sql/catalog-rules.sql}, filled from the rule table by
+ * {@link dev.dsqllocal.dialect.database.DialectDatabase}), on every protocol path; its errors reach the client as DSQL's
  * through {@link dev.dsqllocal.dialect.PostgresErrorRewriter}, which also rewords the few PostgreSQL errors DSQL
  * words differently. User statements never reach the emulator's internal {@code sys.dsql_local_*} objects:
  * {@link dev.dsqllocal.dialect.InternalNames} renames them on the way in, so PostgreSQL answers "does not exist".

@@ -86,23 +86,32 @@ public final class PostgresFleet implements DatabaseFleet {
      */
     public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, boolean dialect)
             throws IOException {
-        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialect);
+        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialect ? "latest" : "off");
+    }
+
+    /**
+     * As above, with the servers' {@code dsql_local.dialect}: {@code off}, {@code latest} or the date of a pinned
+     * dialect epoch, from which the template's SQL takes the DSQL limits of that date.
+     */
+    public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable,
+                         String dialectSetting) throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialectSetting);
     }
 
     /** As above with {@code spareCount} template copies kept ready (tests use 0 to spare the disk). */
     PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount)
             throws IOException {
-        this(clustersRoot, cacheDir, pgHome, durable, spareCount, true);
+        this(clustersRoot, cacheDir, pgHome, durable, spareCount, "latest");
     }
 
-    private PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount,
-                          boolean dialect) throws IOException {
+    PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount,
+                  String dialectSetting) throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
         Map<String, String> settings = new LinkedHashMap<>(durable ? Map.of() : EPHEMERAL_SETTINGS);
-        if (!dialect) {
-            settings.put(DIALECT_SETTING, "off");
+        if (!dialectSetting.equals("latest")) {
+            settings.put(DIALECT_SETTING, dialectSetting);
         }
         this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();

@@ -19,7 +19,7 @@ import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.dialect.DialectRules;
 import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.postgres.DatabaseFleet;
-import dev.dsqllocal.postgres.IamRoleMappings;
+import dev.dsqllocal.gateway.IamRoleMappings;
 import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.storage.ClusterRecord;
 import dev.dsqllocal.storage.ServiceState;
@@ -341,7 +341,7 @@ public final class DsqlLocalServer implements AutoCloseable {
                 @Override
                 public DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException {
                     return new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
-                            config.dataDir().isPresent(), config.dialect().isPresent());
+                            config.dataDir().isPresent(), config.dialect().map(Object::toString).orElse("off"));
                 }
 
                 @Override

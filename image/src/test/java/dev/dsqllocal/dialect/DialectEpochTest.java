@@ -107,7 +107,7 @@ class DialectEpochTest {
         // entries sharing an id never overlap in time for the same subject
         for (DialectRule a : rules) {
             for (DialectRule b : rules) {
-                if (a != b && a.id() == b.id() && overlaps(a, b)) {
+                if (a != b && a.id().equals(b.id()) && overlaps(a, b)) {
                     assertThat(a.subjects()).as("overlapping %s", a.id()).doesNotContainAnyElementsOf(b.subjects());
                     assertThat(a.subjects()).as("overlapping %s without subjects", a.id()).isNotEmpty();
                 }

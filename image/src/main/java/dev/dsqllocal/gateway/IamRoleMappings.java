@@ -1,8 +1,9 @@
-package dev.dsqllocal.postgres;
+package dev.dsqllocal.gateway;
 
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterView;
-import dev.dsqllocal.gateway.RoleMappings;
+import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.postgres.InternalRoles;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway's {@link RoleMappings} read from each cluster's own PostgreSQL: the mapping table that
- * {@code AWS IAM GRANT} writes ({@code sys.dsql_local_iam_mappings}, see {@link PostgresTemplate}), looked up as
+ * {@code AWS IAM GRANT} writes ({@code sys.dsql_local_iam_mappings}, created by the dialect's
+ * {@code dialect/sql/iam-mappings.sql}), looked up as
  * the internal superuser over loopback. Lookups run on two small worker threads, never on the event loop; each
  * opens one short connection (a custom-role login costs a few milliseconds more than an admin login) rather
  * than keeping idle connections to every cluster.
@@ -68,7 +70,7 @@ public final class IamRoleMappings implements RoleMappings {
             statement.setString(2, roleOfAssumedRoleSession(principal.principalArn()));
             statement.setString(3, role);
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next() || PostgresTemplate.SUPERUSER.equals(role)) {
+                if (!rs.next() || InternalRoles.SUPERUSER.equals(role)) {
                     return Optional.of("Role " + role + " does not exist");
                 }
                 if (!rs.getBoolean(1)) {
@@ -99,7 +101,7 @@ public final class IamRoleMappings implements RoleMappings {
 
     private static Connection connect(DatabaseEndpoint endpoint) throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("user", PostgresTemplate.SUPERUSER);
+        properties.setProperty("user", InternalRoles.SUPERUSER);
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("socketTimeout", "10");
         properties.setProperty("ApplicationName", "dsql-local iam mappings");

@@ -1,4 +1,4 @@
-package dev.dsqllocal.postgres;
+package dev.dsqllocal.gateway;
 
 import org.junit.jupiter.api.Test;
 
