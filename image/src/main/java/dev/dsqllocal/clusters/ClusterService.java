@@ -3,8 +3,6 @@ package dev.dsqllocal.clusters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsqllocal.controlplane.ApiException;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
-import dev.dsqllocal.postgres.DatabaseFleet;
 import dev.dsqllocal.storage.ClusterRecord;
 import dev.dsqllocal.storage.IdempotencyRecord;
 import dev.dsqllocal.storage.ServiceState;

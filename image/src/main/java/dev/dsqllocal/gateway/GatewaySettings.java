@@ -1,6 +1,5 @@
 package dev.dsqllocal.gateway;
 
-import dev.dsqllocal.server.ServerConfig;
 import java.time.Duration;
 
 /**
@@ -21,12 +20,6 @@ public record GatewaySettings(int maxConnectionsPerCluster, int connectionRatePe
 
     public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_AUTHENTICATION_TIMEOUT = Duration.ofSeconds(60);
-
-    public static GatewaySettings from(ServerConfig config) {
-        return new GatewaySettings(config.maxConnectionsPerCluster(), config.connectionRatePerSecond(),
-                config.connectionBurst(), config.maxConnectionLifetime(), config.tokenClockSkew(),
-                config.tlsHandshakeTimeout(), DEFAULT_AUTHENTICATION_TIMEOUT);
-    }
 
     public GatewaySettings withMaxConnectionLifetime(Duration lifetime) {
         return new GatewaySettings(maxConnectionsPerCluster, connectionRatePerSecond, connectionBurst, lifetime,

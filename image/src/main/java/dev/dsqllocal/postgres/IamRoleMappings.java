@@ -2,6 +2,7 @@ package dev.dsqllocal.postgres;
 
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.gateway.RoleMappings;
 
 import java.sql.Connection;

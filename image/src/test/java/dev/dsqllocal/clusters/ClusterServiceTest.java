@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dsqllocal.controlplane.ApiException;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
-import dev.dsqllocal.postgres.DatabaseFleet;
 import dev.dsqllocal.storage.ServiceState;
 import dev.dsqllocal.storage.StateStore;
 import java.io.IOException;
@@ -51,6 +49,11 @@ class ClusterServiceTest {
             @Override
             public void destroy(String clusterId) {
                 destroyed.add(clusterId);
+            }
+
+            @Override
+            public java.util.Set<String> existingClusterIds() {
+                return java.util.Set.of();
             }
 
             @Override

@@ -10,8 +10,8 @@ import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.auth.SigV4Verifier;
 import dev.dsqllocal.clusters.ClusterService;
 import dev.dsqllocal.clusters.Lifecycle;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
-import dev.dsqllocal.postgres.DatabaseFleet;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.storage.ServiceState;
 import dev.dsqllocal.storage.StateStore;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +55,11 @@ class ApiDispatcherTest {
 
             @Override
             public void destroy(String clusterId) {
+            }
+
+            @Override
+            public java.util.Set<String> existingClusterIds() {
+                return java.util.Set.of();
             }
 
             @Override
