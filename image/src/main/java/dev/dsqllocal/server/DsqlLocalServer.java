@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.SigV4Verifier;
 import dev.dsqllocal.clusters.Caller;
+import dev.dsqllocal.clusters.Cluster;
 import dev.dsqllocal.clusters.ClusterDirectory;
+import dev.dsqllocal.clusters.ClusterDomain;
 import dev.dsqllocal.clusters.ClusterIds;
 import dev.dsqllocal.clusters.ClusterService;
+import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.clusters.Lifecycle;
 import dev.dsqllocal.controlplane.ApiDispatcher;
 import dev.dsqllocal.controlplane.ControlPlaneOperations;
@@ -15,15 +18,12 @@ import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
 import dev.dsqllocal.dialect.DialectInterceptor;
-import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.dialect.DialectRules;
+import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.gateway.SqlGateway;
-import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.postgres.IamRoleMappings;
 import dev.dsqllocal.postgres.PostgresFleet;
-import dev.dsqllocal.storage.ClusterRecord;
-import dev.dsqllocal.storage.ServiceState;
 import dev.dsqllocal.storage.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,6 +80,8 @@ public final class DsqlLocalServer implements AutoCloseable {
     private Path dataDir;
     private boolean ephemeral;
     private DatabaseFleet fleet;
+    private StateStore store;
+    private ClusterDomain domain;
     private ClusterService clusters;
     private HttpApiServer api;
     private SqlGateway gateway;
@@ -128,8 +130,7 @@ public final class DsqlLocalServer implements AutoCloseable {
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         }
         Files.createDirectories(dataDir);
-        StateStore store = new StateStore(dataDir, !ephemeral);
-        ServiceState state = store.load().orElseGet(ServiceState::new);
+        store = new StateStore(dataDir, !ephemeral).load();
         // Load the service model, the signer and the JSON machinery while the fleet prepares PostgreSQL: in a
         // fresh JVM their class loading is a noticeable part of start-up time.
         CompletableFuture<ServiceModel> model = CompletableFuture.supplyAsync(() -> {
@@ -140,9 +141,10 @@ public final class DsqlLocalServer implements AutoCloseable {
         });
         fleet = fleets.create(dataDir.resolve("clusters"), config);
         LOG.debug("PostgreSQL fleet prepared after {} ms", (System.nanoTime() - started) / 1_000_000);
-        clusters = new ClusterService(state, store, fleet, lifecycle(config), Clock.systemUTC());
-        CompletableFuture<Void> restarted = clusters.recover(fleet.existingClusterIds());
-        List<String> initial = state.initialized ? List.of() : createInitialClusters();
+        domain = new ClusterDomain(store.clusters(), store, fleet, lifecycle(config), Clock.systemUTC());
+        clusters = domain.clusters();
+        CompletableFuture<Void> restarted = domain.recover();
+        List<String> initial = clusters.isInitialized() ? List.of() : createInitialClusters();
         // The gateway starts (its TLS set-up is a good part of start-up) while the API is built and while the
         // clusters' PostgreSQL servers come up: until a cluster is ACTIVE, logins to it get DSQL's refusal, and
         // the ready line waits for all three.
@@ -184,8 +186,8 @@ public final class DsqlLocalServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
         ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
-                new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json, faults),
-                localEndpoints, json);
+                new SigV4Verifier(credentials, Clock.systemUTC()),
+                new ControlPlaneOperations(domain, store, json, faults, Clock.systemUTC()), localEndpoints, json);
         new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
@@ -202,9 +204,9 @@ public final class DsqlLocalServer implements AutoCloseable {
         for (int i = 0; i < config.initialClusters(); i++) {
             Optional<String> id = i == 0 ? config.defaultClusterId() : Optional.empty();
             // Startup clusters are for local use: deletion protection off so tests can delete them freely.
-            ClusterRecord c = clusters.createCluster(caller, new ClusterService.ClusterSpec(id, false,
+            Cluster c = clusters.createCluster(caller, new ClusterService.ClusterSpec(id, false,
                     Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
-            ids.add(c.identifier);
+            ids.add(c.identifier());
         }
         clusters.markInitialized(ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0)));
         return ids;
@@ -283,7 +285,7 @@ public final class DsqlLocalServer implements AutoCloseable {
         gateway = null;
         closeQuietly(api);
         api = null;
-        closeQuietly(clusters);
+        closeQuietly(domain);
         closeQuietly(fleet);
         fleet = null;
         if (ephemeral && dataDir != null) {
