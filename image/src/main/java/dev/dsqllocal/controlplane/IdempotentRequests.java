@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * {@code clientToken} handling of the mutating operations: a retry with the same token and the same input gets
  * the first answer without doing anything again; the same token with different input is a ConflictException.
- * Answers are kept 24 hours, in the state file so a retry after a restart is recognised too.
+ * Answers are kept 24 hours, in the state file (written together with the request's change) so a retry after a
+ * restart is recognised too.
  */
 final class IdempotentRequests {
     private static final Duration RETENTION = Duration.ofHours(24);
@@ -49,12 +50,14 @@ final class IdempotentRequests {
                 throw ApiException.conflict("The client token " + token.get()
                         + " was already used for a different request.", null, null);
             }
-            ObjectNode response = action.get();
-            long now = clock.millis();
-            records.values().removeIf(r -> r.createdAt() < now - RETENTION.toMillis());
-            records.put(key, new IdempotencyRecord(key, fingerprint.deepCopy(), response.deepCopy(), now));
-            store.saveIdempotency(records);
-            return response;
+            return store.inOneWrite(() -> {
+                ObjectNode response = action.get();
+                long now = clock.millis();
+                records.values().removeIf(r -> r.createdAt() < now - RETENTION.toMillis());
+                records.put(key, new IdempotencyRecord(key, fingerprint.deepCopy(), response.deepCopy(), now));
+                store.saveIdempotency(records);
+                return response;
+            });
         }
     }
 }

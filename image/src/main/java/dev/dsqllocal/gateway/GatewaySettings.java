@@ -3,7 +3,8 @@ package dev.dsqllocal.gateway;
 import java.time.Duration;
 
 /**
- * The gateway's limits and timeouts (COMPAT.md §2). A limit of 0 means unlimited.
+ * The gateway's limits and timeouts (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html).
+ * A limit of 0 means unlimited.
  *
  * @param maxConnectionsPerCluster open sessions per cluster (53300 beyond)
  * @param connectionRatePerSecond sustained new connections per second per cluster (53400 beyond)

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Keeps the control-plane state in {@code state.json}: the domain's clusters and the API's idempotency records,
@@ -29,8 +30,11 @@ public final class StateStore implements ClusterPersistence {
     private final Path temp;
     private final ObjectMapper json;
     private final boolean durable;
+    /** Set while the current thread runs {@link #inOneWrite}: its saves are written once, at the end. */
+    private final ThreadLocal<Boolean> deferring = ThreadLocal.withInitial(() -> false);
     private ClusterSnapshot clusters = ClusterSnapshot.empty();
     private Map<String, IdempotencyRecord> idempotency = Map.of();
+    private boolean unwritten;
 
     /** {@code durable=false} (an ephemeral emulator) skips the fsyncs: the data dies with the process anyway. */
     public StateStore(Path directory, boolean durable) {
@@ -73,12 +77,42 @@ public final class StateStore implements ClusterPersistence {
     @Override
     public synchronized void save(ClusterSnapshot snapshot) {
         clusters = snapshot;
-        write();
+        writeUnlessDeferred();
     }
 
     public synchronized void saveIdempotency(Map<String, IdempotencyRecord> records) {
         idempotency = ordered(records);
-        write();
+        writeUnlessDeferred();
+    }
+
+    /**
+     * Runs {@code work}, writing what it saved once, when it ends (also when it fails): a request's change and its
+     * idempotency record reach the disk together, so a crash cannot keep the one without the other. Saves by other
+     * threads meanwhile are written at once, with everything handed over so far.
+     */
+    public <T> T inOneWrite(Supplier<T> work) {
+        if (deferring.get()) {
+            return work.get();
+        }
+        deferring.set(true);
+        try {
+            return work.get();
+        } finally {
+            deferring.set(false);
+            synchronized (this) {
+                if (unwritten) {
+                    write();
+                }
+            }
+        }
+    }
+
+    private void writeUnlessDeferred() {
+        if (deferring.get()) {
+            unwritten = true;
+        } else {
+            write();
+        }
     }
 
     private static Map<String, IdempotencyRecord> ordered(Map<String, IdempotencyRecord> records) {
@@ -86,6 +120,7 @@ public final class StateStore implements ClusterPersistence {
     }
 
     private void write() {
+        unwritten = false;
         StateDocument doc = new StateDocument(StateDocument.SCHEMA_VERSION, clusters.defaultClusterId().orElse(null),
                 clusters.initialized(), clusters.clusters(), idempotency);
         try {

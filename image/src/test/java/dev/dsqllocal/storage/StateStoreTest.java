@@ -97,6 +97,27 @@ class StateStoreTest {
     }
 
     @Test
+    void savesInsideOneWriteReachTheFileTogetherAtItsEnd() throws Exception {
+        StateStore store = new StateStore(dir, false).load();
+        Path file = dir.resolve("state.json");
+        String written = store.inOneWrite(() -> {
+            store.save(new ClusterSnapshot(Map.of(), Optional.of("d".repeat(26)), true));
+            assertThat(file).doesNotExist();
+            store.saveIdempotency(Map.of("k", new IdempotencyRecord("k", new ObjectMapper().createObjectNode(),
+                    new ObjectMapper().createObjectNode(), 1)));
+            assertThat(file).doesNotExist();
+            return "done";
+        });
+        assertThat(written).isEqualTo("done");
+        StateStore reloaded = new StateStore(dir, false).load();
+        assertThat(reloaded.clusters().defaultClusterId()).contains("d".repeat(26));
+        assertThat(reloaded.idempotency()).containsOnlyKeys("k");
+        // Outside, every save is written at once.
+        store.saveIdempotency(Map.of());
+        assertThat(new StateStore(dir, false).load().idempotency()).isEmpty();
+    }
+
+    @Test
     void aFirstStartHasAnEmptyState() {
         StateStore store = new StateStore(dir, false).load();
         assertThat(store.clusters()).isEqualTo(ClusterSnapshot.empty());
