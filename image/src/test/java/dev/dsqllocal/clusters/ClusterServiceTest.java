@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** The state machine with a stand-in fleet and persistence: failures, cascades, pagination and identifiers. */
 class ClusterServiceTest {
+    /** No delays and the AWS default quotas. */
+    static final Lifecycle NO_DELAYS = new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+            Duration.ZERO, 20, 5, 5);
     static final Caller ME = new Caller("000000000000", "us-east-1", "arn:aws:iam::000000000000:root");
 
     final AtomicReference<ClusterSnapshot> saved = new AtomicReference<>(ClusterSnapshot.empty());
@@ -56,7 +59,7 @@ class ClusterServiceTest {
             public void close() {
             }
         };
-        domain = new ClusterDomain(ClusterSnapshot.empty(), saved::set, fleet, Lifecycle.immediate(),
+        domain = new ClusterDomain(ClusterSnapshot.empty(), saved::set, fleet, NO_DELAYS,
                 Clock.systemUTC());
         service = domain.clusters();
     }

@@ -17,6 +17,7 @@ import dev.dsqllocal.storage.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * must answer with a 4xx AWS error, never a 500.
  */
 class ApiDispatcherTest {
+    /** No delays and the AWS default quotas. */
+    static final Lifecycle NO_DELAYS = new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+            Duration.ZERO, 20, 5, 5);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH = "AWS4-HMAC-SHA256 Credential=ANYKEY/20260101/us-east-1/dsql/aws4_request, "
             + "SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64);
@@ -67,7 +71,7 @@ class ApiDispatcherTest {
             }
         };
         StateStore store = new StateStore(dir, false).load();
-        domain = new ClusterDomain(store.clusters(), store, fleet, Lifecycle.immediate(), Clock.systemUTC());
+        domain = new ClusterDomain(store.clusters(), store, fleet, NO_DELAYS, Clock.systemUTC());
         CredentialStore credentials = new CredentialStore(
                 List.of(new Principal("test", "test", "000000000000", "arn:aws:iam::000000000000:root")),
                 AuthMode.RELAXED);
@@ -102,7 +106,7 @@ class ApiDispatcherTest {
     @Test
     void domainRefusalsAnswerTheAwsErrorOfTheSameMeaning() throws Exception {
         String id = JSON.readTree(call("POST", "/cluster", "{}").body()).get("identifier").asText();
-        assertThat(domain.clusters().awaitActive(id, java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(domain.clusters().awaitActive(id, Duration.ofSeconds(5))).isTrue();
         ApiDispatcher.Response protectedDelete = call("DELETE", "/cluster/" + id, null);
         assertThat(protectedDelete.status()).isEqualTo(400);
         JsonNode validation = JSON.readTree(protectedDelete.body());
