@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * A parsed DSQL auth token: a SigV4 presigned {@code GET https://<host>/?Action=...} URL with the scheme removed
- * (COMPAT.md §1.1). Parsing checks the form only (§1.7 steps 1-3); {@link AuthTokenVerifier} checks time and
- * signature. The query parameters may come in any order, as the SDKs differ.
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html). Parsing checks
+ * the form only; {@link AuthTokenVerifier} checks time and signature. The query parameters may come in any order, as the SDKs differ.
  */
 public record AuthToken(String host, String action, String accessKeyId, LocalDate scopeDate, String region,
         Instant signedAt, long expiresSeconds, Optional<String> securityToken, String signature) {

@@ -2,7 +2,8 @@ package dev.dsqllocal.auth;
 
 /**
  * A refused auth token. The message is the reason DSQL puts in the {@code HINT} field of its
- * {@code 08006 unable to accept connection, access denied} error (COMPAT.md §1.6).
+ * {@code 08006 unable to accept connection, access denied} error
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/troubleshooting.html).
  */
 public final class AuthTokenException extends Exception {
     private static final long serialVersionUID = 1L;

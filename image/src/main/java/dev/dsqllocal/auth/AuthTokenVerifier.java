@@ -16,8 +16,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
- * Checks a DSQL auth token the way the DSQL endpoint does (COMPAT.md §1.7): form (by {@link AuthToken#parse}),
- * age and clock skew, the secret of the access key, and the SigV4 presigned signature, recomputed with the AWS
+ * Checks a DSQL auth token the way the DSQL endpoint does
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html): form (by
+ * {@link AuthToken#parse}), age and clock skew, the secret of the access key, and the SigV4 presigned signature, recomputed with the AWS
  * SDK's own signer so canonicalisation matches the SDKs that made the token. The user/action pairing and the
  * cluster checks belong to the caller, which knows the startup user and the cluster.
  *

@@ -1,7 +1,6 @@
 package dev.dsqllocal.clusters;
 
-import dev.dsqllocal.clusters.ClusterService.MultiRegion;
-import dev.dsqllocal.controlplane.ApiException;
+import dev.dsqllocal.clusters.ClusterException.InvalidInput;
 
 /** The rules on multi-Region properties and encryption keys that go beyond the model's constraints. */
 final class ClusterRules {
@@ -17,35 +16,35 @@ final class ClusterRules {
     static void checkMultiRegion(Caller caller, String id, MultiRegion mr) {
         String witness = mr.witnessRegion().orElse("");
         if (witness.isEmpty()) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
+            throw InvalidInput.field("multiRegionProperties.witnessRegion",
                     "A multi-Region cluster needs a witness Region.");
         }
         if (!witness.matches("[a-z]{2}(-[a-z]+)+-[0-9]+")) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
+            throw InvalidInput.field("multiRegionProperties.witnessRegion",
                     "Invalid witness Region: " + witness + ".");
         }
         if (witness.equals(caller.region())) {
-            throw ApiException.invalidField("multiRegionProperties.witnessRegion",
+            throw InvalidInput.field("multiRegionProperties.witnessRegion",
                     "The witness Region must be different from the cluster's Region.");
         }
         String own = Arns.cluster(caller.region(), caller.accountId(), id);
         for (String peer : mr.peerArns()) {
             Arns.DsqlArn p = Arns.parseDsql(peer).filter(a -> a.streamId() == null).orElseThrow(() ->
-                    ApiException.invalidField("multiRegionProperties.clusters", "Invalid cluster ARN: " + peer));
+                    InvalidInput.field("multiRegionProperties.clusters", "Invalid cluster ARN: " + peer));
             if (peer.equals(own)) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
+                throw InvalidInput.field("multiRegionProperties.clusters",
                         "A cluster cannot be its own peer.");
             }
             if (!p.accountId().equals(caller.accountId())) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
+                throw InvalidInput.field("multiRegionProperties.clusters",
                         "Peer clusters must belong to the same account: " + peer);
             }
             if (p.region().equals(caller.region())) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
+                throw InvalidInput.field("multiRegionProperties.clusters",
                         "Peer clusters must be in a different Region: " + peer);
             }
             if (p.region().equals(witness)) {
-                throw ApiException.invalidField("multiRegionProperties.clusters",
+                throw InvalidInput.field("multiRegionProperties.clusters",
                         "A peer cluster cannot be in the witness Region: " + peer);
             }
         }

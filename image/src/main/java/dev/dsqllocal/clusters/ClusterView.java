@@ -1,6 +1,5 @@
 package dev.dsqllocal.clusters;
 
-import dev.dsqllocal.postgres.DatabaseEndpoint;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.dsqllocal.gateway;
 
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-cluster connection limits of DSQL (COMPAT.md §2): open connections (53300 beyond) and the rate of new
- * connections as a token bucket (53400 when empty). A limit of 0 means unlimited.
+ * Per-cluster connection limits of DSQL (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html):
+ * open connections (53300 beyond) and the rate of new connections as a token bucket (53400 when empty). A limit of 0 means unlimited.
  */
 final class ClusterQuotas {
     private final int maxConnections;

@@ -1,10 +1,10 @@
 package dev.dsqllocal.gateway;
 
-import dev.dsqllocal.server.ServerConfig;
 import java.time.Duration;
 
 /**
- * The gateway's limits and timeouts (COMPAT.md §2). A limit of 0 means unlimited.
+ * The gateway's limits and timeouts (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html).
+ * A limit of 0 means unlimited.
  *
  * @param maxConnectionsPerCluster open sessions per cluster (53300 beyond)
  * @param connectionRatePerSecond sustained new connections per second per cluster (53400 beyond)
@@ -21,12 +21,6 @@ public record GatewaySettings(int maxConnectionsPerCluster, int connectionRatePe
 
     public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_AUTHENTICATION_TIMEOUT = Duration.ofSeconds(60);
-
-    public static GatewaySettings from(ServerConfig config) {
-        return new GatewaySettings(config.maxConnectionsPerCluster(), config.connectionRatePerSecond(),
-                config.connectionBurst(), config.maxConnectionLifetime(), config.tokenClockSkew(),
-                config.tlsHandshakeTimeout(), DEFAULT_AUTHENTICATION_TIMEOUT);
-    }
 
     public GatewaySettings withMaxConnectionLifetime(Duration lifetime) {
         return new GatewaySettings(maxConnectionsPerCluster, connectionRatePerSecond, connectionBurst, lifetime,

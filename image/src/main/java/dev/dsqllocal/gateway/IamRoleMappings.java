@@ -2,7 +2,7 @@ package dev.dsqllocal.gateway;
 
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterView;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.postgres.InternalRoles;
 
 import java.sql.Connection;

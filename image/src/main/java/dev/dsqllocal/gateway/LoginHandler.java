@@ -5,7 +5,7 @@ import dev.dsqllocal.auth.AuthTokenException;
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

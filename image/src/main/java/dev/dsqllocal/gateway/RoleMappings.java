@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Which IAM principals may log in as which custom database roles ({@code AWS IAM GRANT}, COMPAT.md §3). A
+ * Which IAM principals may log in as which custom database roles ({@code AWS IAM GRANT},
+ * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/using-database-and-iam-roles.html). A
  * {@code DbConnect} token for a role other than {@code admin} is accepted only with a mapping.
  */
 @FunctionalInterface

@@ -1,5 +1,7 @@
 package dev.dsqllocal.postgres;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseFleet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -198,7 +200,7 @@ public final class PostgresFleet implements DatabaseFleet {
         }
     }
 
-    /** Identifiers of the clusters that have a data directory, running or not (to find orphans after a crash). */
+    @Override
     public Set<String> existingClusterIds() throws IOException {
         Set<String> ids = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(clustersRoot)) {

@@ -1,5 +1,6 @@
 package dev.dsqllocal.postgres;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -4,25 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.SigV4Verifier;
 import dev.dsqllocal.clusters.Caller;
+import dev.dsqllocal.clusters.Cluster;
 import dev.dsqllocal.clusters.ClusterDirectory;
+import dev.dsqllocal.clusters.ClusterDomain;
 import dev.dsqllocal.clusters.ClusterIds;
 import dev.dsqllocal.clusters.ClusterService;
+import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.clusters.Lifecycle;
 import dev.dsqllocal.controlplane.ApiDispatcher;
 import dev.dsqllocal.controlplane.ControlPlaneOperations;
+import dev.dsqllocal.controlplane.FaultEndpoints;
 import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
 import dev.dsqllocal.dialect.DialectInterceptor;
-import dev.dsqllocal.faults.FaultEndpoints;
-import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.dialect.DialectRules;
+import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.gateway.ProtocolInterceptor;
-import dev.dsqllocal.postgres.DatabaseFleet;
 import dev.dsqllocal.gateway.IamRoleMappings;
+import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.postgres.PostgresFleet;
-import dev.dsqllocal.storage.ClusterRecord;
-import dev.dsqllocal.storage.ServiceState;
 import dev.dsqllocal.storage.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,19 +37,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running emulator: credentials, persisted state, the PostgreSQL fleet, the cluster service and the
- * control-plane HTTP API, and the SQL gateway ({@link dev.dsqllocal.gateway.SqlGatewayFactory}).
+ * control-plane HTTP API, and the SQL gateway ({@link SqlGatewayFactory}).
  *
  * <p>Start order: state is loaded, interrupted transitions are finished, on first start the initial clusters are
  * created and awaited, then the API listens and one {@code DSQL Local ready ...} line is logged.
@@ -60,27 +59,15 @@ public final class DsqlLocalServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
     /** Makes the fleet: (clusters root, config) → fleet. Lets tests use a stand-in; production uses PostgresFleet. */
+    @FunctionalInterface
     public interface FleetFactory {
         DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException;
-
-        /** The names of the database directories present, to find orphans. */
-        default Set<String> existing(DatabaseFleet fleet) {
-            return Set.of();
-        }
     }
 
     /**
-     * The SQL gateway, started after the control plane is ready ({@link dev.dsqllocal.gateway.SqlGatewayFactory});
-     * when a caller starts the server without one, {@link #sqlPort()} reports the configured port.
+     * Makes and starts the SQL gateway from the running server (directory, credentials, config, local endpoints);
+     * {@link SqlGatewayFactory} in production. Without one, {@link #sqlPort()} reports the configured port.
      */
-    public interface SqlGateway extends AutoCloseable {
-        int port();
-
-        @Override
-        void close();
-    }
-
-    /** Makes the gateway from the running server (directory, credentials, config, local endpoints). */
     public interface GatewayFactory {
         SqlGateway start(DsqlLocalServer server) throws Exception;
     }
@@ -93,6 +80,8 @@ public final class DsqlLocalServer implements AutoCloseable {
     private Path dataDir;
     private boolean ephemeral;
     private DatabaseFleet fleet;
+    private StateStore store;
+    private ClusterDomain domain;
     private ClusterService clusters;
     private HttpApiServer api;
     private SqlGateway gateway;
@@ -116,7 +105,7 @@ public final class DsqlLocalServer implements AutoCloseable {
         ProtocolInterceptor.Factory interceptors = config.dialect()
                 .map(epoch -> DialectInterceptor.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
                 .orElse(ProtocolInterceptor.Factory.PASS_THROUGH);
-        return new dev.dsqllocal.gateway.SqlGatewayFactory(interceptors, new IamRoleMappings());
+        return new SqlGatewayFactory(interceptors, new IamRoleMappings());
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)
@@ -141,8 +130,7 @@ public final class DsqlLocalServer implements AutoCloseable {
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         }
         Files.createDirectories(dataDir);
-        StateStore store = new StateStore(dataDir, !ephemeral);
-        ServiceState state = store.load().orElseGet(ServiceState::new);
+        store = new StateStore(dataDir, !ephemeral).load();
         // Load the service model, the signer and the JSON machinery while the fleet prepares PostgreSQL: in a
         // fresh JVM their class loading is a noticeable part of start-up time.
         CompletableFuture<ServiceModel> model = CompletableFuture.supplyAsync(() -> {
@@ -153,9 +141,10 @@ public final class DsqlLocalServer implements AutoCloseable {
         });
         fleet = fleets.create(dataDir.resolve("clusters"), config);
         LOG.debug("PostgreSQL fleet prepared after {} ms", (System.nanoTime() - started) / 1_000_000);
-        clusters = new ClusterService(state, store, fleet, lifecycle(config), Clock.systemUTC());
-        CompletableFuture<Void> restarted = clusters.recover(fleets.existing(fleet));
-        List<String> initial = state.initialized ? List.of() : createInitialClusters();
+        domain = new ClusterDomain(store.clusters(), store, fleet, lifecycle(config), Clock.systemUTC());
+        clusters = domain.clusters();
+        CompletableFuture<Void> restarted = domain.recover();
+        List<String> initial = clusters.isInitialized() ? List.of() : createInitialClusters();
         // The gateway starts (its TLS set-up is a good part of start-up) while the API is built and while the
         // clusters' PostgreSQL servers come up: until a cluster is ACTIVE, logins to it get DSQL's refusal, and
         // the ready line waits for all three.
@@ -197,8 +186,8 @@ public final class DsqlLocalServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
         ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
-                new SigV4Verifier(credentials, Clock.systemUTC()), new ControlPlaneOperations(clusters, json, faults),
-                localEndpoints, json);
+                new SigV4Verifier(credentials, Clock.systemUTC()),
+                new ControlPlaneOperations(domain, store, json, faults, Clock.systemUTC()), localEndpoints, json);
         new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
@@ -215,9 +204,9 @@ public final class DsqlLocalServer implements AutoCloseable {
         for (int i = 0; i < config.initialClusters(); i++) {
             Optional<String> id = i == 0 ? config.defaultClusterId() : Optional.empty();
             // Startup clusters are for local use: deletion protection off so tests can delete them freely.
-            ClusterRecord c = clusters.createCluster(caller, new ClusterService.ClusterSpec(id, false,
+            Cluster c = clusters.createCluster(caller, new ClusterService.ClusterSpec(id, false,
                     Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
-            ids.add(c.identifier);
+            ids.add(c.identifier());
         }
         clusters.markInitialized(ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0)));
         return ids;
@@ -296,7 +285,7 @@ public final class DsqlLocalServer implements AutoCloseable {
         gateway = null;
         closeQuietly(api);
         api = null;
-        closeQuietly(clusters);
+        closeQuietly(domain);
         closeQuietly(fleet);
         fleet = null;
         if (ephemeral && dataDir != null) {
@@ -337,27 +326,8 @@ public final class DsqlLocalServer implements AutoCloseable {
 
         /** The real PostgreSQL fleet: durable (fsync on) with a data directory, faster when ephemeral. */
         public static FleetFactory postgres() {
-            return new FleetFactory() {
-                @Override
-                public DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException {
-                    return new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
-                            config.dataDir().isPresent(), config.dialect().map(Object::toString).orElse("off"));
-                }
-
-                @Override
-                public Set<String> existing(DatabaseFleet fleet) {
-                    try {
-                        return ((PostgresFleet) fleet).existingClusterIds();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            };
-        }
-
-        /** A fleet built by {@code make} (tests). */
-        public static FleetFactory of(Function<Path, DatabaseFleet> make) {
-            return (root, config) -> make.apply(root);
+            return (clustersRoot, config) -> new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
+                    config.dataDir().isPresent(), config.dialect().map(Object::toString).orElse("off"));
         }
     }
 }

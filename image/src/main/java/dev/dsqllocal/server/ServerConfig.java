@@ -32,10 +32,12 @@ public final class ServerConfig {
 
     /** Reads the flags in {@code args}, then the environment, then the defaults. */
     public static ServerConfig parse(String[] args, Map<String, String> env) {
-        Map<Option, String> values = new EnumMap<>(Option.class);
+        Map<Option, String> given = new EnumMap<>(Option.class);
         for (Option option : Option.values()) {
             String fromEnv = env.get(option.envVar());
-            values.put(option, fromEnv != null ? fromEnv : option.defaultValue());
+            if (fromEnv != null) {
+                given.put(option, fromEnv);
+            }
         }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -56,18 +58,21 @@ public final class ServerConfig {
                 }
                 value = args[++i];
             }
-            values.put(option, value);
+            given.put(option, value);
         }
-        return new ServerConfig(values);
+        return of(given);
     }
 
-    /** Settings for tests: everything default except the given overrides. */
-    public static ServerConfig of(Map<Option, String> overrides) {
+    /**
+     * The settings made of {@code given} (options already resolved from flags, the environment or a caller that
+     * embeds the emulator), every other option at its default; invalid values are a {@link ConfigException}.
+     */
+    public static ServerConfig of(Map<Option, String> given) {
         Map<Option, String> values = new EnumMap<>(Option.class);
         for (Option option : Option.values()) {
             values.put(option, option.defaultValue());
         }
-        values.putAll(overrides);
+        values.putAll(given);
         return new ServerConfig(values);
     }
 

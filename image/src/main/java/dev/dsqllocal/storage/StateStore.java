@@ -2,30 +2,39 @@ package dev.dsqllocal.storage;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dsqllocal.clusters.ClusterPersistence;
+import dev.dsqllocal.clusters.ClusterSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Keeps the control-plane state in {@code state.json}. Every save writes a temporary file, forces it to disk and
- * renames it over the old one, so after a crash (even {@code kill -9}) the file holds either the previous or the
- * new state, never a torn one. Callers serialise saves (the cluster service saves under its lock).
+ * Keeps the control-plane state in {@code state.json}: the domain's clusters and the API's idempotency records,
+ * in one document (see {@link StateDocument}). Each part is handed over whole after each change and the document
+ * is rewritten: a temporary file is written, forced to disk and renamed over the old one, so after a crash (even
+ * {@code kill -9}) the file holds either the previous or the new state, never a torn one.
  */
-public final class StateStore {
+public final class StateStore implements ClusterPersistence {
     private final Path file;
     private final Path temp;
     private final ObjectMapper json;
     private final boolean durable;
-
-    public StateStore(Path directory) {
-        this(directory, true);
-    }
+    /** Set while the current thread runs {@link #inOneWrite}: its saves are written once, at the end. */
+    private final ThreadLocal<Boolean> deferring = ThreadLocal.withInitial(() -> false);
+    private ClusterSnapshot clusters = ClusterSnapshot.empty();
+    private Map<String, IdempotencyRecord> idempotency = Map.of();
+    private boolean unwritten;
 
     /** {@code durable=false} (an ephemeral emulator) skips the fsyncs: the data dies with the process anyway. */
     public StateStore(Path directory, boolean durable) {
@@ -39,26 +48,87 @@ public final class StateStore {
         return file;
     }
 
-    /** The saved state, or empty on first start. */
-    public Optional<ServiceState> load() {
+    /** Reads the saved state, if any (a first start has none); a torn temporary file is discarded. */
+    public synchronized StateStore load() {
         try {
             Files.deleteIfExists(temp);
-            if (!Files.exists(file)) {
-                return Optional.empty();
+            if (Files.exists(file)) {
+                StateDocument doc = json.readValue(file.toFile(), StateDocument.class);
+                clusters = new ClusterSnapshot(doc.clusters(), Optional.ofNullable(doc.defaultClusterId()),
+                        doc.initialized());
+                idempotency = ordered(doc.idempotency());
             }
-            return Optional.of(json.readValue(file.toFile(), ServiceState.class));
+            return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read state " + file + ": " + e.getMessage(), e);
         }
     }
 
-    public void save(ServiceState state) {
+    /** The domain's state as loaded (or last saved). */
+    public synchronized ClusterSnapshot clusters() {
+        return clusters;
+    }
+
+    /** The idempotency records as loaded (or last saved), by key. */
+    public synchronized Map<String, IdempotencyRecord> idempotency() {
+        return idempotency;
+    }
+
+    @Override
+    public synchronized void save(ClusterSnapshot snapshot) {
+        clusters = snapshot;
+        writeUnlessDeferred();
+    }
+
+    public synchronized void saveIdempotency(Map<String, IdempotencyRecord> records) {
+        idempotency = ordered(records);
+        writeUnlessDeferred();
+    }
+
+    /**
+     * Runs {@code work}, writing what it saved once, when it ends (also when it fails): a request's change and its
+     * idempotency record reach the disk together, so a crash cannot keep the one without the other. Saves by other
+     * threads meanwhile are written at once, with everything handed over so far.
+     */
+    public <T> T inOneWrite(Supplier<T> work) {
+        if (deferring.get()) {
+            return work.get();
+        }
+        deferring.set(true);
+        try {
+            return work.get();
+        } finally {
+            deferring.set(false);
+            synchronized (this) {
+                if (unwritten) {
+                    write();
+                }
+            }
+        }
+    }
+
+    private void writeUnlessDeferred() {
+        if (deferring.get()) {
+            unwritten = true;
+        } else {
+            write();
+        }
+    }
+
+    private static Map<String, IdempotencyRecord> ordered(Map<String, IdempotencyRecord> records) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(records));
+    }
+
+    private void write() {
+        unwritten = false;
+        StateDocument doc = new StateDocument(StateDocument.SCHEMA_VERSION, clusters.defaultClusterId().orElse(null),
+                clusters.initialized(), clusters.clusters(), idempotency);
         try {
             Files.createDirectories(file.getParent());
-            byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
+            byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.write(ByteBuffer.wrap(bytes));
                 if (durable) {
                     ch.force(true);
                 }

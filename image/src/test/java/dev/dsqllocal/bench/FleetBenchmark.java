@@ -1,6 +1,6 @@
 package dev.dsqllocal.bench;
 
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.postgres.PostgresFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;

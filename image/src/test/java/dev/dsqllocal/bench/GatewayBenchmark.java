@@ -13,7 +13,7 @@ import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.gateway.TestClusters;
 import dev.dsqllocal.gateway.TestPostgres;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.tls.ServerTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

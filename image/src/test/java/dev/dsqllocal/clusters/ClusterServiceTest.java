@@ -3,13 +3,7 @@ package dev.dsqllocal.clusters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dsqllocal.controlplane.ApiException;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
-import dev.dsqllocal.postgres.DatabaseFleet;
-import dev.dsqllocal.storage.ServiceState;
-import dev.dsqllocal.storage.StateStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,19 +11,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The state machine with a stand-in fleet: failures, cascades, pagination and identifiers. */
+/** The state machine with a stand-in fleet and persistence: failures, cascades, pagination and identifiers. */
 class ClusterServiceTest {
+    /** No delays and the AWS default quotas. */
+    static final Lifecycle NO_DELAYS = new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+            Duration.ZERO, 20, 5, 5);
     static final Caller ME = new Caller("000000000000", "us-east-1", "arn:aws:iam::000000000000:root");
 
-    @TempDir
-    Path dir;
+    final AtomicReference<ClusterSnapshot> saved = new AtomicReference<>(ClusterSnapshot.empty());
     final Set<String> destroyed = ConcurrentHashMap.newKeySet();
     volatile boolean failProvision;
+    ClusterDomain domain;
     ClusterService service;
 
     @BeforeEach
@@ -54,21 +51,27 @@ class ClusterServiceTest {
             }
 
             @Override
+            public java.util.Set<String> existingClusterIds() {
+                return java.util.Set.of();
+            }
+
+            @Override
             public void close() {
             }
         };
-        service = new ClusterService(new ServiceState(), new StateStore(dir), fleet, Lifecycle.immediate(),
+        domain = new ClusterDomain(ClusterSnapshot.empty(), saved::set, fleet, NO_DELAYS,
                 Clock.systemUTC());
+        service = domain.clusters();
     }
 
     @AfterEach
     void tearDown() {
-        service.close();
+        domain.close();
     }
 
     private String create() {
         return service.createCluster(ME, new ClusterService.ClusterSpec(Optional.empty(), false, Optional.empty(),
-                Optional.empty(), Map.of(), Optional.empty())).identifier;
+                Optional.empty(), Map.of(), Optional.empty())).identifier();
     }
 
     @Test
@@ -76,24 +79,26 @@ class ClusterServiceTest {
         failProvision = true;
         String id = create();
         assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isFalse();
-        assertThat(service.getCluster(ME, id).status).isEqualTo(ClusterStatus.FAILED);
+        assertThat(service.getCluster(ME, id).status()).isEqualTo(ClusterStatus.FAILED);
+        assertThat(saved.get().clusters().get(id).status()).isEqualTo(ClusterStatus.FAILED);
         service.deleteCluster(ME, id);
         waitUntil(() -> destroyed.contains(id) && service.find(id).isEmpty());
+        assertThat(saved.get().clusters()).doesNotContainKey(id);
     }
 
     @Test
     void deletingAClusterTakesItsStreamsWithIt() throws Exception {
         String id = create();
         assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
-        var spec = new ClusterService.StreamSpec("arn:aws:kinesis:us-east-1:000000000000:stream/s",
+        var spec = new ClusterStreams.StreamSpec("arn:aws:kinesis:us-east-1:000000000000:stream/s",
                 "arn:aws:iam::000000000000:role/r", "UNORDERED", "JSON", Map.of());
-        String sid = service.createStream(ME, id, spec).identifier;
-        waitUntil(() -> service.getStream(ME, id, sid).status.name().equals("ACTIVE"));
-        service.deleteCluster(ME, id);
-        assertThat(service.getStream(ME, id, sid).status.name()).isEqualTo("DELETING");
+        ClusterStreams streams = domain.streams();
+        String sid = streams.createStream(ME, id, spec).identifier();
+        waitUntil(() -> streams.getStream(ME, id, sid).status() == StreamStatus.ACTIVE);
+        assertThat(service.deleteCluster(ME, id).streams().get(sid).status()).isEqualTo(StreamStatus.DELETING);
         waitUntil(() -> service.find(id).isEmpty());
-        assertThatThrownBy(() -> service.getStream(ME, id, sid)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> streams.getStream(ME, id, sid)).isInstanceOfSatisfying(
+                ClusterException.NotFound.class, e -> assertThat(e.resourceId()).isEqualTo(id));
     }
 
     @Test
@@ -101,17 +106,41 @@ class ClusterServiceTest {
         for (int i = 0; i < 5; i++) {
             assertThat(service.awaitActive(create(), Duration.ofSeconds(5))).isTrue();
         }
-        var first = service.listClusters(ME, 2, Optional.empty());
+        var first = service.listClusters(ME, 2, "");
         assertThat(first.items()).hasSize(2);
-        service.deleteCluster(ME, first.items().get(1).identifier);
-        var second = service.listClusters(ME, 10, first.nextToken());
+        assertThat(first.more()).isTrue();
+        String last = first.items().get(1).identifier();
+        service.deleteCluster(ME, last);
+        var second = service.listClusters(ME, 10, last);
         assertThat(second.items()).hasSize(3);
-        assertThat(second.nextToken()).isEmpty();
-        assertThatThrownBy(() -> service.listClusters(ME, 2, Optional.of("garbage!")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.type()).isEqualTo("ValidationException"));
-        // A stream token is not a cluster token.
-        assertThatThrownBy(() -> service.listClusters(ME, 2, Optional.of(PageToken.encode("stream", first.items().get(0).identifier))))
-                .isInstanceOf(ApiException.class);
+        assertThat(second.more()).isFalse();
+        assertThat(second.items()).extracting(Cluster::identifier).allMatch(id -> id.compareTo(last) > 0);
+        // Another account's or Region's clusters are not listed.
+        assertThat(service.listClusters(new Caller("000000000000", "us-west-2", ME.principalArn()), 10, "").items())
+                .isEmpty();
+    }
+
+    @Test
+    void refusalsAreDomainErrorsAndChangeNothing() throws Exception {
+        String id = create();
+        assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
+        service.updateCluster(ME, id, new ClusterService.ClusterUpdate(Optional.of(true), Optional.empty(),
+                Optional.empty()));
+        assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
+        assertThatThrownBy(() -> service.deleteCluster(ME, id)).isInstanceOfSatisfying(
+                ClusterException.InvalidInput.class,
+                e -> assertThat(e.reason()).isEqualTo(ClusterException.InvalidInput.Reason.DELETION_PROTECTION));
+        assertThat(service.getCluster(ME, id).status()).isEqualTo(ClusterStatus.ACTIVE);
+        assertThatThrownBy(() -> service.createCluster(ME, new ClusterService.ClusterSpec(Optional.of(id), false,
+                Optional.empty(), Optional.empty(), Map.of(), Optional.empty())))
+                .isInstanceOfSatisfying(ClusterException.Conflict.class,
+                        e -> assertThat(e.resourceId()).contains(id));
+        assertThatThrownBy(() -> domain.policies().getPolicy(ME, id)).isInstanceOf(ClusterException.NotFound.class);
+        assertThat(domain.policies().putPolicy(ME, id, "{}", Optional.empty())).isEqualTo(1);
+        assertThatThrownBy(() -> domain.policies().deletePolicy(ME, id, Optional.of("7")))
+                .isInstanceOf(ClusterException.Conflict.class);
+        assertThat(domain.policies().deletePolicy(ME, id, Optional.of("1"))).isEqualTo(1);
+        assertThat(domain.policies().putPolicy(ME, id, "{}", Optional.empty())).isEqualTo(2);
     }
 
     @Test

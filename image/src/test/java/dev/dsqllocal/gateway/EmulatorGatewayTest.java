@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.dsqllocal.clusters.ClusterView;
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
+import dev.dsqllocal.server.SqlGatewayFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,8 @@ class EmulatorGatewayTest {
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")), DsqlLocalServer.Fleets.postgres(), new SqlGatewayFactory());
+                Option.BIND_ADDRESS, "127.0.0.1")), DsqlLocalServer.Fleets.postgres(), new SqlGatewayFactory(
+                        ProtocolInterceptor.Factory.PASS_THROUGH, RoleMappings.NONE));
         client = DsqlClient.builder().region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -1,6 +1,6 @@
 package dev.dsqllocal.gateway;
 
-import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.postgres.PostgresFleet;
 import java.io.IOException;
 import java.net.ServerSocket;

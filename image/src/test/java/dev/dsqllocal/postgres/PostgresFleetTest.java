@@ -1,5 +1,6 @@
 package dev.dsqllocal.postgres;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

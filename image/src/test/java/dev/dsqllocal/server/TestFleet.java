@@ -1,7 +1,7 @@
 package dev.dsqllocal.server;
 
-import dev.dsqllocal.postgres.DatabaseEndpoint;
-import dev.dsqllocal.postgres.DatabaseFleet;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.clusters.DatabaseFleet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,8 @@ final class TestFleet implements DatabaseFleet {
         Files.deleteIfExists(root.resolve(clusterId));
     }
 
-    Set<String> existing() {
+    @Override
+    public Set<String> existingClusterIds() {
         try (var s = Files.list(root)) {
             return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
         } catch (IOException e) {
@@ -57,17 +58,9 @@ final class TestFleet implements DatabaseFleet {
     }
 
     static DsqlLocalServer.FleetFactory factory() {
-        return new DsqlLocalServer.FleetFactory() {
-            @Override
-            public DatabaseFleet create(Path clustersRoot, ServerConfig config) throws IOException {
-                Files.createDirectories(clustersRoot);
-                return new TestFleet(clustersRoot);
-            }
-
-            @Override
-            public Set<String> existing(DatabaseFleet fleet) {
-                return ((TestFleet) fleet).existing();
-            }
+        return (clustersRoot, config) -> {
+            Files.createDirectories(clustersRoot);
+            return new TestFleet(clustersRoot);
         };
     }
 }

@@ -1,4 +1,4 @@
-package dev.dsqllocal.faults;
+package dev.dsqllocal.controlplane;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsqllocal.clusters.ClusterDirectory;
 import dev.dsqllocal.clusters.ClusterStatus;
-import dev.dsqllocal.controlplane.LocalEndpoints;
-
+import dev.dsqllocal.faults.FaultRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.dsqllocal.postgres;
+package dev.dsqllocal.clusters;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package dev.dsqllocal.postgres;
+package dev.dsqllocal.clusters;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The PostgreSQL 16 servers behind the clusters: one server and one data directory per cluster identifier.
@@ -24,6 +25,12 @@ public interface DatabaseFleet extends AutoCloseable {
 
     /** Stops the cluster's server, if running, and deletes its data directory. Idempotent. */
     void destroy(String clusterId) throws IOException;
+
+    /**
+     * The identifiers of the clusters that have a data directory, running or not: after a crash, those no cluster
+     * names are orphans of an interrupted delete.
+     */
+    Set<String> existingClusterIds() throws IOException;
 
     /** Stops every server, keeping their data. */
     @Override

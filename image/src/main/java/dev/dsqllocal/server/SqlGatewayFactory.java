@@ -1,12 +1,13 @@
-package dev.dsqllocal.gateway;
+package dev.dsqllocal.server;
 
 import dev.dsqllocal.concurrency.CatalogVersions;
 import dev.dsqllocal.concurrency.ConcurrencyInterceptor;
-import dev.dsqllocal.faults.FaultyClusterDirectory;
-
 import dev.dsqllocal.controlplane.LocalEndpoints;
-import dev.dsqllocal.server.DsqlLocalServer;
-import dev.dsqllocal.server.ServerConfig;
+import dev.dsqllocal.faults.FaultyClusterDirectory;
+import dev.dsqllocal.gateway.GatewaySettings;
+import dev.dsqllocal.gateway.ProtocolInterceptor;
+import dev.dsqllocal.gateway.RoleMappings;
+import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,18 +24,13 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
     private final ProtocolInterceptor.Factory interceptors;
     private final RoleMappings roleMappings;
 
-    /** The gateway as shipped today: pass-through proxy, no custom-role mappings yet. */
-    public SqlGatewayFactory() {
-        this(ProtocolInterceptor.Factory.PASS_THROUGH, RoleMappings.NONE);
-    }
-
     public SqlGatewayFactory(ProtocolInterceptor.Factory interceptors, RoleMappings roleMappings) {
         this.interceptors = interceptors;
         this.roleMappings = roleMappings;
     }
 
     @Override
-    public DsqlLocalServer.SqlGateway start(DsqlLocalServer server) throws Exception {
+    public SqlGateway start(DsqlLocalServer server) throws Exception {
         ServerConfig config = server.config();
         Path tlsDir = server.dataDir().resolve("tls");
         ServerTls tls = ServerTls.load(tlsDir, config.tlsCertificate(), config.tlsPrivateKey(),
@@ -45,20 +41,21 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
         // Optimistic concurrency (OC000/OC001) and injected faults wrap whatever interceptor was configured.
         ProtocolInterceptor.Factory sessions = ConcurrencyInterceptor.factory(interceptors, server.faults(),
                 new CatalogVersions());
-        SqlGateway gateway = new SqlGateway(GatewaySettings.from(config), tls,
+        SqlGateway gateway = new SqlGateway(settings(config), tls,
                 new FaultyClusterDirectory(server.clusterDirectory(), server.faults()),
                 server.credentials(), roleMappings, sessions, Clock.systemUTC());
-        gateway.start(config.bindAddress(), config.sqlPort());
-        return new DsqlLocalServer.SqlGateway() {
-            @Override
-            public int port() {
-                return gateway.port();
-            }
+        try {
+            return gateway.start(config.bindAddress(), config.sqlPort());
+        } catch (InterruptedException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
 
-            @Override
-            public void close() {
-                gateway.close();
-            }
-        };
+    /** The gateway's limits and timeouts as configured (the authentication timeout is PostgreSQL's default). */
+    static GatewaySettings settings(ServerConfig config) {
+        return new GatewaySettings(config.maxConnectionsPerCluster(), config.connectionRatePerSecond(),
+                config.connectionBurst(), config.maxConnectionLifetime(), config.tokenClockSkew(),
+                config.tlsHandshakeTimeout(), GatewaySettings.DEFAULT_AUTHENTICATION_TIMEOUT);
     }
 }

@@ -1,6 +1,5 @@
-package dev.dsqllocal.clusters;
+package dev.dsqllocal.controlplane;
 
-import dev.dsqllocal.controlplane.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Pattern;
@@ -9,19 +8,19 @@ import java.util.regex.Pattern;
  * Opaque pagination tokens: the last identifier of the previous page, tagged with what was listed, in base64url.
  * Listing continues after that identifier in identifier order, so deletions between pages do not skip or repeat.
  */
-public final class PageToken {
+final class PageToken {
     private static final Pattern ID = Pattern.compile("[a-z0-9]{26}");
 
     private PageToken() {
     }
 
-    public static String encode(String kind, String lastId) {
+    static String encode(String kind, String lastId) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(("v1|" + kind + "|" + lastId).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The identifier to continue after; a token that was not made by {@link #encode} is a ValidationException. */
-    public static String decode(String kind, String token) {
+    static String decode(String kind, String token) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             String[] parts = text.split("\\|", -1);

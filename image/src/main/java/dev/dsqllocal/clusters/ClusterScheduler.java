@@ -1,0 +1,243 @@
+package dev.dsqllocal.clusters;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asynchronous half of the lifecycles: CREATING → ACTIVE once the cluster's PostgreSQL runs and the create
+ * delay has passed, UPDATING → ACTIVE, DELETING → gone (data destroyed), and the same for streams; and, at start,
+ * crash recovery from the saved state. Operations only change state and call {@code start*}; the delays count
+ * from {@code statusSince}, so a restart continues a transition instead of restarting it. Fleet work runs on
+ * {@link ClusterLanes}, one task at a time per cluster, so a delete never races a provision.
+ */
+final class ClusterScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterScheduler.class);
+
+    private final ClusterState state;
+    private final DatabaseFleet fleet;
+    private final Lifecycle lifecycle;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final ClusterLanes lanes = new ClusterLanes(2);
+    private volatile boolean closed;
+
+    ClusterScheduler(ClusterState state, DatabaseFleet fleet, Lifecycle lifecycle, Clock clock) {
+        this.state = state;
+        this.fleet = fleet;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lifecycle-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        // On close, pending delayed transitions are dropped (they are finished at the next start from the saved
+        // state) but a transition already running completes, so the state file is never written half-way.
+        timerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timerPool.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.timers = timerPool;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    /** CREATING: provisions the database, then ACTIVE at {@code since} + the create delay (FAILED if it fails). */
+    void startProvisioning(String id, long since) {
+        long readyAt = since + lifecycle.createDelay().toMillis();
+        lane(id, () -> {
+            long t0 = System.nanoTime();
+            try {
+                fleet.provision(id);
+                LOG.debug("Cluster {}: PostgreSQL ready in {} ms", id, (System.nanoTime() - t0) / 1_000_000);
+            } catch (Exception e) {
+                LOG.error("Cluster {}: provisioning its PostgreSQL failed; status FAILED", id, e);
+                transition(id, ClusterStatus.CREATING, ClusterStatus.FAILED);
+                return;
+            }
+            long wait = Math.max(0, readyAt - now());
+            schedule(Duration.ofMillis(wait), () -> transition(id, ClusterStatus.CREATING, ClusterStatus.ACTIVE));
+        });
+    }
+
+    /** UPDATING → ACTIVE after the update delay. */
+    void startUpdate(String id) {
+        schedule(lifecycle.updateDelay(), () -> finishUpdate(id));
+    }
+
+    /** DELETING: destroys the database after the delete delay counted from {@code since}, then forgets it. */
+    void startDelete(String id, long since) {
+        long wait = Math.max(0, since + lifecycle.deleteDelay().toMillis() - now());
+        schedule(Duration.ofMillis(wait), () -> lane(id, () -> {
+            try {
+                fleet.destroy(id);
+            } catch (Exception e) {
+                // The record goes anyway: a leftover data directory is an orphan, removed at the next start.
+                LOG.warn("Cluster {}: deleting its PostgreSQL data failed", id, e);
+            }
+            synchronized (state) {
+                if (state.get(id).filter(c -> c.status() == ClusterStatus.DELETING).isPresent()) {
+                    state.remove(id);
+                    state.persist();
+                    LOG.info("Cluster {} deleted", id);
+                    state.notifyAll();
+                }
+            }
+        }));
+    }
+
+    /** Stream CREATING → ACTIVE after the stream create delay counted from {@code since}. */
+    void startStreamCreate(String clusterId, String streamId, long since) {
+        long wait = Math.max(0, since + lifecycle.streamCreateDelay().toMillis() - now());
+        schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.CREATING));
+    }
+
+    /** Stream DELETING → gone after the stream delete delay counted from {@code since}. */
+    void startStreamDelete(String clusterId, String streamId, long since) {
+        long wait = Math.max(0, since + lifecycle.streamDeleteDelay().toMillis() - now());
+        schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.DELETING));
+    }
+
+    private void finishUpdate(String id) {
+        synchronized (state) {
+            state.get(id).filter(c -> c.status() == ClusterStatus.UPDATING).ifPresent(c -> {
+                state.put(c.withEncryption(c.kmsKeyArn(), false).withStatus(ClusterStatus.ACTIVE, now()));
+                state.persist();
+                LOG.info("Cluster {} ACTIVE (update done)", id);
+                state.notifyAll();
+            });
+        }
+    }
+
+    private void transition(String id, ClusterStatus from, ClusterStatus to) {
+        synchronized (state) {
+            state.get(id).filter(c -> c.status() == from).ifPresent(c -> {
+                state.put(c.withStatus(to, now()));
+                state.persist();
+                LOG.info("Cluster {} {}", id, to);
+                state.notifyAll();
+            });
+        }
+    }
+
+    private void finishStream(String clusterId, String streamId, StreamStatus from) {
+        synchronized (state) {
+            state.get(clusterId).ifPresent(c -> {
+                ClusterStream s = c.streams().get(streamId);
+                if (s == null || s.status() != from) {
+                    return;
+                }
+                state.put(from == StreamStatus.CREATING
+                        ? c.withStream(s.withStatus(StreamStatus.ACTIVE, now()))
+                        : c.withoutStream(streamId));
+                state.persist();
+            });
+        }
+    }
+
+    /**
+     * Picks up where a previous run stopped: CREATING clusters are provisioned and continue, UPDATING ones become
+     * ACTIVE, DELETING ones finish deleting, streams finish their transitions, settled clusters get their
+     * PostgreSQL started again, and database directories no cluster names are destroyed. The returned future
+     * completes when every settled cluster's PostgreSQL is running again (or failed to start, which is logged).
+     */
+    CompletableFuture<Void> recover(Set<String> existingDatabases) {
+        List<String> toStart = new ArrayList<>();
+        synchronized (state) {
+            for (Cluster c : state.all()) {
+                String id = c.identifier();
+                switch (c.status()) {
+                    case CREATING -> startProvisioning(id, c.statusSince());
+                    case UPDATING -> {
+                        state.put(c.withEncryption(c.kmsKeyArn(), false).withStatus(ClusterStatus.ACTIVE, now()));
+                        toStart.add(id);
+                    }
+                    case DELETING -> startDelete(id, c.statusSince());
+                    case ACTIVE, IDLE, INACTIVE -> toStart.add(id);
+                    default -> {
+                    }
+                }
+                for (ClusterStream s : c.streams().values()) {
+                    if (s.status() == StreamStatus.CREATING) {
+                        startStreamCreate(id, s.identifier(), s.statusSince());
+                    } else if (s.status() == StreamStatus.DELETING && c.status() != ClusterStatus.DELETING) {
+                        startStreamDelete(id, s.identifier(), s.statusSince());
+                    }
+                }
+            }
+            for (String orphan : existingDatabases) {
+                if (!state.contains(orphan)) {
+                    LOG.info("Removing database of unknown cluster {} (left over from an interrupted delete)", orphan);
+                    lane(orphan, () -> {
+                        try {
+                            fleet.destroy(orphan);
+                        } catch (Exception e) {
+                            LOG.warn("Cannot remove orphan database {}", orphan, e);
+                        }
+                    });
+                }
+            }
+            state.persist();
+        }
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (String id : toStart) {
+            starts.add(lane(id, () -> {
+                try {
+                    fleet.provision(id);
+                } catch (Exception e) {
+                    LOG.error("Cluster {}: cannot start its PostgreSQL", id, e);
+                }
+            }));
+        }
+        return CompletableFuture.allOf(starts.toArray(new CompletableFuture[0]));
+    }
+
+    private void schedule(Duration delay, Runnable task) {
+        if (closed) {
+            return;
+        }
+        Runnable safe = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Lifecycle task failed", e);
+            }
+        };
+        if (delay.isZero() || delay.isNegative()) {
+            timers.execute(safe);
+        } else {
+            timers.schedule(safe, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs fleet work for one cluster after the work already queued for it (nothing once closed). */
+    private CompletableFuture<Void> lane(String id, Runnable work) {
+        return lanes.submit(id, () -> {
+            if (!closed) {
+                work.run();
+            }
+        });
+    }
+
+    /** Stops the timers and workers (waiting briefly for work in flight); the fleet is closed by its owner. */
+    @Override
+    public void close() {
+        closed = true;
+        timers.shutdown();
+        try {
+            timers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lanes.close();
+    }
+}
