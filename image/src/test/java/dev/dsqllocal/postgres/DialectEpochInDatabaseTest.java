@@ -1,5 +1,7 @@
 package dev.dsqllocal.postgres;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
