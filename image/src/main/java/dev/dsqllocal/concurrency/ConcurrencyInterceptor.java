@@ -4,10 +4,10 @@ import static dev.dsqllocal.gateway.PgMessages.cString;
 import static dev.dsqllocal.gateway.PgMessages.errorFields;
 import static dev.dsqllocal.gateway.PgMessages.utf8Length;
 
-import dev.dsqllocal.dialect.StatementClassifier;
-import dev.dsqllocal.dialect.StatementInfo;
-import dev.dsqllocal.dialect.StatementKind;
-import dev.dsqllocal.dialect.Token;
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementKind;
+import dev.dsqllocal.sql.Token;
 import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.faults.FaultRegistry.ConflictCode;
 import dev.dsqllocal.gateway.ProtocolInterceptor;

@@ -1,5 +1,10 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.SqlLexer;
+import dev.dsqllocal.sql.Token;
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
 import static dev.dsqllocal.gateway.PgMessages.cString;
 import static dev.dsqllocal.gateway.PgMessages.errorFields;
 import static dev.dsqllocal.gateway.PgMessages.utf8Length;

@@ -3,10 +3,10 @@
  *
  * <h2>Pieces</h2>
  * <ul>
- *   <li>{@link dev.dsqllocal.dialect.SqlLexer}: PostgreSQL tokenizer and simple-query splitter (comments, all
+ *   <li>{@link dev.dsqllocal.sql.SqlLexer}: PostgreSQL tokenizer and simple-query splitter (comments, all
  *       string forms, dollar bodies, {@code BEGIN ATOMIC} bodies are handled; keywords hidden in them are never
  *       seen).</li>
- *   <li>{@link dev.dsqllocal.dialect.StatementClassifier} → {@link dev.dsqllocal.dialect.StatementInfo}: kind,
+ *   <li>{@link dev.dsqllocal.sql.StatementClassifier} → {@link dev.dsqllocal.sql.StatementInfo}: kind,
  *       command name, PostgreSQL node tag and the facts the rules need. Anything not understood is
  *       {@code UNKNOWN} and passes untouched.</li>
  *   <li>{@link dev.dsqllocal.dialect.DialectRules}: the dated rule table in {@code dialect/rules.json}, seen at a
@@ -54,9 +54,9 @@
  * {@code markers.clear()}. A conditional outcome ({@code tableToCheck}: synchronous CREATE INDEX with
  * {@code disable_sync_create_index} off) needs {@code emptinessProbe()} run first, its answer swallowed.
  *
- * <p><b>Emulated statements</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
+ * <p><b>Emulated statements</b> ({@link dev.dsqllocal.sql.StatementInfo#needsEmulation()} marks them):
  * {@code CREATE INDEX ASYNC} is cut to PostgreSQL's CREATE INDEX with
- * {@link dev.dsqllocal.dialect.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
+ * {@link dev.dsqllocal.sql.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
  * ({@link dev.dsqllocal.dialect.IndexBuildRewriter}); {@code CALL sys.wait_for_job} is a real procedure of the
  * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting;
  * {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the template's SECURITY DEFINER procedures

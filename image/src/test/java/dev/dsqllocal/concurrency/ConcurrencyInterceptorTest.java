@@ -1,6 +1,6 @@
 package dev.dsqllocal.concurrency;
 
-import dev.dsqllocal.dialect.StatementClassifier;
+import dev.dsqllocal.sql.StatementClassifier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
-import dev.dsqllocal.dialect.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.dialect.StatementInfo.IdentitySpec;
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.IdentitySpec;
 
 import java.util.List;
 import java.util.Set;

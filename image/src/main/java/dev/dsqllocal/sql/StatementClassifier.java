@@ -1,9 +1,9 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
-import dev.dsqllocal.dialect.StatementInfo.CopyFacts;
-import dev.dsqllocal.dialect.StatementInfo.FunctionCall;
-import dev.dsqllocal.dialect.StatementInfo.IamMapping;
-import dev.dsqllocal.dialect.StatementInfo.LockingClause;
+import dev.dsqllocal.sql.StatementInfo.CopyFacts;
+import dev.dsqllocal.sql.StatementInfo.FunctionCall;
+import dev.dsqllocal.sql.StatementInfo.IamMapping;
+import dev.dsqllocal.sql.StatementInfo.LockingClause;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
-import dev.dsqllocal.dialect.StatementInfo.SetFacts;
+import dev.dsqllocal.sql.StatementInfo.SetFacts;
 
 import java.util.List;
 

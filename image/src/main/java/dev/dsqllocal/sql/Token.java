@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
 /**
  * One lexical token of SQL text.

@@ -1,13 +1,13 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction;
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction.Action;
-import dev.dsqllocal.dialect.StatementInfo.AlterTableFacts;
-import dev.dsqllocal.dialect.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.dialect.StatementInfo.IndexFacts;
-import dev.dsqllocal.dialect.StatementInfo.RoutineFacts;
-import dev.dsqllocal.dialect.StatementInfo.SequenceFacts;
-import dev.dsqllocal.dialect.StatementInfo.TableFacts;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction.Action;
+import dev.dsqllocal.sql.StatementInfo.AlterTableFacts;
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.IndexFacts;
+import dev.dsqllocal.sql.StatementInfo.RoutineFacts;
+import dev.dsqllocal.sql.StatementInfo.SequenceFacts;
+import dev.dsqllocal.sql.StatementInfo.TableFacts;
 
 import java.util.ArrayList;
 import java.util.List;

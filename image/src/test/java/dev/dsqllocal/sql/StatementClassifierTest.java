@@ -1,7 +1,7 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction.Action;
-import dev.dsqllocal.dialect.StatementInfo.LockingClause;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction.Action;
+import dev.dsqllocal.sql.StatementInfo.LockingClause;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

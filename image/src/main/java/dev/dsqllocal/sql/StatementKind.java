@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
 /** Coarse statement categories; DSQL's transaction rules are stated in these terms. */
 public enum StatementKind {

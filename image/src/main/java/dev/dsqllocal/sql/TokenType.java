@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.sql;
 
 /** Lexical categories of PostgreSQL SQL text, as far as the dialect layer needs to tell them apart. */
 public enum TokenType {
