@@ -1,5 +1,9 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.pgwire.PgFrameDecoder;
+import dev.dsqllocal.pgwire.StartupPacket;
 import dev.dsqllocal.postgres.DatabaseEndpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -37,6 +41,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
     /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
     private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
+    /** DSQL's maximum protocol message, 10 MiB (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html). */
+    static final int MAX_CLIENT_MESSAGE = 10 * 1024 * 1024;
 
     private final GatewayContext context;
     private final Channel client;
@@ -120,7 +126,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
                 backend.close(); // the client went away while we were connecting
                 return;
             }
-            backend.writeAndFlush(PgWire.startupMessage(backend.alloc(), startupParameters));
+            backend.writeAndFlush(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, startupParameters)
+                    .encode(backend.alloc()));
         });
     }
 
@@ -132,7 +139,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         backendSecret = secret;
         int[] gatewaySecret = new int[1];
         gatewayProcessId = context.cancelKeys().register(backendEndpoint, processId, secret, gatewaySecret);
-        return PgWire.backendKeyData(client.alloc(), gatewayProcessId, gatewaySecret[0]);
+        return new BackendMessage.BackendKeyData(gatewayProcessId, gatewaySecret[0]).encode(client.alloc());
     }
 
     /** The backend is ready: relay from now on. */
@@ -149,7 +156,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         if (pipeline.get(LoginDeadline.class) != null) {
             pipeline.remove(LoginDeadline.class);
         }
-        PgFrameDecoder clientDecoder = new PgFrameDecoder(PgWire.MAX_CLIENT_MESSAGE, perMessage);
+        PgFrameDecoder clientDecoder = new PgFrameDecoder(MAX_CLIENT_MESSAGE, perMessage);
         pipeline.addAfter("login", "relay", new ClientRelayHandler(this, clientDecoder));
         // Replacing the login handler hands anything the client already pipelined to the new decoder.
         pipeline.replace("login", "frames", clientDecoder);
@@ -169,7 +176,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
             return;
         }
         // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
-        backendIdle = backendIdle && lastType == PgWire.TERMINATE;
+        backendIdle = backendIdle && lastType == FrontendMessage.TERMINATE;
         ByteBuf out;
         try {
             out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
@@ -215,7 +222,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     void fromServerDone() {
-        backendIdle = backendDecoder.lastType() == PgWire.READY_FOR_QUERY;
+        backendIdle = backendDecoder.lastType() == BackendMessage.READY_FOR_QUERY;
         if (interceptor.inspectsMessages() && backend != null) {
             backend.flush(); // requests the interceptor injected itself
         }
@@ -315,7 +322,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     private void failClient(GatewayError error) {
-        client.writeAndFlush(PgWire.errorResponse(client.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(error.response().encode(client.alloc())).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void clientClosed() {
@@ -336,7 +343,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
                 CancelForwarder.sendToBackend(context, new CancelKeys.Target(0, backendEndpoint, backendProcessId,
                         backendSecret));
             }
-            backend.writeAndFlush(backend.alloc().buffer(5).writeByte(PgWire.TERMINATE).writeInt(4))
+            backend.writeAndFlush(FrontendMessage.Terminate.INSTANCE.encode(backend.alloc()))
                     .addListener(ChannelFutureListener.CLOSE);
         }
         interceptor.onClose(this);

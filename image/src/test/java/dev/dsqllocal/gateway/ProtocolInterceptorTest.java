@@ -30,8 +30,8 @@ class ProtocolInterceptorTest {
                     && message.toString(StandardCharsets.UTF_8).contains("forbidden")) {
                 io.netty.buffer.ByteBufAllocator alloc = message.alloc();
                 message.release(); // dropped: the interceptor owns it and must release it
-                session.toClient(PgWire.errorResponse(alloc,
-                        new GatewayError("ERROR", "0A000", "forbidden is not supported", null)));
+                session.toClient(new GatewayError("ERROR", "0A000", "forbidden is not supported", null).response()
+                        .encode(alloc));
                 session.toClient(alloc.buffer(6).writeByte('Z').writeInt(5).writeByte('I'));
                 return null;
             }

@@ -1,4 +1,4 @@
-package dev.dsqllocal.gateway;
+package dev.dsqllocal.pgwire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,26 +11,26 @@ import java.util.List;
  * Splits a stream of PostgreSQL v3 messages (type byte, int32 length counting itself, body) into whole messages,
  * checking every length. In bulk mode it emits one retained slice per read holding all complete messages, which
  * is what plain forwarding needs (no per-message objects); in per-message mode one slice per message, for a
- * {@link ProtocolInterceptor} that inspects them. Either way nothing is copied unless a message straddles reads.
+ * session that inspects them. Either way nothing is copied unless a message straddles reads.
  */
-final class PgFrameDecoder extends ByteToMessageDecoder {
+public final class PgFrameDecoder extends ByteToMessageDecoder {
     private final int maxMessageLength;
     private boolean perMessage;
     private byte lastType;
     private boolean failed;
 
     /** @param maxMessageLength the largest length field accepted (a longer one fails with TooLongFrameException) */
-    PgFrameDecoder(int maxMessageLength, boolean perMessage) {
+    public PgFrameDecoder(int maxMessageLength, boolean perMessage) {
         this.maxMessageLength = maxMessageLength;
         this.perMessage = perMessage;
     }
 
-    void perMessage(boolean perMessage) {
+    public void perMessage(boolean perMessage) {
         this.perMessage = perMessage;
     }
 
     /** Type byte of the last complete message decoded so far (0 before the first). */
-    byte lastType() {
+    public byte lastType() {
         return lastType;
     }
 

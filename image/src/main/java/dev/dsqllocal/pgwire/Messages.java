@@ -1,0 +1,36 @@
+package dev.dsqllocal.pgwire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.function.Consumer;
+
+/** Framing shared by the typed messages: type byte, int32 length counting itself, body. */
+final class Messages {
+    private Messages() {
+    }
+
+    /** A message of {@code type} whose body {@code body} writes; the length is filled in afterwards. */
+    static ByteBuf encode(ByteBufAllocator alloc, byte type, int sizeHint, Consumer<ByteBuf> body) {
+        ByteBuf buf = alloc.buffer(5 + sizeHint);
+        buf.writeByte(type);
+        int lengthAt = buf.writerIndex();
+        buf.writeInt(0);
+        body.accept(buf);
+        buf.setInt(lengthAt, buf.writerIndex() - lengthAt);
+        return buf;
+    }
+
+    /** A message with an empty body. */
+    static ByteBuf empty(ByteBufAllocator alloc, byte type) {
+        return alloc.buffer(5).writeByte(type).writeInt(4);
+    }
+
+    /** The body of a whole message (type and length skipped), as a slice sharing its bytes. */
+    static ByteBuf body(ByteBuf message) {
+        int length = message.getInt(message.readerIndex() + 1);
+        if (length < 4 || length + 1 > message.readableBytes()) {
+            throw new IllegalArgumentException("message length " + length + " does not match its frame");
+        }
+        return message.slice(message.readerIndex() + 5, length - 4);
+    }
+}
