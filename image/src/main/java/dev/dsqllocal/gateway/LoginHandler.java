@@ -12,6 +12,7 @@ import dev.dsqllocal.pgwire.StartupPacket;
 import dev.dsqllocal.pgwire.StartupPacket.CancelRequest;
 import dev.dsqllocal.pgwire.StartupPacket.StartupMessage;
 import dev.dsqllocal.postgres.DatabaseEndpoint;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -270,10 +271,10 @@ final class LoginHandler extends ByteToMessageDecoder {
             fail(ctx, GatewayError.noSuchDatabase(database));
             return;
         }
-        java.util.Optional<ProtocolInterceptor.StartupRefusal> refusal =
-                context.interceptors().checkStartup(backendParameters);
+        java.util.Optional<SessionPolicy.StartupRefusal> refusal =
+                context.policies().checkStartup(backendParameters);
         if (refusal.isPresent()) {
-            ProtocolInterceptor.StartupRefusal r = refusal.get();
+            SessionPolicy.StartupRefusal r = refusal.get();
             fail(ctx, new GatewayError("FATAL", r.sqlState(), r.message(), r.hint()));
             return;
         }

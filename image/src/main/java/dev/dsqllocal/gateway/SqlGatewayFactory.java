@@ -1,11 +1,14 @@
 package dev.dsqllocal.gateway;
 
 import dev.dsqllocal.concurrency.CatalogVersions;
-import dev.dsqllocal.concurrency.ConcurrencyInterceptor;
+import dev.dsqllocal.concurrency.CommitFaults;
+import dev.dsqllocal.concurrency.Conflict;
+import dev.dsqllocal.concurrency.ConcurrencyPolicy;
 import dev.dsqllocal.faults.FaultyClusterDirectory;
 
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.server.DsqlLocalServer;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.server.ServerConfig;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +23,16 @@ import java.time.Clock;
 public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
     public static final String CA_PATH = LocalEndpoints.PREFIX + "ca.pem";
 
-    private final ProtocolInterceptor.Factory interceptors;
+    private final SessionPolicy.Factory policies;
     private final RoleMappings roleMappings;
 
     /** The gateway as shipped today: pass-through proxy, no custom-role mappings yet. */
     public SqlGatewayFactory() {
-        this(ProtocolInterceptor.Factory.PASS_THROUGH, RoleMappings.NONE);
+        this(SessionPolicy.Factory.NONE, RoleMappings.NONE);
     }
 
-    public SqlGatewayFactory(ProtocolInterceptor.Factory interceptors, RoleMappings roleMappings) {
-        this.interceptors = interceptors;
+    public SqlGatewayFactory(SessionPolicy.Factory policies, RoleMappings roleMappings) {
+        this.policies = policies;
         this.roleMappings = roleMappings;
     }
 
@@ -42,9 +45,10 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
         byte[] caPem = tls.caPem().getBytes(StandardCharsets.US_ASCII);
         server.localEndpoints().register(CA_PATH,
                 () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
-        // Optimistic concurrency (OC000/OC001) and injected faults wrap whatever interceptor was configured.
-        ProtocolInterceptor.Factory sessions = ConcurrencyInterceptor.factory(interceptors, server.faults(),
-                new CatalogVersions());
+        // Optimistic concurrency (OC000/OC001) and injected faults run before whatever policy was configured.
+        CommitFaults faults = (clusterId, tables) -> server.faults().takeCommitConflict(clusterId, tables)
+                .map(code -> Conflict.valueOf(code.name()));
+        SessionPolicy.Factory sessions = ConcurrencyPolicy.factory(policies, faults, new CatalogVersions());
         SqlGateway gateway = new SqlGateway(GatewaySettings.from(config), tls,
                 new FaultyClusterDirectory(server.clusterDirectory(), server.faults()),
                 server.credentials(), roleMappings, sessions, Clock.systemUTC());

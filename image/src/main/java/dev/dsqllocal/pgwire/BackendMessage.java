@@ -40,6 +40,9 @@ public sealed interface BackendMessage {
      */
     static BackendMessage decode(ByteBuf message) {
         byte type = message.getByte(message.readerIndex());
+        if (!Messages.reads(Messages.BACKEND_TYPED, type)) {
+            return new Opaque(type); // before slicing: rows and descriptions are not read at all
+        }
         ByteBuf body = Messages.body(message);
         try {
             return switch (type) {

@@ -36,6 +36,9 @@ public sealed interface FrontendMessage {
      */
     static FrontendMessage decode(ByteBuf message) {
         byte type = message.getByte(message.readerIndex());
+        if (!Messages.reads(Messages.FRONTEND_TYPED, type)) {
+            return new Opaque(type); // before slicing: most of a session's messages are not read at all
+        }
         ByteBuf body = Messages.body(message);
         try {
             return switch (type) {

@@ -2,10 +2,21 @@ package dev.dsqllocal.pgwire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.BitSet;
 import java.util.function.Consumer;
 
 /** Framing shared by the typed messages: type byte, int32 length counting itself, body. */
 final class Messages {
+    /** The client message types {@link FrontendMessage#decode} reads; the others are opaque. */
+    static final BitSet FRONTEND_TYPED = types(FrontendMessage.QUERY, FrontendMessage.PARSE, FrontendMessage.BIND,
+            FrontendMessage.EXECUTE, FrontendMessage.DESCRIBE, FrontendMessage.CLOSE, FrontendMessage.SYNC,
+            FrontendMessage.FLUSH, FrontendMessage.TERMINATE);
+    /** The server message types {@link BackendMessage#decode} reads; the others are opaque. */
+    static final BitSet BACKEND_TYPED = types(BackendMessage.AUTHENTICATION, BackendMessage.BACKEND_KEY_DATA,
+            BackendMessage.READY_FOR_QUERY, BackendMessage.COMMAND_COMPLETE, BackendMessage.ERROR_RESPONSE,
+            BackendMessage.NOTICE_RESPONSE, BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED,
+            BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE);
+
     private Messages() {
     }
 
@@ -18,6 +29,19 @@ final class Messages {
         body.accept(buf);
         buf.setInt(lengthAt, buf.writerIndex() - lengthAt);
         return buf;
+    }
+
+    /** The set of these type bytes, for a quick test before decoding. */
+    static BitSet types(byte... types) {
+        BitSet set = new BitSet(128);
+        for (byte t : types) {
+            set.set(t);
+        }
+        return set;
+    }
+
+    static boolean reads(BitSet typed, byte type) {
+        return type >= 0 && typed.get(type);
     }
 
     /** A message with an empty body. */

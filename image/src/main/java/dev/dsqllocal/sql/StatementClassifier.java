@@ -45,7 +45,11 @@ public final class StatementClassifier {
 
     /** Classifies a single-statement string (extended-protocol Parse). Extra statements make it UNKNOWN. */
     public static StatementInfo classifySingle(String sql) {
-        List<SqlStatement> statements = SqlLexer.split(sql);
+        return classifySingle(sql, SqlLexer.split(sql));
+    }
+
+    /** {@link #classifySingle(String)} of {@code sql} already split into {@code statements}. */
+    public static StatementInfo classifySingle(String sql, List<SqlStatement> statements) {
         if (statements.isEmpty()) {
             return classify(new SqlStatement(sql, 0, List.of(), true));
         }

@@ -1,35 +1,36 @@
 package dev.dsqllocal.concurrency;
 
-import static dev.dsqllocal.gateway.PgMessages.cString;
-import static dev.dsqllocal.gateway.PgMessages.errorFields;
-import static dev.dsqllocal.gateway.PgMessages.utf8Length;
-
-import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.BackendMessage.CommandComplete;
+import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
+import dev.dsqllocal.pgwire.BackendMessage.NoticeResponse;
+import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage.Bind;
+import dev.dsqllocal.pgwire.FrontendMessage.Execute;
+import dev.dsqllocal.pgwire.FrontendMessage.Parse;
+import dev.dsqllocal.pgwire.FrontendMessage.Query;
+import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ServerReply;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementKind;
 import dev.dsqllocal.sql.Token;
-import dev.dsqllocal.faults.FaultRegistry;
-import dev.dsqllocal.faults.FaultRegistry.ConflictCode;
-import dev.dsqllocal.gateway.ProtocolInterceptor;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Aurora DSQL's optimistic concurrency on top of PostgreSQL, wrapped around the session's other interceptor (the
- * dialect, or pass-through).
+ * Aurora DSQL's optimistic concurrency on top of PostgreSQL, a session policy that runs before the session's other
+ * one (the dialect, or none): it sees each request first, and PostgreSQL's answers first.
  *
  * <ul>
  *   <li><b>OC000.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by the
@@ -48,7 +49,7 @@ import java.util.Set;
  *       OC001; PostgreSQL's DDL would wait for their table locks and lose with OC000 after the lock timeout. So when a
  *       session sends DDL (and the dialect let it through), every other session of the cluster whose transaction
  *       is open and idle (nothing in flight, ReadyForQuery 'T' or 'E') and has touched storage is rolled back on
- *       PostgreSQL's side, on that session's own event loop ({@link ClusterSessions}, {@link Session#execute}),
+ *       PostgreSQL's side, on that session's own event loop ({@link ClusterSessions}, {@link SessionPolicy.Session#execute}),
  *       before the DDL's 100 ms lock wait runs out; the gateway swallows the answers and marks the session
  *       <i>doomed</i>. Its client's next request then fails with OC001 as above, whatever it is (even
  *       {@code SELECT 1}: its transaction is gone), except a ROLLBACK, which PostgreSQL answers normally (its
@@ -57,7 +58,7 @@ import java.util.Set;
  *       are never touched. Any DDL statement dooms them, without knowing which tables they locked, even one that
  *       then fails or does nothing: those transactions would get OC001 anyway had it committed, and OC001 is a
  *       retryable error.</li>
- *   <li><b>Injected commit failures</b> ({@link FaultRegistry}): the next matching COMMIT of an open transaction,
+ *   <li><b>Injected commit failures</b> ({@link CommitFaults}): the next matching COMMIT of an open transaction,
  *       or autocommit DML statement, fails with the injected code.</li>
  * </ul>
  * Failing a request from the gateway: a simple Query is replaced by {@code ROLLBACK; DO ... RAISE} and an Execute
@@ -65,11 +66,11 @@ import java.util.Set;
  * half-applied), raises the 40001 itself (keeping the protocol's skip-until-Sync and ReadyForQuery exact), and the
  * gateway swallows the answers to the requests it added. The client sees the error and ReadyForQuery 'I'.
  */
-public final class ConcurrencyInterceptor implements ProtocolInterceptor {
+public final class ConcurrencyPolicy implements SessionPolicy {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyInterceptor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyPolicy.class);
 
-    static final String OC000 = ConflictCode.OC000.message();
+    static final String OC000 = Conflict.OC000.message();
 
     /** {@code INJECTED}: a Query the gateway sent on its own (not in place of a client's), answered to nobody. */
     private enum Kind { PARSE, BIND, CLOSE, EXECUTE, SYNC, QUERY, INJECTED }
@@ -78,15 +79,12 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     private record Pending(Kind kind, boolean mine) {
     }
 
-    private final ProtocolInterceptor inner;
     private final String clusterId;
-    private final FaultRegistry faults;
+    private final CommitFaults faults;
     private final CatalogVersions catalogs;
     private final ClusterSessions liveSessions;
 
     private final Deque<Pending> pending = new ArrayDeque<>();
-    private final Map<String, StatementInfo> statements = new HashMap<>();
-    private final Map<String, StatementInfo> portals = new HashMap<>();
     private final Set<String> writeSet = new HashSet<>();
     private char lastStatus = 'I';
     /** A BEGIN was sent since the last ReadyForQuery. */
@@ -112,9 +110,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     private volatile Session session;
     private volatile boolean closed;
 
-    public ConcurrencyInterceptor(ProtocolInterceptor inner, String clusterId, FaultRegistry faults,
-                                  CatalogVersions catalogs) {
-        this.inner = inner;
+    public ConcurrencyPolicy(String clusterId, CommitFaults faults, CatalogVersions catalogs) {
         this.clusterId = clusterId;
         this.faults = faults;
         this.catalogs = catalogs;
@@ -122,12 +118,18 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         this.seenCatalog = catalogs.current(clusterId); // a new session loads the catalog as it is now
     }
 
-    /** Wraps every session's interceptor of {@code inner}; startup checks stay {@code inner}'s. */
-    public static Factory factory(Factory inner, FaultRegistry faults, CatalogVersions catalogs) {
+    /** Runs before every session's policy of {@code inner}; the SQL and startup checks stay {@code inner}'s. */
+    public static Factory factory(Factory inner, CommitFaults faults, CatalogVersions catalogs) {
         return new Factory() {
             @Override
-            public ProtocolInterceptor create(String clusterId, String user) {
-                return new ConcurrencyInterceptor(inner.create(clusterId, user), clusterId, faults, catalogs);
+            public SessionPolicy create(String clusterId, String user) {
+                return SessionPolicy.chain(new ConcurrencyPolicy(clusterId, faults, catalogs),
+                        inner.create(clusterId, user));
+            }
+
+            @Override
+            public String sqlToRun(String written) {
+                return inner.sqlToRun(written);
             }
 
             @Override
@@ -140,87 +142,52 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     // ------------------------------------------------------------------ client → server
 
     @Override
-    public ByteBuf onClientMessage(Session s, ByteBuf message) {
+    public void onClient(Session s, ClientRequest request) {
         if (session == null && !closed) {
             session = s;
             liveSessions.add(clusterId, this);
         }
-        byte type = message.getByte(message.readerIndex());
         boolean ddl = false;
         try {
-            if (skipUntilSync || doomed) {
-                ByteBuf instead = whileDoomed(type, message);
-                if (instead != message) {
-                    return instead;
-                }
+            if ((skipUntilSync || doomed) && whileDoomed(request)) {
+                return;
             }
-            switch (type) {
-                case 'Q' -> {
-                    List<StatementInfo> infos = StatementClassifier.classifyAll(cString(message, message.readerIndex() + 5));
-                    ConflictCode failure = decide(infos);
+            switch (request.type()) {
+                case FrontendMessage.QUERY -> {
+                    Conflict failure = decide(request.statements());
                     if (failure != null) {
-                        message.release();
                         pending.add(new Pending(Kind.QUERY, true));
-                        return queryMessage("ROLLBACK;\n" + raise(failure));
+                        request.replaceWith(new Query("ROLLBACK;\n" + raise(failure)));
+                        return;
                     }
                     pending.add(new Pending(Kind.QUERY, false));
                     ddl = sendsDdl;
                 }
-                case 'P' -> {
-                    int at = message.readerIndex() + 5;
-                    String name = cString(message, at);
-                    String sql = cString(message, at + utf8Length(name) + 1);
-                    statements.put(name, StatementClassifier.classifySingle(sql));
-                    pending.add(new Pending(Kind.PARSE, false));
-                }
-                case 'B' -> {
-                    int at = message.readerIndex() + 5;
-                    String portal = cString(message, at);
-                    StatementInfo info = statements.get(cString(message, at + utf8Length(portal) + 1));
-                    if (info != null) {
-                        portals.put(portal, info);
-                    } else {
-                        portals.remove(portal);
-                    }
-                    pending.add(new Pending(Kind.BIND, false));
-                }
-                case 'E' -> {
-                    StatementInfo info = portals.get(cString(message, message.readerIndex() + 5));
-                    ConflictCode failure = info == null ? null : decide(List.of(info));
+                case FrontendMessage.PARSE -> pending.add(new Pending(Kind.PARSE, false));
+                case FrontendMessage.BIND -> pending.add(new Pending(Kind.BIND, false));
+                case FrontendMessage.EXECUTE -> {
+                    StatementInfo info = request.statement().orElse(null);
+                    Conflict failure = info == null ? null : decide(List.of(info));
                     if (failure != null) {
-                        message.release();
-                        for (int i = 0; i < 2; i++) {
-                            pending.add(new Pending(Kind.PARSE, true));
-                            pending.add(new Pending(Kind.BIND, true));
-                            pending.add(new Pending(Kind.EXECUTE, true));
-                        }
-                        return extendedRollbackAndRaise(failure);
+                        addOwnExtendedRollbackAndRaise();
+                        request.replaceWith(extendedRollbackAndRaise(failure));
+                        return;
                     }
                     pending.add(new Pending(Kind.EXECUTE, false));
                     ddl = sendsDdl;
                 }
-                case 'S' -> pending.add(new Pending(Kind.SYNC, false));
-                case 'C' -> {
-                    int at = message.readerIndex() + 5;
-                    if (message.getByte(at) == 'S') {
-                        statements.remove(cString(message, at + 1));
-                    } else {
-                        portals.remove(cString(message, at + 1));
-                    }
-                    pending.add(new Pending(Kind.CLOSE, false));
-                }
+                case FrontendMessage.SYNC -> pending.add(new Pending(Kind.SYNC, false));
+                case FrontendMessage.CLOSE -> pending.add(new Pending(Kind.CLOSE, false));
                 default -> {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debug("Could not read a client message, passing it on: {}", e.toString());
+            LOG.debug("Could not apply optimistic concurrency to a client message, passing it on: {}", e.toString());
         }
-        ByteBuf out = inner.onClientMessage(s, message);
-        if (ddl && out != null) {
-            // Sent (the dialect did not refuse it): the DDL must not wait for other sessions' idle transactions.
+        if (ddl) {
+            // The DDL must not wait for other sessions' idle transactions.
             doomIdleTransactionsElsewhere();
         }
-        return out;
     }
 
     /**
@@ -228,51 +195,53 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
      * ROLLBACK goes through (PostgreSQL's "there is no transaction in progress" warning is swallowed); anything else
      * that would run a statement (Query, Parse, Bind, Execute) fails with OC001 in the same way as after a catalog
      * change, and the rest of an extended-protocol request up to its Sync is dropped, as PostgreSQL would skip it.
-     * Returns {@code message} to handle it normally, or what to send instead (null: nothing).
+     * Returns whether the request was decided here (replaced or dropped); false to handle it normally.
      */
-    private ByteBuf whileDoomed(byte type, ByteBuf message) {
+    private boolean whileDoomed(ClientRequest request) {
+        byte type = request.type();
         if (skipUntilSync) {
-            if (type == 'S') {
+            if (type == FrontendMessage.SYNC) {
                 skipUntilSync = false;
-                return message;
+                return false;
             }
-            if (type == 'P' || type == 'B' || type == 'D' || type == 'E' || type == 'C') {
-                message.release();
-                return null;
+            if (type == FrontendMessage.PARSE || type == FrontendMessage.BIND || type == FrontendMessage.DESCRIBE
+                    || type == FrontendMessage.EXECUTE || type == FrontendMessage.CLOSE) {
+                request.drop();
+                return true;
             }
-            return message;
+            return false;
         }
-        StatementInfo info;
-        int at = message.readerIndex() + 5;
-        switch (type) {
-            case 'Q' -> info = StatementClassifier.classifyAll(cString(message, at)).stream().findFirst().orElse(null);
-            case 'P' -> info = StatementClassifier.classifySingle(cString(message, at + utf8Length(cString(message, at)) + 1));
-            case 'B' -> info = statements.get(cString(message, at + utf8Length(cString(message, at)) + 1));
-            case 'E' -> info = portals.get(cString(message, at));
-            default -> {
-                return message; // Describe, Close, Sync, Flush: nothing runs
-            }
+        if (type != FrontendMessage.QUERY && type != FrontendMessage.PARSE && type != FrontendMessage.BIND
+                && type != FrontendMessage.EXECUTE) {
+            return false; // Describe, Close, Sync, Flush: nothing runs
         }
+        StatementInfo info = request.statements().isEmpty() ? null : request.statements().get(0);
         doomed = false;
         if (info != null && isRollback(info)) {
             quietRollback = true;
-            return message;
+            return false;
         }
         catalogChanged(); // the DDL that doomed the transaction, if it has committed, is the one reported now
         touchedStorage = false;
         writeSet.clear();
-        message.release();
-        if (type == 'Q') {
+        if (type == FrontendMessage.QUERY) {
             pending.add(new Pending(Kind.QUERY, true));
-            return queryMessage("ROLLBACK;\n" + raise(ConflictCode.OC001));
+            request.replaceWith(new Query("ROLLBACK;\n" + raise(Conflict.OC001)));
+            return true;
         }
         skipUntilSync = true;
+        addOwnExtendedRollbackAndRaise();
+        request.replaceWith(extendedRollbackAndRaise(Conflict.OC001));
+        return true;
+    }
+
+    /** The answers PostgreSQL owes for {@link #extendedRollbackAndRaise}, none of them the client's. */
+    private void addOwnExtendedRollbackAndRaise() {
         for (int i = 0; i < 2; i++) {
             pending.add(new Pending(Kind.PARSE, true));
             pending.add(new Pending(Kind.BIND, true));
             pending.add(new Pending(Kind.EXECUTE, true));
         }
-        return extendedRollbackAndRaise(ConflictCode.OC001);
     }
 
     private static boolean isRollback(StatementInfo info) {
@@ -288,7 +257,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
      * and its lock wait leaves the rollbacks time to land.
      */
     private void doomIdleTransactionsElsewhere() {
-        for (ConcurrencyInterceptor other : liveSessions.of(clusterId)) {
+        for (ConcurrencyPolicy other : liveSessions.of(clusterId)) {
             if (other != this) {
                 other.session.execute(other::doomIfIdle);
             }
@@ -309,7 +278,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         LOG.debug("Session on cluster {}: open transaction rolled back for another session's DDL", clusterId);
         doomed = true;
         pending.add(new Pending(Kind.INJECTED, true));
-        session.toServer(queryMessage("ROLLBACK"));
+        session.toServer(new Query("ROLLBACK"));
     }
 
     /**
@@ -317,7 +286,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
      * and returns the code they must fail with instead (stale catalog, injected conflict), or null to let them
      * through.
      */
-    private ConflictCode decide(List<StatementInfo> infos) {
+    private Conflict decide(List<StatementInfo> infos) {
         sendsDdl = false;
         boolean inTransaction = lastStatus != 'I' || began;
         if (!inTransaction) {
@@ -333,9 +302,9 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                     if (inTransaction) {
                         // The catalog changed after this transaction read or wrote through it: DSQL's COMMIT fails.
                         if (touchedStorage && catalogChanged()) {
-                            return ConflictCode.OC001;
+                            return Conflict.OC001;
                         }
-                        Optional<ConflictCode> injected = faults.takeCommitConflict(clusterId, writeSet);
+                        Optional<Conflict> injected = faults.takeCommitConflict(clusterId, writeSet);
                         if (injected.isPresent()) {
                             return injected.get();
                         }
@@ -351,7 +320,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
             }
             if (StorageAccess.touchesStorage(info)) {
                 if (catalogChanged()) {
-                    return ConflictCode.OC001;
+                    return Conflict.OC001;
                 }
                 if (inTransaction) {
                     touchedStorage = true;
@@ -361,7 +330,7 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                 Optional<String> target = dmlTarget(info);
                 target.ifPresent(writeSet::add);
                 if (!inTransaction) {
-                    Optional<ConflictCode> injected = faults.takeCommitConflict(clusterId,
+                    Optional<Conflict> injected = faults.takeCommitConflict(clusterId,
                             target.map(Set::of).orElse(Set.of()));
                     writeSet.clear();
                     if (injected.isPresent()) {
@@ -424,23 +393,24 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     // ------------------------------------------------------------------ server → client
 
     @Override
-    public ByteBuf onServerMessage(Session s, ByteBuf message) {
-        byte type = message.getByte(message.readerIndex());
+    public void onServer(Session s, ServerReply reply) {
+        byte type = reply.type();
         try {
             switch (type) {
-                case '1', '2', '3' -> {
-                    Kind kind = type == '1' ? Kind.PARSE : type == '2' ? Kind.BIND : Kind.CLOSE;
+                case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
+                    Kind kind = type == BackendMessage.PARSE_COMPLETE ? Kind.PARSE
+                            : type == BackendMessage.BIND_COMPLETE ? Kind.BIND : Kind.CLOSE;
                     Pending p = pending.peekFirst();
                     if (p != null && p.kind() == kind) {
                         pending.pollFirst();
                         if (p.mine()) {
-                            message.release();
-                            return null;
+                            reply.drop();
                         }
                     }
                 }
-                case 'C', 'I', 's' -> {
-                    if (type == 'C' && cString(message, message.readerIndex() + 5).equals("ROLLBACK")) {
+                case BackendMessage.COMMAND_COMPLETE, BackendMessage.EMPTY_QUERY_RESPONSE,
+                        BackendMessage.PORTAL_SUSPENDED -> {
+                    if (reply.message() instanceof CommandComplete c && c.tag().equals("ROLLBACK")) {
                         ddlPending = false;
                     }
                     Pending p = pending.peekFirst();
@@ -449,33 +419,33 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                     }
                     if (p != null && p.mine()
                             && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY || p.kind() == Kind.INJECTED)) {
-                        message.release();
-                        return null;
+                        reply.drop();
                     }
                 }
-                case 'N' -> {
-                    if (quietRollback && "25P01".equals(errorFields(message).get('C'))) {
+                case BackendMessage.NOTICE_RESPONSE -> {
+                    NoticeResponse notice = (NoticeResponse) reply.message();
+                    if (quietRollback && "25P01".equals(notice.sqlState())) {
                         quietRollback = false; // "there is no transaction in progress": the gateway ended it
-                        message.release();
-                        return null;
+                        reply.drop();
+                        return;
                     }
-                    if (ddlPending && isSkippedDdlNotice(message)) {
+                    if (ddlPending && isSkippedDdlNotice(notice)) {
                         // CREATE ... IF NOT EXISTS / DROP ... IF EXISTS that found nothing to do wrote no catalog.
                         ddlPending = false;
                     }
                     Pending p = pending.peekFirst();
                     if (p != null && p.mine()) {
-                        message.release();
-                        return null;
+                        reply.drop();
                     }
                 }
-                case 'E' -> {
+                case BackendMessage.ERROR_RESPONSE -> {
                     ddlPending = false;
+                    ErrorResponse error = (ErrorResponse) reply.message();
                     Pending p = pending.peekFirst();
                     if (p != null && p.kind() == Kind.INJECTED) {
-                        LOG.debug("The gateway's own ROLLBACK failed on cluster {}: {}", clusterId, errorFields(message));
-                        message.release();
-                        return null;
+                        LOG.debug("The gateway's own ROLLBACK failed on cluster {}: {}", clusterId, error.fields());
+                        reply.drop();
+                        return;
                     }
                     if (p != null && p.kind() != Kind.QUERY && p.kind() != Kind.SYNC) {
                         // The extended protocol skips everything up to Sync after an error.
@@ -483,17 +453,21 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                             pending.pollFirst();
                         }
                     }
-                    message = asDsqlConflict(message);
+                    ErrorResponse dsql = asDsqlConflict(error);
+                    if (dsql != error) {
+                        reply.replaceWith(dsql);
+                    }
                 }
-                case 'Z' -> {
+                case BackendMessage.READY_FOR_QUERY -> {
+                    char status = ((ReadyForQuery) reply.message()).status();
                     Pending p = pending.peekFirst();
                     if (p != null && p.kind() == Kind.INJECTED) {
                         pending.pollFirst();
-                        lastStatus = (char) message.getByte(message.readerIndex() + 5);
+                        lastStatus = status;
                         touchedStorage = false;
                         writeSet.clear();
-                        message.release();
-                        return null;
+                        reply.drop();
+                        return;
                     }
                     quietRollback = false;
                     while (!pending.isEmpty()) {
@@ -502,15 +476,14 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
                             break;
                         }
                     }
-                    readyForQuery((char) message.getByte(message.readerIndex() + 5));
+                    readyForQuery(status);
                 }
                 default -> {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debug("Could not read a server message, passing it on: {}", e.toString());
+            LOG.debug("Could not apply optimistic concurrency to a server message, passing it on: {}", e.toString());
         }
-        return inner.onServerMessage(s, message);
     }
 
     private void readyForQuery(char status) {
@@ -530,22 +503,21 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
     public void onClose(Session s) {
         closed = true;
         liveSessions.remove(clusterId, this);
-        inner.onClose(s);
     }
 
     /**
      * PostgreSQL's notice that an {@code IF [NOT] EXISTS} statement did nothing ("relation "t" already exists,
      * skipping", "table "t" does not exist, skipping").
      */
-    static boolean isSkippedDdlNotice(ByteBuf notice) {
-        Map<Character, String> fields = errorFields(notice);
+    static boolean isSkippedDdlNotice(NoticeResponse notice) {
+        Map<Character, String> fields = notice.fields();
         return fields.getOrDefault('M', "").endsWith(", skipping")
                 && Set.of("00000", "42P07", "42P06", "42710", "42701", "42723").contains(fields.getOrDefault('C', ""));
     }
 
     /** PostgreSQL's serialization failure, lock timeout or deadlock as DSQL's OC000; DSQL's own errors trimmed. */
-    static ByteBuf asDsqlConflict(ByteBuf message) {
-        Map<Character, String> fields = errorFields(message);
+    static ErrorResponse asDsqlConflict(ErrorResponse error) {
+        Map<Character, String> fields = error.fields();
         String code = fields.getOrDefault('C', "");
         String text = fields.getOrDefault('M', "");
         String dsqlText;
@@ -554,52 +526,26 @@ public final class ConcurrencyInterceptor implements ProtocolInterceptor {
         } else if (code.equals("40001") || code.equals("55P03") || code.equals("40P01")) {
             dsqlText = OC000;
         } else {
-            return message;
+            return error;
         }
-        message.release();
-        return errorMessage(fields.getOrDefault('S', "ERROR"), "40001", dsqlText);
+        return ErrorResponse.of(fields.getOrDefault('S', "ERROR"), "40001", dsqlText, null, null);
     }
 
     // ------------------------------------------------------------------ wire helpers
 
-    private static String raise(ConflictCode code) {
+    private static String raise(Conflict code) {
         return "DO $dsql_local$BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = '" + code.message()
                 + "'; END$dsql_local$";
     }
 
-    private static ByteBuf extendedRollbackAndRaise(ConflictCode code) {
-        ByteBuf b = Unpooled.buffer();
+    /** ROLLBACK, then the raise, over the extended protocol in the unnamed statement and portal. */
+    private static FrontendMessage[] extendedRollbackAndRaise(Conflict code) {
+        List<FrontendMessage> messages = new ArrayList<>();
         for (String sql : new String[]{"ROLLBACK", raise(code)}) {
-            byte[] q = sql.getBytes(StandardCharsets.UTF_8);
-            b.writeByte('P').writeInt(4 + 1 + q.length + 1 + 2).writeByte(0).writeBytes(q).writeByte(0).writeShort(0);
-            b.writeByte('B').writeInt(4 + 1 + 1 + 2 + 2 + 2).writeByte(0).writeByte(0).writeShort(0).writeShort(0)
-                    .writeShort(0);
-            b.writeByte('E').writeInt(4 + 1 + 4).writeByte(0).writeInt(0);
+            messages.add(new Parse("", sql, new int[0]));
+            messages.add(Bind.UNNAMED);
+            messages.add(new Execute("", 0));
         }
-        return b;
-    }
-
-    private static ByteBuf queryMessage(String sql) {
-        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        ByteBuf b = Unpooled.buffer(6 + text.length);
-        b.writeByte('Q').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
-        return b;
-    }
-
-    private static ByteBuf errorMessage(String severity, String sqlstate, String text) {
-        ByteBuf body = Unpooled.buffer();
-        field(body, 'S', severity);
-        field(body, 'V', severity);
-        field(body, 'C', sqlstate);
-        field(body, 'M', text);
-        body.writeByte(0);
-        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
-        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
-        body.release();
-        return b;
-    }
-
-    private static void field(ByteBuf b, char code, String value) {
-        b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+        return messages.toArray(new FrontendMessage[0]);
     }
 }

@@ -4,8 +4,11 @@ import static dev.dsqllocal.gateway.GatewayFixture.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ServerReply;
+import dev.dsqllocal.session.SessionPolicy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,37 +16,31 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The seam the DSQL dialect uses: an interceptor can answer a message itself, or let it through. */
-class ProtocolInterceptorTest {
+/** The seam the DSQL policies use: a policy can answer a request itself, or let it through. */
+class SessionPolicyTest {
 
     /** Refuses simple queries mentioning "forbidden" the way a dialect rule would; counts rows it relays. */
-    static final class RefusingInterceptor implements ProtocolInterceptor {
+    static final class RefusingPolicy implements SessionPolicy {
         final AtomicInteger dataRows;
 
-        RefusingInterceptor(AtomicInteger dataRows) {
+        RefusingPolicy(AtomicInteger dataRows) {
             this.dataRows = dataRows;
         }
 
         @Override
-        public ByteBuf onClientMessage(Session session, ByteBuf message) {
-            if (message.getByte(message.readerIndex()) == 'Q'
-                    && message.toString(StandardCharsets.UTF_8).contains("forbidden")) {
-                io.netty.buffer.ByteBufAllocator alloc = message.alloc();
-                message.release(); // dropped: the interceptor owns it and must release it
-                session.toClient(new GatewayError("ERROR", "0A000", "forbidden is not supported", null).response()
-                        .encode(alloc));
-                session.toClient(alloc.buffer(6).writeByte('Z').writeInt(5).writeByte('I'));
-                return null;
+        public void onClient(Session session, ClientRequest request) {
+            if (request.type() == FrontendMessage.QUERY && request.sql().contains("forbidden")) {
+                request.drop();
+                session.toClient(new GatewayError("ERROR", "0A000", "forbidden is not supported", null).response());
+                session.toClient(new BackendMessage.ReadyForQuery('I'));
             }
-            return message;
         }
 
         @Override
-        public ByteBuf onServerMessage(Session session, ByteBuf message) {
-            if (message.getByte(message.readerIndex()) == 'D') {
+        public void onServer(Session session, ServerReply reply) {
+            if (reply.type() == 'D') {
                 dataRows.incrementAndGet();
             }
-            return message;
         }
     }
 
@@ -51,7 +48,7 @@ class ProtocolInterceptorTest {
     void interceptorAnswersForTheServer() throws Exception {
         GatewayFixture fx = GatewayFixture.get();
         AtomicInteger rows = new AtomicInteger();
-        try (SqlGateway gateway = fx.startGateway(s -> s, (cluster, user) -> new RefusingInterceptor(rows));
+        try (SqlGateway gateway = fx.startGateway(s -> s, (cluster, user) -> new RefusingPolicy(rows));
                 Connection c = DriverManager.getConnection(fx.jdbcUrl(gateway.port(),
                         "sslmode=require&preferQueryMode=simple"), "admin", adminToken("localhost"))) {
             SQLException e = catchThrowableOfType(SQLException.class,

@@ -5,31 +5,38 @@ import dev.dsqllocal.sql.Token;
 import dev.dsqllocal.sql.SqlStatement;
 import dev.dsqllocal.sql.StatementClassifier;
 import dev.dsqllocal.sql.StatementInfo;
-import static dev.dsqllocal.gateway.PgMessages.cString;
-import static dev.dsqllocal.gateway.PgMessages.errorFields;
-import static dev.dsqllocal.gateway.PgMessages.utf8Length;
-
-import dev.dsqllocal.gateway.ProtocolInterceptor;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.BackendMessage.CommandComplete;
+import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
+import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage.Parse;
+import dev.dsqllocal.pgwire.FrontendMessage.Query;
+import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ServerReply;
+import dev.dsqllocal.session.SessionPolicy;
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.Token;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Applies the DSQL dialect to one proxied session (see the package documentation for the contract).
+ * Applies the DSQL dialect to one proxied session (see the package documentation for the contract). It sees each
+ * request as the gateway's session decoded and classified it, with the emulator's internal names already hidden
+ * ({@link Factory#sqlToRun}, {@link InternalNames}).
  *
  * <p>Refused statements are replaced by {@link RefusalMarkers} statements, so PostgreSQL fails them itself and
  * keeps transaction state, skipping and error recovery exact; the marker's ErrorResponse is then swapped for
@@ -51,12 +58,15 @@ import java.util.regex.Pattern;
  * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
  * worded as DSQL's ({@link PostgresErrorRewriter}).
  */
-public final class DialectInterceptor implements ProtocolInterceptor {
+public final class DialectPolicy implements SessionPolicy {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DialectInterceptor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DialectPolicy.class);
 
     /** Statement name reserved for markers that replace a refused Execute. */
     static final String MARKER_STATEMENT = "dsql_local_refusal";
+
+    /** What an Execute of a portal the session does not know runs, as far as the rules go: nothing. */
+    private static final StatementInfo UNKNOWN_PORTAL = StatementClassifier.classifySingle("");
 
     /** One expected answer from PostgreSQL, in order; {@code info == null} ends a Query or a Sync group. */
     private record Expected(StatementInfo info, boolean swallowCompletion) {
@@ -76,27 +86,31 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     private final DialectCheck check;
     private final RefusalMarkers markers = new RefusalMarkers();
     private final Deque<Expected> expected = new ArrayDeque<>();
-    private final Map<String, StatementInfo> statements = new HashMap<>();
-    private final Map<String, StatementInfo> portals = new HashMap<>();
     /** Skip answers up to the end of the current group (after an error). */
     private boolean skipping;
 
-    public DialectInterceptor(DialectRules rules, Clock clock) {
+    public DialectPolicy(DialectRules rules, Clock clock) {
         this.rules = rules;
         this.session = new DialectSession(rules, clock);
         this.check = new DialectCheck(rules);
     }
 
     /**
-     * A factory for the gateway: one interceptor per session, all sharing the rules; it also applies DSQL's
-     * StartupMessage rules ({@link StartupParameterFilter}).
+     * A factory for the gateway: one policy per session, all sharing the rules; it also applies DSQL's
+     * StartupMessage rules ({@link StartupParameterFilter}) and hides internal names from what clients send
+     * ({@link InternalNames}).
      */
     public static Factory factory(DialectRules rules, Clock clock) {
         StartupParameterFilter filter = new StartupParameterFilter(rules);
         return new Factory() {
             @Override
-            public ProtocolInterceptor create(String clusterId, String user) {
-                return new DialectInterceptor(rules, clock);
+            public SessionPolicy create(String clusterId, String user) {
+                return new DialectPolicy(rules, clock);
+            }
+
+            @Override
+            public String sqlToRun(String written) {
+                return InternalNames.hide(written);
             }
 
             @Override
@@ -113,34 +127,25 @@ public final class DialectInterceptor implements ProtocolInterceptor {
     // ------------------------------------------------------------------ client → server
 
     @Override
-    public ByteBuf onClientMessage(Session s, ByteBuf message) {
-        byte type = message.getByte(message.readerIndex());
+    public void onClient(Session s, ClientRequest request) {
         try {
-            return switch (type) {
-                case 'Q' -> query(message);
-                case 'P' -> parse(message);
-                case 'B' -> bind(message);
-                case 'E' -> execute(message);
-                case 'S' -> {
-                    expected.add(Expected.GROUP_END);
-                    yield message;
+            switch (request.type()) {
+                case FrontendMessage.QUERY -> query(request);
+                case FrontendMessage.PARSE -> parse(request);
+                case FrontendMessage.EXECUTE -> execute(request);
+                case FrontendMessage.SYNC -> expected.add(Expected.GROUP_END);
+                default -> {
                 }
-                case 'C' -> close(message);
-                default -> message;
-            };
+            }
         } catch (RuntimeException e) {
-            // A malformed message is PostgreSQL's to reject; never let the dialect break the session.
-            LOG.debug("Dialect could not read a client message, passing it on: {}", e.toString());
-            return message;
+            // Never let the dialect break the session: the request goes on as the client sent it.
+            LOG.debug("Dialect could not apply its rules to a client message, passing it on: {}", e.toString());
         }
     }
 
-    private ByteBuf query(ByteBuf message) {
-        String written = cString(message, message.readerIndex() + 5);
-        String sql = InternalNames.hide(written);
-        boolean hidden = !sql.equals(written);
-        List<SqlStatement> parts = SqlLexer.split(sql);
-        List<StatementInfo> infos = parts.stream().map(StatementClassifier::classify).toList();
+    private void query(ClientRequest request) {
+        List<StatementInfo> infos = request.statements();
+        List<SqlStatement> parts = infos.stream().map(StatementInfo::statement).toList();
         Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
         List<String> tablesToCheck = tablesToCheck(infos, refusal.map(DialectSession.Refusal::index)
                 .orElse(infos.size()));
@@ -155,15 +160,10 @@ public final class DialectInterceptor implements ProtocolInterceptor {
                 rewritten |= text != null;
                 texts.add(text != null ? text : parts.get(i).text());
             }
-            if (!rewritten) {
-                if (!hidden) {
-                    return message;
-                }
-                message.release();
-                return queryMessage(sql);
+            if (rewritten) {
+                request.replaceWith(new Query(String.join(";\n", texts)));
             }
-            message.release();
-            return queryMessage(String.join(";\n", texts));
+            return;
         }
         int k = refusal.get().index();
         DialectSession.Outcome outcome = refusal.get().outcome();
@@ -195,8 +195,7 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             }
         }
         expected.add(Expected.GROUP_END);
-        message.release();
-        return queryMessage(String.join(";\n", texts));
+        request.replaceWith(new Query(String.join(";\n", texts)));
     }
 
     /** The errors DSQL answers for the conditional statements of the Query being prepared (by index). */
@@ -213,6 +212,11 @@ public final class DialectInterceptor implements ProtocolInterceptor {
      */
     private List<String> tablesToCheck(List<StatementInfo> infos, int limit) {
         pendingEmptinessErrors.clear();
+        if (infos.stream().noneMatch(i -> i.index().isPresent())) {
+            // Only a synchronous CREATE INDEX can depend on a table being empty (DialectCheck's PassIfTableEmpty):
+            // most queries skip the session preview.
+            return Collections.nCopies(infos.size(), null);
+        }
         List<String> tables = new ArrayList<>();
         DialectSession preview = session.copy();
         preview.beginQuery(infos.size());
@@ -276,57 +280,29 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return statement.text();
     }
 
-    private ByteBuf parse(ByteBuf message) {
-        int at = message.readerIndex() + 5;
-        String name = cString(message, at);
-        at += utf8Length(name) + 1;
-        String written = cString(message, at);
-        int paramsAt = at + utf8Length(written) + 1;
-        String sql = InternalNames.hide(written);
-        StatementInfo info = StatementClassifier.classifySingle(sql);
-        statements.put(name, info);
+    private void parse(ClientRequest request) {
+        Parse parse = (Parse) request.message();
+        StatementInfo info = request.statement().orElseThrow();
         Verdict verdict = check.check(info, session.state());
-        if (!(verdict instanceof Verdict.Refuse refuse)) {
-            List<SqlStatement> parts = SqlLexer.split(sql);
-            String text = null;
-            if (parts.size() == 1) {
-                Verdict.PassIfTableEmpty conditional = verdict instanceof Verdict.PassIfTableEmpty p ? p : null;
-                text = textFor(parts.get(0), info, conditional == null ? null : conditional.table(),
-                        conditional == null ? null : conditional.ifNotEmpty());
-            }
-            if (text == null && sql.equals(written)) {
-                return message;
-            }
-            ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
-            ByteBuf replaced = parseMessage(name, text != null ? text : sql, params);
-            message.release();
-            return replaced;
+        if (verdict instanceof Verdict.Refuse refuse) {
+            request.replaceWith(parse.withSql(markers.sqlFor(refuse.error())));
+            return;
         }
-        ByteBuf params = message.slice(paramsAt, message.writerIndex() - paramsAt);
-        ByteBuf replaced = parseMessage(name, markers.sqlFor(refuse.error()), params);
-        message.release();
-        return replaced;
+        if (request.singleStatement()) {
+            Verdict.PassIfTableEmpty conditional = verdict instanceof Verdict.PassIfTableEmpty p ? p : null;
+            String text = textFor(info.statement(), info, conditional == null ? null : conditional.table(),
+                    conditional == null ? null : conditional.ifNotEmpty());
+            if (text != null) {
+                request.replaceWith(parse.withSql(text));
+            }
+        }
     }
 
-    private ByteBuf bind(ByteBuf message) {
-        int at = message.readerIndex() + 5;
-        String portal = cString(message, at);
-        String statement = cString(message, at + utf8Length(portal) + 1);
-        StatementInfo info = statements.get(statement);
-        if (info != null) {
-            portals.put(portal, info);
-        } else {
-            portals.remove(portal);
-        }
-        return message;
-    }
-
-    private ByteBuf execute(ByteBuf message) {
-        String portal = cString(message, message.readerIndex() + 5);
-        StatementInfo info = portals.get(portal);
+    private void execute(ClientRequest request) {
+        StatementInfo info = request.statement().orElse(null);
         if (info == null) {
-            expected.add(new Expected(StatementClassifier.classifySingle(""), false));
-            return message;
+            expected.add(new Expected(UNKNOWN_PORTAL, false));
+            return;
         }
         expected.add(new Expected(info, false));
         // Transaction rules depend on what runs before: project the session over the Executes still in flight.
@@ -337,73 +313,55 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             }
         }
         DialectSession.Outcome outcome = projected.beforeStatement(info);
-        if (outcome.action() != TransactionTracker.Action.REFUSE) {
-            return message;
+        if (outcome.action() == TransactionTracker.Action.REFUSE) {
+            request.replaceWith(new Parse(MARKER_STATEMENT, markers.sqlFor(outcome.error()), new int[0]));
         }
-        message.release();
-        return parseMessage(MARKER_STATEMENT, markers.sqlFor(outcome.error()), Unpooled.wrappedBuffer(new byte[2]));
-    }
-
-    private ByteBuf close(ByteBuf message) {
-        int at = message.readerIndex() + 5;
-        byte kind = message.getByte(at);
-        String name = cString(message, at + 1);
-        (kind == 'S' ? statements : portals).remove(name);
-        return message;
     }
 
     // ------------------------------------------------------------------ server → client
 
     @Override
-    public ByteBuf onServerMessage(Session s, ByteBuf message) {
-        byte type = message.getByte(message.readerIndex());
+    public void onServer(Session s, ServerReply reply) {
         try {
-            return switch (type) {
-                case 'C' -> commandComplete(message);
-                case 'I' -> {
-                    completed();
-                    yield message;
+            switch (reply.type()) {
+                case BackendMessage.COMMAND_COMPLETE -> commandComplete(reply);
+                case BackendMessage.EMPTY_QUERY_RESPONSE -> completed();
+                case BackendMessage.ERROR_RESPONSE -> error(reply);
+                case BackendMessage.READY_FOR_QUERY -> readyForQuery(reply);
+                default -> {
                 }
-                case 'E' -> error(message);
-                case 'Z' -> readyForQuery(message);
-                default -> message;
-            };
+            }
         } catch (RuntimeException e) {
-            LOG.debug("Dialect could not read a server message, passing it on: {}", e.toString());
-            return message;
+            LOG.debug("Dialect could not apply its rules to a server message, passing it on: {}", e.toString());
         }
     }
 
-    private ByteBuf commandComplete(ByteBuf message) {
-        String tag = cString(message, message.readerIndex() + 5);
+    private void commandComplete(ServerReply reply) {
+        String tag = ((CommandComplete) reply.message()).tag();
         Expected e = completed();
         if (e == null) {
-            return message;
+            return;
         }
+        String dsqlTag = tag;
         if (e.info().index().isPresent() && !tag.equals(IndexBuildRewriter.COMMAND_TAG)) {
             // An index statement the gateway rewrote (SELECT of the job_id, DO block): DSQL's tag.
-            tag = IndexBuildRewriter.COMMAND_TAG;
-            message.release();
-            message = commandCompleteMessage(tag);
+            dsqlTag = IndexBuildRewriter.COMMAND_TAG;
         } else if (e.info().iamMapping().isPresent()) {
-            tag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
-            message.release();
-            message = commandCompleteMessage(tag);
+            dsqlTag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
         } else if (isAsyncValidation(e.info()) && !tag.equals(ConstraintValidationRewriter.COMMAND_TAG)) {
-            tag = ConstraintValidationRewriter.COMMAND_TAG;
-            message.release();
-            message = commandCompleteMessage(tag);
+            dsqlTag = ConstraintValidationRewriter.COMMAND_TAG;
         }
-        DialectSession.Outcome outcome = session.afterSuccess(e.info(), tag);
+        if (!dsqlTag.equals(tag)) {
+            reply.replaceWith(new CommandComplete(dsqlTag));
+        }
+        DialectSession.Outcome outcome = session.afterSuccess(e.info(), dsqlTag);
         if (e.swallowCompletion()) {
-            message.release();
-            return null;
+            reply.drop();
+            return;
         }
         if (outcome.action() == TransactionTracker.Action.REFUSE && outcome.error() != null) {
-            message.release();
-            return errorMessage(outcome.error());
+            reply.replaceWith(errorResponse(outcome.error()));
         }
-        return message;
     }
 
     /** Pops the answer a completion belongs to (null when out of step, e.g. after an error). */
@@ -414,8 +372,8 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return expected.pollFirst();
     }
 
-    private ByteBuf error(ByteBuf message) {
-        Map<Character, String> fields = errorFields(message);
+    private void error(ServerReply reply) {
+        Map<Character, String> fields = ((ErrorResponse) reply.message()).fields();
         Optional<DsqlError> dsql = markers.take(fields.get('M'));
         if (dsql.isEmpty()) {
             dsql = transactionLimit(fields);
@@ -428,8 +386,8 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         session.afterError();
         skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
         if (dsql.isPresent()) {
-            message.release();
-            return errorMessage(dsql.get());
+            reply.replaceWith(errorResponse(dsql.get()));
+            return;
         }
         Map<Character, String> dsqlFields = PostgresErrorRewriter.rewrite(fields);
         if (rewritten && (dsqlFields == null ? fields : dsqlFields).containsKey('W')) {
@@ -437,11 +395,9 @@ public final class DialectInterceptor implements ProtocolInterceptor {
             dsqlFields = new LinkedHashMap<>(dsqlFields == null ? fields : dsqlFields);
             dsqlFields.remove('W');
         }
-        if (dsqlFields == null) {
-            return message;
+        if (dsqlFields != null) {
+            reply.replaceWith(new ErrorResponse(dsqlFields));
         }
-        message.release();
-        return errorMessageOf(dsqlFields);
     }
 
     /**
@@ -463,8 +419,8 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         return Optional.empty();
     }
 
-    private ByteBuf readyForQuery(ByteBuf message) {
-        char status = (char) message.getByte(message.readerIndex() + 5);
+    private void readyForQuery(ServerReply reply) {
+        char status = ((ReadyForQuery) reply.message()).status();
         while (!expected.isEmpty() && expected.pollFirst().info() != null) {
             // drop answers PostgreSQL skipped
         }
@@ -474,73 +430,16 @@ public final class DialectInterceptor implements ProtocolInterceptor {
         char dsqlStatus = session.tracker().transactionStatus();
         if (status == 'T' && dsqlStatus == 'E') {
             // The gateway failed the transaction (row limit) while PostgreSQL's is still healthy.
-            message.setByte(message.readerIndex() + 5, 'E');
+            reply.replaceWith(new ReadyForQuery('E'));
         }
-        return message;
-    }
-
-    // ------------------------------------------------------------------ wire helpers
-
-    static ByteBuf queryMessage(String sql) {
-        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        ByteBuf b = Unpooled.buffer(6 + text.length);
-        b.writeByte('Q').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
-        return b;
-    }
-
-    /** Parse with the given name and query and the original parameter-type section. */
-    static ByteBuf parseMessage(String name, String sql, ByteBuf parameterTypes) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
-        int length = 4 + n.length + 1 + q.length + 1 + parameterTypes.readableBytes();
-        ByteBuf b = Unpooled.buffer(1 + length);
-        b.writeByte('P').writeInt(length).writeBytes(n).writeByte(0).writeBytes(q).writeByte(0)
-                .writeBytes(parameterTypes, parameterTypes.readerIndex(), parameterTypes.readableBytes());
-        return b;
-    }
-
-    static ByteBuf commandCompleteMessage(String tag) {
-        byte[] text = tag.getBytes(StandardCharsets.UTF_8);
-        ByteBuf b = Unpooled.buffer(6 + text.length);
-        b.writeByte('C').writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
-        return b;
     }
 
     private static boolean isAsyncValidation(StatementInfo info) {
         return info.alterTable().map(ConstraintValidationRewriter::applies).orElse(false);
     }
 
-    /** An ErrorResponse with these fields, in this order. */
-    private static ByteBuf errorMessageOf(Map<Character, String> fields) {
-        ByteBuf body = Unpooled.buffer();
-        fields.forEach((code, value) -> field(body, code, value));
-        body.writeByte(0);
-        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
-        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
-        body.release();
-        return b;
-    }
-
-    static ByteBuf errorMessage(DsqlError error) {
-        ByteBuf body = Unpooled.buffer();
-        field(body, 'S', error.severity());
-        field(body, 'V', error.severity());
-        field(body, 'C', error.sqlstate());
-        field(body, 'M', error.message());
-        if (error.detail() != null) {
-            field(body, 'D', error.detail());
-        }
-        if (error.hint() != null) {
-            field(body, 'H', error.hint());
-        }
-        body.writeByte(0);
-        ByteBuf b = Unpooled.buffer(5 + body.readableBytes());
-        b.writeByte('E').writeInt(4 + body.readableBytes()).writeBytes(body);
-        body.release();
-        return b;
-    }
-
-    private static void field(ByteBuf b, char code, String value) {
-        b.writeByte(code).writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+    /** DSQL's error as an ErrorResponse (S/V, C, M, D, H). */
+    static ErrorResponse errorResponse(DsqlError error) {
+        return ErrorResponse.of(error.severity(), error.sqlstate(), error.message(), error.detail(), error.hint());
     }
 }
