@@ -1,8 +1,8 @@
 package dev.dsqllocal.concurrency;
 
-import dev.dsqllocal.dialect.StatementInfo;
-import dev.dsqllocal.dialect.StatementInfo.FunctionCall;
-import dev.dsqllocal.dialect.Token;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementInfo.FunctionCall;
+import dev.dsqllocal.sql.Token;
 
 import java.util.Set;
 

@@ -1,8 +1,9 @@
 /**
  * Aurora DSQL's optimistic concurrency control approximated on PostgreSQL 16 (REPEATABLE READ).
  *
- * <p>{@link dev.dsqllocal.concurrency.ConcurrencyInterceptor} wraps every session's interceptor (dialect or
- * pass-through; wired in {@code SqlGatewayFactory}); the gateway starts each backend with
+ * <p>{@link dev.dsqllocal.concurrency.ConcurrencyPolicy} runs before every session's other policy (dialect or
+ * none; wired in {@code SqlGatewayFactory}), on the requests the gateway's session decoded and classified once;
+ * injected commit failures come through {@link dev.dsqllocal.concurrency.CommitFaults}; the gateway starts each backend with
  * {@code -c lock_timeout=100ms} appended to the client's {@code options}.
  *
  * <h2>Approximations (vs real DSQL)</h2>

@@ -1,7 +1,8 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction;
-import dev.dsqllocal.dialect.StatementInfo.AlterTableFacts;
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
+import dev.dsqllocal.sql.StatementInfo.AlterTableFacts;
 
 /**
  * {@code ALTER TABLE ASYNC t VALIDATE CONSTRAINT c} (DSQL, from 2026-08-03) is not PostgreSQL grammar: the

@@ -1,9 +1,16 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction;
-import dev.dsqllocal.dialect.StatementInfo.AlterTableFacts;
-import dev.dsqllocal.dialect.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.dialect.StatementInfo.IndexFacts;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementKind;
+import dev.dsqllocal.sql.TypeRef;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.FunctionCall;
+import dev.dsqllocal.sql.StatementInfo.IndexFacts;
+import dev.dsqllocal.sql.StatementInfo.LockingClause;
+import dev.dsqllocal.sql.StatementInfo.SetFacts;
+import dev.dsqllocal.sql.StatementInfo.TableFacts;
+import dev.dsqllocal.sql.StatementInfo.AlterTableFacts;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.dialect.TransactionTracker.Action;
 import dev.dsqllocal.dialect.TransactionTracker.Decision;
 

@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementInfo;
+
 /**
  * {@code AWS IAM GRANT role TO 'arn'} and {@code AWS IAM REVOKE role FROM 'arn'} are not PostgreSQL grammar: they
  * become {@code CALL}s of the SECURITY DEFINER procedures the cluster template installs

@@ -1,5 +1,8 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementInfo;
+
 /**
  * Turns DSQL's index statements into SQL PostgreSQL runs with DSQL's result.
  *

@@ -1,5 +1,9 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.SqlLexer;
+import dev.dsqllocal.sql.Token;
+import dev.dsqllocal.sql.TokenType;
+import dev.dsqllocal.sql.SqlStatement;
 import java.util.List;
 
 /**

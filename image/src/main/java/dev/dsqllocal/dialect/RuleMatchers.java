@@ -1,12 +1,14 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction;
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction.Action;
-import dev.dsqllocal.dialect.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.dialect.StatementInfo.IndexFacts;
-import dev.dsqllocal.dialect.StatementInfo.LockingClause;
-import dev.dsqllocal.dialect.StatementInfo.SetFacts;
-import dev.dsqllocal.dialect.StatementInfo.TableFacts;
+import dev.dsqllocal.sql.StatementInfo;
+
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction.Action;
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.IndexFacts;
+import dev.dsqllocal.sql.StatementInfo.LockingClause;
+import dev.dsqllocal.sql.StatementInfo.SetFacts;
+import dev.dsqllocal.sql.StatementInfo.TableFacts;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,10 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.dialect.StatementInfo.AlterTableAction;
-import dev.dsqllocal.dialect.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.dialect.StatementInfo.FunctionCall;
+import dev.dsqllocal.sql.StatementInfo;
+
+import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.FunctionCall;
 
 /**
  * What a rule predicate looks at: the statement, the session it runs in and the rule table of the epoch, and,

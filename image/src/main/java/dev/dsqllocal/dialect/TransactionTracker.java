@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,10 +3,10 @@
  *
  * <h2>Pieces</h2>
  * <ul>
- *   <li>{@link dev.dsqllocal.dialect.SqlLexer}: PostgreSQL tokenizer and simple-query splitter (comments, all
+ *   <li>{@link dev.dsqllocal.sql.SqlLexer}: PostgreSQL tokenizer and simple-query splitter (comments, all
  *       string forms, dollar bodies, {@code BEGIN ATOMIC} bodies are handled; keywords hidden in them are never
  *       seen).</li>
- *   <li>{@link dev.dsqllocal.dialect.StatementClassifier} → {@link dev.dsqllocal.dialect.StatementInfo}: kind,
+ *   <li>{@link dev.dsqllocal.sql.StatementClassifier} → {@link dev.dsqllocal.sql.StatementInfo}: kind,
  *       command name, PostgreSQL node tag and the facts the rules need. Anything not understood is
  *       {@code UNKNOWN} and passes untouched.</li>
  *   <li>{@link dev.dsqllocal.dialect.DialectRules}: the dated rule and limit table in {@code dialect/rules.json},
@@ -20,9 +20,9 @@
  *       {@link dev.dsqllocal.dialect.StartupParameterFilter}: StartupMessage parameters.</li>
  * </ul>
  *
- * <h2>How the gateway's interceptor uses it</h2>
+ * <h2>How the dialect's session policy uses it</h2>
  * One {@code DialectSession} and one {@link dev.dsqllocal.dialect.RefusalMarkers} per proxied connection
- * (created by the interceptor factory with the shared {@code DialectRules} and {@code Clock.systemUTC()}). At
+ * (created by the policy factory with the shared {@code DialectRules} and {@code Clock.systemUTC()}). At
  * login, {@code StartupParameterFilter.check} runs on the client's parameters; a refusal is sent as a FATAL
  * ErrorResponse and the connection closed.
  *
@@ -33,22 +33,25 @@
  * a multi-statement query, rolls back the implicit transaction, and applies the extended protocol's
  * discard-until-Sync rule, all in the right order relative to earlier pipelined messages.
  *
- * <p><b>Simple Query ({@code 'Q'})</b>: split and classify ({@code StatementClassifier.classifyAll}), then
+ * <p>The gateway's session decodes each message and lexes and classifies its SQL once, after hiding internal names
+ * ({@code dev.dsqllocal.session.RequestReader}); the policy gets those typed requests and PostgreSQL's typed replies.
+ *
+ * <p><b>Simple Query ({@code 'Q'})</b>: the statements as split and classified by the session, then
  * {@code firstRefusal(infos)} (a look-ahead that changes nothing). Nothing refused: forward the Query whole.
  * Refused statement {@code k}: send statements {@code 0..k-1} as written followed by the marker for {@code k}
  * (for {@code COMMIT_AS_ROLLBACK} send {@code ROLLBACK} in its place instead; for {@code ROLLBACK_THEN_REFUSE}
  * send {@code ROLLBACK} and the marker, and swallow that ROLLBACK's CommandComplete). Call {@code beginQuery(n)}.
  *
- * <p><b>Extended protocol</b>: at Parse, {@code classifySingle} the query and keep name → StatementInfo; a
- * statement-rule refusal ({@code DialectCheck}) replaces the Parse's query by the marker. Bind maps portal →
- * StatementInfo. Transaction rules depend on execution order, so they are checked at Execute, against a
+ * <p><b>Extended protocol</b>: at Parse (classified by the session, which keeps name → StatementInfo), a
+ * statement-rule refusal ({@code DialectCheck}) replaces the Parse's query by the marker. The session maps
+ * portal → StatementInfo at Bind. Transaction rules depend on execution order, so they are checked at Execute, against a
  * projected session advanced over the Executes already forwarded in the current Sync group; a refusal replaces
  * the Execute by a Parse of the marker under a reserved statement name.
  *
  * <p><b>Responses</b>, matched in order to the statements/Executes sent: CommandComplete →
  * {@code afterSuccess(info, tag)}, which may return {@code REFUSE} (the row limit reached through rows locked
  * by {@code SELECT ... FOR UPDATE}, known only afterwards; rows written are limited by PostgreSQL itself, see
- * {@code postgres.PostgresTemplate}, and their 54000 errors reworded by the interceptor): send
+ * {@code postgres.PostgresTemplate}, and their 54000 errors reworded by the policy): send
  * the ErrorResponse instead of the CommandComplete (PostgreSQL's transaction is then still healthy: rewrite the
  * next ReadyForQuery status from 'T' to {@code tracker().transactionStatus()}, and the next statements are
  * refused with 25P02 through markers, which aborts PostgreSQL's transaction too). ErrorResponse →
@@ -56,9 +59,9 @@
  * {@code markers.clear()}. A conditional outcome ({@code tableToCheck}: synchronous CREATE INDEX with
  * {@code disable_sync_create_index} off) needs {@code emptinessProbe()} run first, its answer swallowed.
  *
- * <p><b>Emulated statements</b> ({@link dev.dsqllocal.dialect.StatementInfo#needsEmulation()} marks them):
+ * <p><b>Emulated statements</b> ({@link dev.dsqllocal.sql.StatementInfo#needsEmulation()} marks them):
  * {@code CREATE INDEX ASYNC} is cut to PostgreSQL's CREATE INDEX with
- * {@link dev.dsqllocal.dialect.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
+ * {@link dev.dsqllocal.sql.SqlStatement#textWithout} and run through {@code sys.dsql_local_create_index_async}
  * ({@link dev.dsqllocal.dialect.IndexBuildRewriter}); {@code CALL sys.wait_for_job} is a real procedure of the
  * cluster template; SET/RESET/SHOW of {@code disable_sync_create_index} become a custom setting;
  * {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the template's SECURITY DEFINER procedures
@@ -76,7 +79,7 @@
  * <h2>Wiring</h2>
  * {@code DsqlLocalServer.start(config)} builds the rules once for {@code --dialect} / {@code DSQL_LOCAL_DIALECT}
  * ({@code latest}, {@code YYYY-MM}, {@code YYYY-MM-DD}; {@code off} gives the pass-through proxy) and hands
- * {@link dev.dsqllocal.dialect.DialectInterceptor#factory} to the gateway, whose login calls the factory's
+ * {@link dev.dsqllocal.dialect.DialectPolicy#factory} to the gateway, whose login calls the factory's
  * {@code checkStartup} (the {@link dev.dsqllocal.dialect.StartupParameterFilter}) after authentication.
  */
 package dev.dsqllocal.dialect;

@@ -1,5 +1,8 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.BackendMessage.AuthenticationRequest;
+import dev.dsqllocal.pgwire.BackendMessage.BackendKeyData;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,9 +31,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         }
         byte type = message.getByte(message.readerIndex());
         switch (type) {
-            case PgWire.AUTHENTICATION -> {
-                int code = message.getInt(message.readerIndex() + 5);
-                if (code != 0) {
+            case BackendMessage.AUTHENTICATION -> {
+                int code = ((AuthenticationRequest) BackendMessage.decode(message)).code();
+                if (code != AuthenticationRequest.OK) {
                     message.release();
                     LOG.error("PostgreSQL asked the gateway for authentication (method {}); it must trust loopback",
                             code);
@@ -41,18 +44,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 }
                 session.toClientDuringStartup(message);
             }
-            case PgWire.BACKEND_KEY_DATA -> {
-                int processId = message.getInt(message.readerIndex() + 5);
-                int secret = message.getInt(message.readerIndex() + 9);
+            case BackendMessage.BACKEND_KEY_DATA -> {
+                BackendKeyData key = (BackendKeyData) BackendMessage.decode(message);
                 message.release();
-                session.toClientDuringStartup(session.exchangeBackendKey(processId, secret));
+                session.toClientDuringStartup(session.exchangeBackendKey(key.processId(), key.secret()));
             }
-            case PgWire.ERROR_RESPONSE -> {
+            case BackendMessage.ERROR_RESPONSE -> {
                 session.toClientDuringStartup(message);
                 session.backendRefused();
                 ctx.close();
             }
-            case PgWire.READY_FOR_QUERY -> {
+            case BackendMessage.READY_FOR_QUERY -> {
                 started = true;
                 session.toClientDuringStartup(message);
                 session.flushClient();

@@ -1,5 +1,6 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.StartupPacket.CancelRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -32,8 +33,8 @@ final class CancelForwarder {
                         LOG.debug("Could not forward a cancel request", connected.cause());
                         return;
                     }
-                    connected.channel().writeAndFlush(PgWire.cancelRequest(connected.channel().alloc(),
-                            target.backendProcessId(), target.backendSecret())).addListener(ChannelFutureListener.CLOSE);
+                    connected.channel().writeAndFlush(new CancelRequest(target.backendProcessId(), target.backendSecret())
+                            .encode(connected.channel().alloc())).addListener(ChannelFutureListener.CLOSE);
                 });
     }
 }

@@ -1,5 +1,6 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,10 +1,17 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.BackendMessage;
+
 /**
  * An error the gateway answers itself, as an ErrorResponse, before closing the connection. The factory methods
  * hold DSQL's texts (COMPAT.md §1.6, §2); where COMPAT.md has none the method says the text is a guess.
  */
 record GatewayError(String severity, String sqlState, String message, String hint) {
+
+    /** The ErrorResponse the client gets. */
+    BackendMessage.ErrorResponse response() {
+        return BackendMessage.ErrorResponse.of(severity, sqlState, message, null, hint);
+    }
 
     static GatewayError fatal(String sqlState, String message) {
         return new GatewayError("FATAL", sqlState, message, null);

@@ -5,7 +5,14 @@ import dev.dsqllocal.auth.AuthTokenException;
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.pgwire.BackendMessage.AuthenticationRequest;
+import dev.dsqllocal.pgwire.BackendMessage.NegotiateProtocolVersion;
+import dev.dsqllocal.pgwire.PasswordMessage;
+import dev.dsqllocal.pgwire.StartupPacket;
+import dev.dsqllocal.pgwire.StartupPacket.CancelRequest;
+import dev.dsqllocal.pgwire.StartupPacket.StartupMessage;
 import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -14,7 +21,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class LoginHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(LoginHandler.class);
     private static final String ADMIN = "admin";
-    private static final int AUTH_CLEARTEXT_PASSWORD = 3;
 
     private enum State { AWAIT_TLS, STARTUP, PASSWORD, CONNECTING, FAILED }
 
@@ -91,7 +96,7 @@ final class LoginHandler extends ByteToMessageDecoder {
             return;
         }
         int length = in.getInt(in.readerIndex());
-        if (length < 8 || length > PgWire.MAX_STARTUP_PACKET) {
+        if (length < 8 || length > StartupPacket.MAX_LENGTH) {
             fail(ctx, GatewayError.invalidStartupPacketLength());
             return;
         }
@@ -99,50 +104,49 @@ final class LoginHandler extends ByteToMessageDecoder {
             return;
         }
         ByteBuf packet = in.readSlice(length);
-        packet.skipBytes(4);
-        int code = packet.readInt();
-        if (code == PgWire.CANCEL_REQUEST && length == 16) {
+        int code = packet.getInt(packet.readerIndex() + 4);
+        if (code == StartupPacket.CANCEL_REQUEST && length == 16) {
             // A cancel over TLS (PostgreSQL 17 clients with sslnegotiation=direct).
-            CancelForwarder.forward(context, packet.readInt(), packet.readInt());
+            CancelRequest cancel = (CancelRequest) StartupPacket.decode(packet);
+            CancelForwarder.forward(context, cancel.processId(), cancel.secret());
             state = State.FAILED;
             ctx.close();
             return;
         }
-        if (code == PgWire.SSL_REQUEST || code == PgWire.GSSENC_REQUEST || code >>> 16 != 3) {
+        if (code == StartupPacket.SSL_REQUEST || code == StartupPacket.GSSENC_REQUEST || code >>> 16 != 3) {
             fail(ctx, GatewayError.fatal("0A000", "unsupported frontend protocol " + (code >>> 16) + "."
                     + (code & 0xffff) + ": server supports 3.0 to 3.0"));
             return;
         }
-        List<String> unsupportedOptions = new ArrayList<>();
+        StartupMessage startup;
         try {
-            while (true) {
-                String name = PgWire.readCString(packet);
-                if (name.isEmpty()) {
-                    break;
-                }
-                String value = PgWire.readCString(packet);
-                switch (name) {
-                    case "user" -> user = value;
-                    case "database" -> database = value;
-                    case "replication" -> {
-                        if (!value.equalsIgnoreCase("false") && !value.equalsIgnoreCase("off")
-                                && !value.equals("0")) {
-                            fail(ctx, GatewayError.accessDenied("Replication connections are not supported."));
-                            return;
-                        }
-                    }
-                    default -> {
-                        if (name.startsWith("_pq_.")) {
-                            unsupportedOptions.add(name);
-                        } else {
-                            backendParameters.put(name, value);
-                        }
-                    }
-                }
-            }
+            startup = (StartupMessage) StartupPacket.decode(packet);
         } catch (IllegalArgumentException e) {
             fail(ctx, GatewayError.protocolViolation("invalid startup packet layout: expected terminator as last byte"));
             return;
+        }
+        List<String> unsupportedOptions = new ArrayList<>();
+        for (Map.Entry<String, String> parameter : startup.parameters().entrySet()) {
+            String name = parameter.getKey();
+            String value = parameter.getValue();
+            switch (name) {
+                case "user" -> user = value;
+                case "database" -> database = value;
+                case "replication" -> {
+                    if (!value.equalsIgnoreCase("false") && !value.equalsIgnoreCase("off")
+                            && !value.equals("0")) {
+                        fail(ctx, GatewayError.accessDenied("Replication connections are not supported."));
+                        return;
+                    }
+                }
+                default -> {
+                    if (name.startsWith("_pq_.")) {
+                        unsupportedOptions.add(name);
+                    } else {
+                        backendParameters.put(name, value);
+                    }
+                }
+            }
         }
         if (user == null || user.isEmpty()) {
             fail(ctx, GatewayError.fatal("28000", "no PostgreSQL user name specified in startup packet"));
@@ -152,10 +156,10 @@ final class LoginHandler extends ByteToMessageDecoder {
             database = user; // PostgreSQL's default, so a missing dbname fails the same way it does on DSQL.
         }
         if ((code & 0xffff) != 0 || !unsupportedOptions.isEmpty()) {
-            ctx.write(PgWire.negotiateProtocolVersion(ctx.alloc(), unsupportedOptions));
+            ctx.write(new NegotiateProtocolVersion(StartupPacket.PROTOCOL_3_0, unsupportedOptions).encode(ctx.alloc()));
         }
         state = State.PASSWORD;
-        ctx.writeAndFlush(PgWire.authenticationRequest(ctx.alloc(), AUTH_CLEARTEXT_PASSWORD));
+        ctx.writeAndFlush(new AuthenticationRequest(AuthenticationRequest.CLEARTEXT_PASSWORD).encode(ctx.alloc()));
     }
 
     private void readPassword(ChannelHandlerContext ctx, ByteBuf in) {
@@ -164,30 +168,25 @@ final class LoginHandler extends ByteToMessageDecoder {
         }
         int at = in.readerIndex();
         byte type = in.getByte(at);
-        if (type != PgWire.PASSWORD_MESSAGE) {
+        if (type != PasswordMessage.TYPE) {
             fail(ctx, GatewayError.protocolViolation("expected password response, got message type " + type));
             return;
         }
         int length = in.getInt(at + 1);
-        if (length < 5 || length > PgWire.MAX_PASSWORD_MESSAGE) {
+        if (length < 5 || length > PasswordMessage.MAX_LENGTH) {
             fail(ctx, GatewayError.invalidMessageLength());
             return;
         }
         if (in.readableBytes() < length + 1) {
             return;
         }
-        ByteBuf body = in.retainedSlice(at + 5, length - 4);
-        in.skipBytes(length + 1);
+        ByteBuf message = in.readSlice(length + 1);
         String password;
         try {
-            int nul = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
-            if (nul != body.writerIndex() - 1) {
-                fail(ctx, GatewayError.protocolViolation("invalid password packet size"));
-                return;
-            }
-            password = body.toString(body.readerIndex(), nul - body.readerIndex(), StandardCharsets.UTF_8);
-        } finally {
-            body.release();
+            password = PasswordMessage.decode(message).password();
+        } catch (IllegalArgumentException e) {
+            fail(ctx, GatewayError.protocolViolation("invalid password packet size"));
+            return;
         }
         state = State.CONNECTING;
         try {
@@ -272,10 +271,10 @@ final class LoginHandler extends ByteToMessageDecoder {
             fail(ctx, GatewayError.noSuchDatabase(database));
             return;
         }
-        java.util.Optional<ProtocolInterceptor.StartupRefusal> refusal =
-                context.interceptors().checkStartup(backendParameters);
+        java.util.Optional<SessionPolicy.StartupRefusal> refusal =
+                context.policies().checkStartup(backendParameters);
         if (refusal.isPresent()) {
-            ProtocolInterceptor.StartupRefusal r = refusal.get();
+            SessionPolicy.StartupRefusal r = refusal.get();
             fail(ctx, new GatewayError("FATAL", r.sqlState(), r.message(), r.hint()));
             return;
         }
@@ -323,7 +322,7 @@ final class LoginHandler extends ByteToMessageDecoder {
         state = State.FAILED;
         LOG.debug("Refusing {}: {} {} {}", ctx.channel().remoteAddress(), error.sqlState(), error.message(),
                 error.hint() == null ? "" : error.hint());
-        ctx.writeAndFlush(PgWire.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(error.response().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

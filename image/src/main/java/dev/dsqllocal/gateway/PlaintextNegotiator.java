@@ -1,5 +1,7 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.StartupPacket;
+import dev.dsqllocal.pgwire.StartupPacket.CancelRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,7 +35,7 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
             return;
         }
         int at = in.readerIndex();
-        if (in.getByte(at) == PgWire.TLS_HANDSHAKE_RECORD) {
+        if (in.getByte(at) == StartupPacket.TLS_HANDSHAKE_RECORD) {
             startTls(ctx, true);
             return;
         }
@@ -41,7 +43,7 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
             return;
         }
         int length = in.getInt(at);
-        if (length < 8 || length > PgWire.MAX_STARTUP_PACKET) {
+        if (length < 8 || length > StartupPacket.MAX_LENGTH) {
             refuse(ctx, in, GatewayError.invalidStartupPacketLength());
             return;
         }
@@ -50,7 +52,7 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
         }
         int code = in.getInt(at + 4);
         switch (code) {
-            case PgWire.SSL_REQUEST -> {
+            case StartupPacket.SSL_REQUEST -> {
                 if (length != 8) {
                     refuse(ctx, in, GatewayError.invalidStartupPacketLength());
                     return;
@@ -60,20 +62,19 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
                 ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('S'));
                 startTls(ctx, false);
             }
-            case PgWire.GSSENC_REQUEST -> {
+            case StartupPacket.GSSENC_REQUEST -> {
                 in.skipBytes(length);
                 ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
             }
-            case PgWire.CANCEL_REQUEST -> {
+            case StartupPacket.CANCEL_REQUEST -> {
                 if (length != 16) {
                     refuse(ctx, in, GatewayError.invalidStartupPacketLength());
                     return;
                 }
-                int processId = in.getInt(at + 8);
-                int secret = in.getInt(at + 12);
+                CancelRequest cancel = (CancelRequest) StartupPacket.decode(in.slice(at, length));
                 in.skipBytes(in.readableBytes());
                 done = true;
-                CancelForwarder.forward(context, processId, secret);
+                CancelForwarder.forward(context, cancel.processId(), cancel.secret());
                 ctx.close();
             }
             default -> {
@@ -98,7 +99,7 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
         done = true;
         LOG.debug("Refusing {} before TLS: {}", ctx.channel().remoteAddress(), error.message());
         in.skipBytes(in.readableBytes());
-        ctx.writeAndFlush(PgWire.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(error.response().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

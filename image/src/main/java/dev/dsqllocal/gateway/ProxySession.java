@@ -1,6 +1,14 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.pgwire.PgFrameDecoder;
+import dev.dsqllocal.pgwire.StartupPacket;
 import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.RequestReader;
+import dev.dsqllocal.session.ServerReply;
+import dev.dsqllocal.session.SessionPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -23,20 +31,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated client connection and its PostgreSQL backend connection. The backend channel runs on the
- * client's event loop, so both sides, the interceptor and every state change here are single-threaded.
+ * client's event loop, so both sides, the session's policy and every state change here are single-threaded.
  *
  * <p>Life: {@link #connect()} opens the backend and sends the StartupMessage; the {@link BackendHandler} relays
  * the backend's startup answers (swapping BackendKeyData for the gateway's own key) and calls
  * {@link #established()} at the first ReadyForQuery, which switches the client side to relaying. From then on
  * bytes flow both ways in whole messages, with reads on each side paused while the other side cannot take more
  * (so a large result never piles up in the gateway). Whichever side ends first ends the session.
+ *
+ * <p>With a policy that inspects messages (the DSQL dialect, optimistic concurrency), each client message is
+ * decoded once into a typed message and, for Query and Parse, its SQL lexed and classified once
+ * ({@link RequestReader}, which also keeps the one map of prepared statements and portals); the policy gets that
+ * {@link ClientRequest} and may replace or drop it. Each server message is decoded once ({@link ServerReply}) the
+ * same way. Bytes a policy did not change go on as they came, never re-encoded. Without such a policy the relay
+ * forwards whole bursts of messages untouched.
  */
-final class ProxySession implements ProtocolInterceptor.Session {
+final class ProxySession implements SessionPolicy.Session {
     /** Added to the backend's {@code options}: how long a statement may wait for a row or table lock. */
     static final String LOCK_TIMEOUT_OPTION = "-c lock_timeout=100ms";
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
     /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
     private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
+    /** DSQL's maximum protocol message, 10 MiB (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html). */
+    static final int MAX_CLIENT_MESSAGE = 10 * 1024 * 1024;
 
     private final GatewayContext context;
     private final Channel client;
@@ -44,7 +61,9 @@ final class ProxySession implements ProtocolInterceptor.Session {
     private final String user;
     private final DatabaseEndpoint backendEndpoint;
     private final Map<String, String> startupParameters;
-    private final ProtocolInterceptor interceptor;
+    private final SessionPolicy policy;
+    /** Null when the policy does not inspect messages. */
+    private final RequestReader requests;
     private Channel backend;
     private PgFrameDecoder backendDecoder;
     private int gatewayProcessId;
@@ -53,7 +72,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
     private boolean established;
     private boolean backendIdle;
     private boolean closed;
-    /** The interceptor wrote to the client since the last flush (see {@link #fromClientDone}). */
+    /** The policy wrote to the client since the last flush (see {@link #fromClientDone}). */
     private boolean answersWritten;
     private ScheduledFuture<?> lifetime;
     private long acceptedAt;
@@ -75,7 +94,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
         String options = startupParameters.get("options");
         startupParameters.put("options", options == null || options.isBlank() ? LOCK_TIMEOUT_OPTION
                 : options + " " + LOCK_TIMEOUT_OPTION);
-        this.interceptor = context.interceptors().create(clusterId, user);
+        this.policy = context.policies().create(clusterId, user);
+        this.requests = policy.inspectsMessages() ? new RequestReader(context.policies()::sqlToRun) : null;
     }
 
     void connect(long acceptedAt) {
@@ -120,7 +140,8 @@ final class ProxySession implements ProtocolInterceptor.Session {
                 backend.close(); // the client went away while we were connecting
                 return;
             }
-            backend.writeAndFlush(PgWire.startupMessage(backend.alloc(), startupParameters));
+            backend.writeAndFlush(new StartupPacket.StartupMessage(StartupPacket.PROTOCOL_3_0, startupParameters)
+                    .encode(backend.alloc()));
         });
     }
 
@@ -132,7 +153,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         backendSecret = secret;
         int[] gatewaySecret = new int[1];
         gatewayProcessId = context.cancelKeys().register(backendEndpoint, processId, secret, gatewaySecret);
-        return PgWire.backendKeyData(client.alloc(), gatewayProcessId, gatewaySecret[0]);
+        return new BackendMessage.BackendKeyData(gatewayProcessId, gatewaySecret[0]).encode(client.alloc());
     }
 
     /** The backend is ready: relay from now on. */
@@ -143,13 +164,13 @@ final class ProxySession implements ProtocolInterceptor.Session {
         established = true;
         backendIdle = true;
         context.timings().record(backendStartedAt - acceptedAt, System.nanoTime() - backendStartedAt);
-        boolean perMessage = interceptor.inspectsMessages();
+        boolean perMessage = requests != null;
         backendDecoder.perMessage(perMessage);
         ChannelPipeline pipeline = client.pipeline();
         if (pipeline.get(LoginDeadline.class) != null) {
             pipeline.remove(LoginDeadline.class);
         }
-        PgFrameDecoder clientDecoder = new PgFrameDecoder(PgWire.MAX_CLIENT_MESSAGE, perMessage);
+        PgFrameDecoder clientDecoder = new PgFrameDecoder(MAX_CLIENT_MESSAGE, perMessage);
         pipeline.addAfter("login", "relay", new ClientRelayHandler(this, clientDecoder));
         // Replacing the login handler hands anything the client already pipelined to the new decoder.
         pipeline.replace("login", "frames", clientDecoder);
@@ -169,16 +190,36 @@ final class ProxySession implements ProtocolInterceptor.Session {
             return;
         }
         // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
-        backendIdle = backendIdle && lastType == PgWire.TERMINATE;
-        ByteBuf out;
-        try {
-            out = interceptor.inspectsMessages() ? interceptor.onClientMessage(this, message) : message;
-        } catch (RuntimeException e) {
-            interceptorFailed(e);
+        backendIdle = backendIdle && lastType == FrontendMessage.TERMINATE;
+        if (requests == null) {
+            backend.write(message, backend.voidPromise());
             return;
         }
-        if (out != null) {
-            backend.write(out, backend.voidPromise());
+        ClientRequest request;
+        try {
+            request = requests.read(FrontendMessage.decode(message));
+        } catch (IllegalArgumentException e) {
+            // A malformed message is PostgreSQL's to reject, with its own error.
+            LOG.debug("Passing on a client message the gateway cannot read: {}", e.getMessage());
+            backend.write(message, backend.voidPromise());
+            return;
+        }
+        try {
+            policy.onClient(this, request);
+        } catch (RuntimeException e) {
+            message.release();
+            policyFailed(e);
+            return;
+        }
+        if (request.forwarded() && !request.sqlChanged()) {
+            backend.write(message, backend.voidPromise());
+            return;
+        }
+        message.release();
+        if (request.forwarded()) {
+            toServer(request.messageToRun());
+        } else {
+            request.replacement().forEach(this::toServer);
         }
     }
 
@@ -187,7 +228,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
             // Only when there is something: a flush through the SslHandler with nothing pending still costs a wrap
             // and a promise, on every request.
             answersWritten = false;
-            client.flush(); // answers the interceptor wrote itself
+            client.flush(); // answers the policy wrote itself
         }
         if (backend != null) {
             backend.flush();
@@ -202,22 +243,39 @@ final class ProxySession implements ProtocolInterceptor.Session {
             message.release();
             return;
         }
-        ByteBuf out;
-        try {
-            out = interceptor.inspectsMessages() ? interceptor.onServerMessage(this, message) : message;
-        } catch (RuntimeException e) {
-            interceptorFailed(e);
+        if (requests == null) {
+            client.write(message, client.voidPromise());
             return;
         }
-        if (out != null) {
-            client.write(out, client.voidPromise());
+        ServerReply reply;
+        try {
+            reply = new ServerReply(BackendMessage.decode(message));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Passing on a server message the gateway cannot read: {}", e.getMessage());
+            client.write(message, client.voidPromise());
+            return;
+        }
+        try {
+            policy.onServer(this, reply);
+        } catch (RuntimeException e) {
+            message.release();
+            policyFailed(e);
+            return;
+        }
+        if (reply.dropped()) {
+            message.release();
+        } else if (reply.replaced()) {
+            message.release();
+            client.write(reply.message().encode(client.alloc()), client.voidPromise());
+        } else {
+            client.write(message, client.voidPromise());
         }
     }
 
     void fromServerDone() {
-        backendIdle = backendDecoder.lastType() == PgWire.READY_FOR_QUERY;
-        if (interceptor.inspectsMessages() && backend != null) {
-            backend.flush(); // requests the interceptor injected itself
+        backendIdle = backendDecoder.lastType() == BackendMessage.READY_FOR_QUERY;
+        if (requests != null && backend != null) {
+            backend.flush(); // requests the policy injected itself
         }
         answersWritten = false;
         client.flush();
@@ -226,9 +284,9 @@ final class ProxySession implements ProtocolInterceptor.Session {
         }
     }
 
-    /** A bug in an interceptor ends its session with an internal error, never the gateway. */
-    private void interceptorFailed(RuntimeException e) {
-        LOG.error("Protocol interceptor failed on cluster {}; closing the session", clusterId, e);
+    /** A bug in a policy ends its session with an internal error, never the gateway. */
+    private void policyFailed(RuntimeException e) {
+        LOG.error("Session policy failed on cluster {}; closing the session", clusterId, e);
         terminate(GatewayError.fatal("XX000", "internal error in the DSQL Local gateway: " + e));
     }
 
@@ -245,7 +303,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         }
     }
 
-    /** Writes a message straight to the client (used during backend startup, when no interceptor applies). */
+    /** Writes a message straight to the client (used during backend startup, when no policy applies). */
     void toClientDuringStartup(ByteBuf message) {
         client.write(message, client.voidPromise());
     }
@@ -254,7 +312,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
         client.flush();
     }
 
-    // --- ProtocolInterceptor.Session ---
+    // --- SessionPolicy.Session ---
 
     @Override
     public String clusterId() {
@@ -267,14 +325,14 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     @Override
-    public void toClient(ByteBuf message) {
+    public void toClient(BackendMessage message) {
         answersWritten = true;
-        client.write(message, client.voidPromise());
+        client.write(message.encode(client.alloc()), client.voidPromise());
     }
 
     @Override
-    public void toServer(ByteBuf message) {
-        backend.write(message, backend.voidPromise());
+    public void toServer(FrontendMessage message) {
+        backend.write(message.encode(backend.alloc()), backend.voidPromise());
     }
 
     @Override
@@ -287,7 +345,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    interceptorFailed(e);
+                    policyFailed(e);
                     return;
                 }
                 backend.flush();
@@ -315,7 +373,7 @@ final class ProxySession implements ProtocolInterceptor.Session {
     }
 
     private void failClient(GatewayError error) {
-        client.writeAndFlush(PgWire.errorResponse(client.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(error.response().encode(client.alloc())).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void clientClosed() {
@@ -336,10 +394,10 @@ final class ProxySession implements ProtocolInterceptor.Session {
                 CancelForwarder.sendToBackend(context, new CancelKeys.Target(0, backendEndpoint, backendProcessId,
                         backendSecret));
             }
-            backend.writeAndFlush(backend.alloc().buffer(5).writeByte(PgWire.TERMINATE).writeInt(4))
+            backend.writeAndFlush(FrontendMessage.Terminate.INSTANCE.encode(backend.alloc()))
                     .addListener(ChannelFutureListener.CLOSE);
         }
-        interceptor.onClose(this);
+        policy.onClose(this);
     }
 
     private void backendClosed() {

@@ -3,6 +3,7 @@ package dev.dsqllocal.gateway;
 import dev.dsqllocal.auth.AuthTokenVerifier;
 import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.clusters.ClusterDirectory;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,11 +36,11 @@ public final class SqlGateway implements AutoCloseable {
     private Channel listener;
 
     public SqlGateway(GatewaySettings settings, ServerTls tls, ClusterDirectory clusters, CredentialStore credentials,
-            RoleMappings roleMappings, ProtocolInterceptor.Factory interceptors, Clock clock) {
+            RoleMappings roleMappings, SessionPolicy.Factory policies, Clock clock) {
         this.boss = Transport.group(1, new DefaultThreadFactory("dsql-gateway-accept", true));
         this.workers = Transport.group(0, new DefaultThreadFactory("dsql-gateway", true));
         AuthTokenVerifier verifier = new AuthTokenVerifier(credentials, clock, settings.tokenClockSkew());
-        this.context = new GatewayContext(settings, tls, clusters, credentials, verifier, roleMappings, interceptors,
+        this.context = new GatewayContext(settings, tls, clusters, credentials, verifier, roleMappings, policies,
                 new ClusterQuotas(settings.maxConnectionsPerCluster(), settings.connectionRatePerSecond(),
                         settings.connectionBurst(), System::nanoTime),
                 new CancelKeys(), workers, new SessionCounter(), new SetupTimings());

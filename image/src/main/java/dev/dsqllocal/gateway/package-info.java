@@ -6,7 +6,8 @@
  * handshake timeout), {@link dev.dsqllocal.gateway.LoginHandler} (StartupMessage, cleartext password = IAM token,
  * {@link dev.dsqllocal.gateway.ClusterRouter routing}, {@link dev.dsqllocal.gateway.ClusterQuotas limits},
  * authorisation) and finally a {@link dev.dsqllocal.gateway.ProxySession} that relays whole messages to the
- * cluster's PostgreSQL through a {@link dev.dsqllocal.gateway.ProtocolInterceptor} (the dialect's seam).
+ * cluster's PostgreSQL through the session's {@link dev.dsqllocal.session.SessionPolicy} (the dialect's and
+ * optimistic concurrency's seam).
  * {@link dev.dsqllocal.gateway.LoginDeadline} closes connections that stall before they are established.
  *
  * <p>Every refusal is a PostgreSQL ErrorResponse with DSQL's SQLSTATE and text

@@ -17,13 +17,13 @@ import dev.dsqllocal.controlplane.FaultEndpoints;
 import dev.dsqllocal.controlplane.HttpApiServer;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.controlplane.ServiceModel;
-import dev.dsqllocal.dialect.DialectInterceptor;
+import dev.dsqllocal.dialect.DialectPolicy;
 import dev.dsqllocal.dialect.DialectRules;
 import dev.dsqllocal.faults.FaultRegistry;
-import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.gateway.IamRoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.postgres.PostgresFleet;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.storage.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,10 +102,10 @@ public final class DsqlLocalServer implements AutoCloseable {
      * every session), or a plain pass-through proxy for {@code --dialect off}.
      */
     public static GatewayFactory gatewayFor(ServerConfig config) {
-        ProtocolInterceptor.Factory interceptors = config.dialect()
-                .map(epoch -> DialectInterceptor.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
-                .orElse(ProtocolInterceptor.Factory.PASS_THROUGH);
-        return new SqlGatewayFactory(interceptors, new IamRoleMappings());
+        SessionPolicy.Factory policies = config.dialect()
+                .map(epoch -> DialectPolicy.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
+                .orElse(SessionPolicy.Factory.NONE);
+        return new SqlGatewayFactory(policies, new IamRoleMappings());
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)

@@ -1,13 +1,15 @@
 package dev.dsqllocal.server;
 
 import dev.dsqllocal.concurrency.CatalogVersions;
-import dev.dsqllocal.concurrency.ConcurrencyInterceptor;
+import dev.dsqllocal.concurrency.CommitFaults;
+import dev.dsqllocal.concurrency.ConcurrencyPolicy;
+import dev.dsqllocal.concurrency.Conflict;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.faults.FaultyClusterDirectory;
 import dev.dsqllocal.gateway.GatewaySettings;
-import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,11 +23,11 @@ import java.time.Clock;
 public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
     public static final String CA_PATH = LocalEndpoints.PREFIX + "ca.pem";
 
-    private final ProtocolInterceptor.Factory interceptors;
+    private final SessionPolicy.Factory policies;
     private final RoleMappings roleMappings;
 
-    public SqlGatewayFactory(ProtocolInterceptor.Factory interceptors, RoleMappings roleMappings) {
-        this.interceptors = interceptors;
+    public SqlGatewayFactory(SessionPolicy.Factory policies, RoleMappings roleMappings) {
+        this.policies = policies;
         this.roleMappings = roleMappings;
     }
 
@@ -38,9 +40,10 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
         byte[] caPem = tls.caPem().getBytes(StandardCharsets.US_ASCII);
         server.localEndpoints().register(CA_PATH,
                 () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
-        // Optimistic concurrency (OC000/OC001) and injected faults wrap whatever interceptor was configured.
-        ProtocolInterceptor.Factory sessions = ConcurrencyInterceptor.factory(interceptors, server.faults(),
-                new CatalogVersions());
+        // Optimistic concurrency (OC000/OC001) and injected faults run before whatever policy was configured.
+        CommitFaults faults = (clusterId, tables) -> server.faults().takeCommitConflict(clusterId, tables)
+                .map(code -> Conflict.valueOf(code.name()));
+        SessionPolicy.Factory sessions = ConcurrencyPolicy.factory(policies, faults, new CatalogVersions());
         SqlGateway gateway = new SqlGateway(settings(config), tls,
                 new FaultyClusterDirectory(server.clusterDirectory(), server.faults()),
                 server.credentials(), roleMappings, sessions, Clock.systemUTC());

@@ -1,5 +1,6 @@
 package dev.dsqllocal.bench;
 
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.auth.AuthMode;
 import dev.dsqllocal.auth.AuthToken;
 import dev.dsqllocal.auth.AuthTokenVerifier;
@@ -8,7 +9,6 @@ import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
 import dev.dsqllocal.gateway.GatewaySettings;
-import dev.dsqllocal.gateway.ProtocolInterceptor;
 import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.gateway.TestClusters;
@@ -65,14 +65,16 @@ public final class GatewayBenchmark {
         // "dialect": the interceptors the emulator really runs (DSQL dialect + optimistic concurrency), as
         // SqlGatewayFactory wires them; otherwise the bare proxy.
         boolean dialect = args.length > 1 && args[1].equals("dialect");
-        ProtocolInterceptor.Factory interceptors = dialect
-                ? dev.dsqllocal.concurrency.ConcurrencyInterceptor.factory(
-                        dev.dsqllocal.dialect.DialectInterceptor.factory(
+        dev.dsqllocal.faults.FaultRegistry faults = new dev.dsqllocal.faults.FaultRegistry(Clock.systemUTC());
+        SessionPolicy.Factory interceptors = dialect
+                ? dev.dsqllocal.concurrency.ConcurrencyPolicy.factory(
+                        dev.dsqllocal.dialect.DialectPolicy.factory(
                                 dev.dsqllocal.dialect.DialectRules.forEpoch(dev.dsqllocal.dialect.DialectEpoch.parse("latest")),
                                 Clock.systemUTC()),
-                        new dev.dsqllocal.faults.FaultRegistry(Clock.systemUTC()),
+                        (cluster, tables) -> faults.takeCommitConflict(cluster, tables)
+                                .map(code -> dev.dsqllocal.concurrency.Conflict.valueOf(code.name())),
                         new dev.dsqllocal.concurrency.CatalogVersions())
-                : ProtocolInterceptor.Factory.PASS_THROUGH;
+                : SessionPolicy.Factory.NONE;
         System.out.println("gateway interceptors: " + (dialect ? "DSQL dialect + optimistic concurrency" : "none (bare proxy)"));
         Path tlsDir = Files.createTempDirectory("bench-tls");
         ServerTls tls = ServerTls.load(tlsDir, Optional.empty(), Optional.empty(), "us-east-1", List.of());
@@ -98,7 +100,7 @@ public final class GatewayBenchmark {
                     // with "dialect", the bare proxy is measured beside it in the same rounds
                     SqlGateway bare = !dialect ? null : new SqlGateway(settings, tls, clusters,
                             new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                            ProtocolInterceptor.Factory.PASS_THROUGH, Clock.systemUTC()).start("127.0.0.1", 0)) {
+                            SessionPolicy.Factory.NONE, Clock.systemUTC()).start("127.0.0.1", 0)) {
                 String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                         .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")

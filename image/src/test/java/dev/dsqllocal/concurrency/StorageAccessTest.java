@@ -1,6 +1,6 @@
 package dev.dsqllocal.concurrency;
 
-import dev.dsqllocal.dialect.StatementClassifier;
+import dev.dsqllocal.sql.StatementClassifier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

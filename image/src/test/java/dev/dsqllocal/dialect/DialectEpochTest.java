@@ -1,5 +1,6 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementClassifier;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;

@@ -37,7 +37,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** End to end: pgJDBC → gateway with the dialect interceptor → real PostgreSQL 16. */
+/** End to end: pgJDBC → gateway with the dialect policy → real PostgreSQL 16. */
 class DialectGatewayTest {
 
     private static final String REGION = "us-east-1";
@@ -60,7 +60,7 @@ class DialectGatewayTest {
         GatewaySettings settings = new GatewaySettings(100, 100, 100, Duration.ofMinutes(60), Duration.ofMinutes(5),
                 Duration.ofSeconds(2), Duration.ofSeconds(10));
         gateway = new SqlGateway(settings, tls, clusters, new CredentialStore(List.of(ADMIN), AuthMode.STRICT),
-                RoleMappings.NONE, DialectInterceptor.factory(DialectRules.latest(), Clock.systemUTC()),
+                RoleMappings.NONE, DialectPolicy.factory(DialectRules.latest(), Clock.systemUTC()),
                 Clock.systemUTC()).start("127.0.0.1", 0);
     }
 

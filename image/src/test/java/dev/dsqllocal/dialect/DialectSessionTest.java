@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.dialect.DialectSession.Outcome;
 import dev.dsqllocal.dialect.TransactionTracker.Action;
 import org.junit.jupiter.api.BeforeEach;

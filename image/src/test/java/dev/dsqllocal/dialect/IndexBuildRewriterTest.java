@@ -1,5 +1,9 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.SqlLexer;
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,8 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementKind;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

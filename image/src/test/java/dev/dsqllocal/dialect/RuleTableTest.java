@@ -1,5 +1,7 @@
 package dev.dsqllocal.dialect;
 
+import dev.dsqllocal.sql.StatementClassifier;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -47,7 +47,7 @@ class EmulatorGatewayTest {
     static void start(@TempDir Path tmp) throws Exception {
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
                 Option.BIND_ADDRESS, "127.0.0.1")), DsqlLocalServer.Fleets.postgres(), new SqlGatewayFactory(
-                        ProtocolInterceptor.Factory.PASS_THROUGH, RoleMappings.NONE));
+                        dev.dsqllocal.session.SessionPolicy.Factory.NONE, RoleMappings.NONE));
         client = DsqlClient.builder().region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -1,5 +1,6 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.auth.AuthMode;
 import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.Principal;
@@ -84,14 +85,14 @@ final class GatewayFixture {
      * DSQL refuses (TEMP tables, TRUNCATE, several DDLs in a transaction); the dialect has its own tests.
      */
     SqlGateway startGateway(UnaryOperator<GatewaySettings> settings) throws InterruptedException {
-        return startGateway(settings, ProtocolInterceptor.Factory.PASS_THROUGH);
+        return startGateway(settings, SessionPolicy.Factory.NONE);
     }
 
-    SqlGateway startGateway(UnaryOperator<GatewaySettings> settings, ProtocolInterceptor.Factory interceptors)
+    SqlGateway startGateway(UnaryOperator<GatewaySettings> settings, SessionPolicy.Factory policies)
             throws InterruptedException {
         return new SqlGateway(settings.apply(defaultSettings()), tls, clusters,
                 new CredentialStore(List.of(DEFAULT, OTHER), AuthMode.STRICT), RoleMappings.NONE,
-                interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
+                policies, Clock.systemUTC()).start("127.0.0.1", 0);
     }
 
     ClusterView cluster(String id, String account, ClusterStatus status) {

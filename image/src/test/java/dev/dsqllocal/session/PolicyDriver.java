@@ -1,0 +1,90 @@
+package dev.dsqllocal.session;
+
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Drives one {@link SessionPolicy} without a network, the way the gateway's session does: client messages become
+ * {@link ClientRequest}s (decoded and classified once by a {@link RequestReader}), PostgreSQL's answers
+ * {@link ServerReply}s; the test plays both the client and PostgreSQL.
+ */
+public final class PolicyDriver implements SessionPolicy.Session {
+    private final SessionPolicy policy;
+    private final RequestReader reader;
+    private final String clusterId;
+    /** What the policy wrote to the client itself. */
+    public final List<BackendMessage> toClient = new ArrayList<>();
+    /** What the policy sent PostgreSQL on its own (not in place of a client's request). */
+    public final List<FrontendMessage> toServer = new ArrayList<>();
+
+    public PolicyDriver(SessionPolicy policy, UnaryOperator<String> sqlToRun, String clusterId) {
+        this.policy = policy;
+        this.reader = new RequestReader(sqlToRun);
+        this.clusterId = clusterId;
+    }
+
+    public PolicyDriver(SessionPolicy.Factory factory, String clusterId) {
+        this(factory.create(clusterId, "admin"), factory::sqlToRun, clusterId);
+    }
+
+    /** Hands a client message to the policy and returns the request as it decided it. */
+    public ClientRequest request(FrontendMessage message) {
+        ClientRequest request = reader.read(message);
+        policy.onClient(this, request);
+        return request;
+    }
+
+    /** The messages PostgreSQL receives for a client message (none when the policy dropped it). */
+    public List<FrontendMessage> send(FrontendMessage message) {
+        ClientRequest request = request(message);
+        return request.forwarded() ? List.of(request.messageToRun()) : request.replacement();
+    }
+
+    /** The one message PostgreSQL receives for a client message. */
+    public FrontendMessage sendOne(FrontendMessage message) {
+        List<FrontendMessage> sent = send(message);
+        if (sent.size() != 1) {
+            throw new AssertionError("expected one message to PostgreSQL, got " + sent);
+        }
+        return sent.get(0);
+    }
+
+    /** What the client receives for a message from PostgreSQL; null when the policy dropped it. */
+    public BackendMessage reply(BackendMessage message) {
+        ServerReply reply = new ServerReply(message);
+        policy.onServer(this, reply);
+        return reply.dropped() ? null : reply.message();
+    }
+
+    public void close() {
+        policy.onClose(this);
+    }
+
+    @Override
+    public String clusterId() {
+        return clusterId;
+    }
+
+    @Override
+    public String user() {
+        return "admin";
+    }
+
+    @Override
+    public void toClient(BackendMessage message) {
+        toClient.add(message);
+    }
+
+    @Override
+    public void toServer(FrontendMessage message) {
+        toServer.add(message);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        task.run();
+    }
+}
