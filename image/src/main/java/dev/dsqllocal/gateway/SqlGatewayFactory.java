@@ -1,5 +1,6 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.concurrency.CatalogVersions;
 import dev.dsqllocal.concurrency.ConcurrencyInterceptor;
 import dev.dsqllocal.faults.FaultyClusterDirectory;
@@ -18,7 +19,7 @@ import java.time.Clock;
  * {@code --bind-address}:{@code --sql-port}, clusters from the server's directory and credentials from its store.
  */
 public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
-    public static final String CA_PATH = LocalEndpoints.PREFIX + "ca.pem";
+    public static final String CA_PATH = ServerContract.CA_PATH;
 
     private final ProtocolInterceptor.Factory interceptors;
     private final RoleMappings roleMappings;
