@@ -208,6 +208,9 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     private static RuntimeException explain(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DsqlImage.UnavailableException) {
+                return (DsqlImage.UnavailableException) cause;
+            }
             String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("port is already allocated") || message.contains("address already in use")) {
                 return new IllegalStateException(

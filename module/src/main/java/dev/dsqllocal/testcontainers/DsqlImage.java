@@ -36,7 +36,10 @@ import org.testcontainers.utility.TestcontainersConfiguration;
 final class DsqlImage extends LazyFuture<String> {
     private static final Logger LOG = LoggerFactory.getLogger(DsqlImage.class);
 
-    /** Repository of images built on demand: local only, never pushed or pulled. */
+    /**
+     * Repository of images built on demand: local only, never pushed or pulled; the {@code localhost} registry keeps
+     * Testcontainers' hub prefix off it.
+     */
     static final String BUILT_REPOSITORY = "localhost/dsql-local";
 
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
@@ -46,6 +49,22 @@ final class DsqlImage extends LazyFuture<String> {
 
     /** Content hashes per build arguments: the context is tens of MB, hashed once per JVM. */
     private static final Map<Map<String, String>, String> HASHES = new ConcurrentHashMap<>();
+
+    /**
+     * The image cannot be had: not present, not pullable, or its build failed. The message says what to do; Testcontainers
+     * wraps it, and {@link DsqlContainer#start()} throws it as is.
+     */
+    static final class UnavailableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(String message) {
+            super(message);
+        }
+
+        UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** Where an image came from. */
     enum Source {
@@ -64,22 +83,31 @@ final class DsqlImage extends LazyFuture<String> {
     private final String version;
     private final Function<DockerImageName, DockerImageName> substitutor;
     private final ClassLoader classLoader;
+    private final String builtRepository;
 
     private volatile Source source;
     private volatile String localImage;
 
+    /**
+     * The first failure, thrown again to later callers: Testcontainers asks for the image a second time while it
+     * reports a failed start, which must not pull or build a second time.
+     */
+    private volatile RuntimeException failure;
+
     /** For a container: the global substitutor, the module's class path. */
     DsqlImage(DockerImageName requested, DockerImageName defaultImage) {
-        this(requested, defaultImage, ImageNameSubstitutor.instance(), DsqlImage.class.getClassLoader());
+        this(requested, defaultImage, ImageNameSubstitutor.instance(), DsqlImage.class.getClassLoader(),
+                BUILT_REPOSITORY);
     }
 
     DsqlImage(DockerImageName requested, DockerImageName defaultImage, Function<DockerImageName, DockerImageName> substitutor,
-            ClassLoader classLoader) {
+            ClassLoader classLoader, String builtRepository) {
         this.requested = requested;
         this.buildable = defaultImage;
         this.version = defaultImage.getVersionPart();
         this.substitutor = substitutor;
         this.classLoader = classLoader;
+        this.builtRepository = builtRepository;
     }
 
     /** Where the image came from, once resolved. */
@@ -94,6 +122,22 @@ final class DsqlImage extends LazyFuture<String> {
 
     @Override
     protected String resolve() {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return find();
+        } catch (UnavailableException e) {
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            // An unsupported architecture, a context missing from the classpath, Docker going away: same contract.
+            failure = new UnavailableException(String.valueOf(e.getMessage()), e);
+            throw failure;
+        }
+    }
+
+    private String find() {
         DockerClient docker = DockerClientFactory.instance().client();
         DockerImageName substituted = substitutor.apply(requested);
         String described = describe(substituted);
@@ -105,7 +149,7 @@ final class DsqlImage extends LazyFuture<String> {
             if (failure == null) {
                 return found(Source.PULLED, substituted.asCanonicalNameString(), requested.asCanonicalNameString());
             }
-            throw new IllegalStateException("The Docker image " + described + " is not on this machine and could not"
+            throw new UnavailableException("The Docker image " + described + " is not on this machine and could not"
                     + " be pulled: " + failure + ". Check the name (docker pull " + substituted.asCanonicalNameString()
                     + "), or use new DsqlContainer() without an image name: its default image, "
                     + buildable.asCanonicalNameString() + ", is built from the classpath when it cannot be pulled");
@@ -114,7 +158,7 @@ final class DsqlImage extends LazyFuture<String> {
             ImageBuildSettings settings = settings(docker);
             ImageBuildContext context = ImageBuildContext.fromClasspath(classLoader).forArchitecture(settings);
             String hash = HASHES.computeIfAbsent(settings.buildArgs(), context::contentHash);
-            String built = BUILT_REPOSITORY + ":" + version + "-" + hash.substring(0, 12);
+            String built = builtRepository + ":" + version + "-" + hash.substring(0, 12);
             if (exists(docker, built)) {
                 LOG.debug("using {} built earlier for {}", built, described);
                 return found(Source.BUILT_BEFORE, built, built);
@@ -149,7 +193,7 @@ final class DsqlImage extends LazyFuture<String> {
     private static ImageBuildSettings settings(DockerClient docker) {
         Info info = docker.infoCmd().exec();
         if (info.getOsType() != null && !"linux".equalsIgnoreCase(info.getOsType())) {
-            throw new IllegalStateException("DSQL Local's image is a Linux image, and this Docker engine runs "
+            throw new UnavailableException("DSQL Local's image is a Linux image, and this Docker engine runs "
                     + info.getOsType() + " containers: switch it to Linux containers");
         }
         return ImageBuildSettings.resolve(info.getArchitecture(), System.getenv(), ImageNameSubstitutor.instance());
@@ -174,7 +218,7 @@ final class DsqlImage extends LazyFuture<String> {
                     .withBuildArgs(settings.buildArgs());
             image.get();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Building the DSQL Local image " + tag + " from the classpath failed after "
+            throw new UnavailableException("Building the DSQL Local image " + tag + " from the classpath failed after "
                     + seconds(started) + " s: " + rootMessage(e) + ". The build used " + settings + "; on a machine"
                     + " without registry access set " + ImageBuildSettings.BASE_IMAGE_ENV + " and "
                     + ImageBuildSettings.JDK_IMAGE_ENV + " to local images (a Debian bookworm and a JDK 17+ with"
@@ -189,11 +233,14 @@ final class DsqlImage extends LazyFuture<String> {
     /** Pulls {@code image}; null when it worked, otherwise what went wrong. One attempt: a retry loop only delays. */
     private static String pull(DockerClient docker, DockerImageName image) {
         long timeout = TestcontainersConfiguration.getInstance().getImagePullTimeout();
-        PullImageResultCallback callback = new PullImageResultCallback();
+        QuietPull callback = new QuietPull();
         try {
             docker.pullImageCmd(image.getUnversionedPart()).withTag(image.getVersionPart()).exec(callback);
             if (!callback.awaitCompletion(timeout, TimeUnit.SECONDS)) {
                 return "no answer from the registry within " + timeout + " s (Testcontainers' pull.timeout)";
+            }
+            if (callback.error != null) {
+                return rootMessage(callback.error);
             }
             return exists(docker, image.asCanonicalNameString()) ? null : "the pull ended without the image";
         } catch (DockerException | DockerClientException e) {
@@ -206,6 +253,24 @@ final class DsqlImage extends LazyFuture<String> {
                 callback.close();
             } catch (java.io.IOException ignored) {
                 // nothing left to release
+            }
+        }
+    }
+
+    /**
+     * A pull's callback that keeps its error for the message instead of logging it: docker-java's default logs a
+     * failed pull at ERROR with a stack trace, which reads like a test failure when a build on demand follows.
+     */
+    private static final class QuietPull extends PullImageResultCallback {
+        private volatile Throwable error;
+
+        @Override
+        public void onError(Throwable throwable) {
+            error = throwable;
+            try {
+                close();
+            } catch (java.io.IOException ignored) {
+                // closing only releases the stream
             }
         }
     }
