@@ -84,6 +84,7 @@ final class DsqlImage extends LazyFuture<String> {
     private final Function<DockerImageName, DockerImageName> substitutor;
     private final ClassLoader classLoader;
     private final String builtRepository;
+    private final boolean useBuildCache;
 
     private volatile Source source;
     private volatile String localImage;
@@ -108,6 +109,22 @@ final class DsqlImage extends LazyFuture<String> {
         this.substitutor = substitutor;
         this.classLoader = classLoader;
         this.builtRepository = builtRepository;
+        this.useBuildCache = true;
+    }
+
+    private DsqlImage(DsqlImage image, boolean useBuildCache) {
+        this.requested = image.requested;
+        this.buildable = image.buildable;
+        this.version = image.version;
+        this.substitutor = image.substitutor;
+        this.classLoader = image.classLoader;
+        this.builtRepository = image.builtRepository;
+        this.useBuildCache = useBuildCache;
+    }
+
+    /** The same resolution, but a build reuses no layer Docker cached: what a machine's very first build costs. */
+    DsqlImage withoutBuildCache() {
+        return new DsqlImage(this, false);
     }
 
     /** Where the image came from, once resolved. */
@@ -216,6 +233,9 @@ final class DsqlImage extends LazyFuture<String> {
         try {
             ImageFromDockerfile image = context.addTo(new ImageFromDockerfile(tag, false))
                     .withBuildArgs(settings.buildArgs());
+            if (!useBuildCache) {
+                image.withBuildImageCmdModifier(command -> command.withNoCache(true));
+            }
             image.get();
         } catch (RuntimeException e) {
             throw new UnavailableException("Building the DSQL Local image " + tag + " from the classpath failed after "
