@@ -36,7 +36,7 @@ final class ImageBuildContext {
 
     /** The files the Dockerfile copies besides a PostgreSQL archive. */
     private static final List<String> REQUIRED = List.of("Dockerfile", "dsql-local.jar", "bin/healthcheck",
-            "bin/train-cds", "icu-stubdata.c");
+            "bin/train-cds", "icu-stubdata.c", "java-modules");
 
     private final ClassLoader loader;
 
