@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsqllocal.auth.SigV4Verifier;
 import dev.dsqllocal.clusters.Caller;
+import dev.dsqllocal.contract.ServerContract;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public final class ApiDispatcher {
 
     /** Registers {@code GET /dsql-local/health}: {@code {"status":"ready"}} once {@code ready} says so. */
     public static void registerHealth(LocalEndpoints endpoints, BooleanSupplier ready) {
-        endpoints.register("/dsql-local/health", () -> ready.getAsBoolean()
+        endpoints.register(ServerContract.HEALTH_PATH, () -> ready.getAsBoolean()
                 ? new LocalEndpoints.Content(200, "application/json",
                         "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8))
                 : new LocalEndpoints.Content(503, "application/json",

@@ -42,6 +42,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import dev.dsqllocal.contract.ServerContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class DsqlLocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DsqlLocalServer.class);
     /** Prefix of the log line container wait strategies look for. */
-    public static final String READY_PREFIX = "DSQL Local ready";
+    public static final String READY_PREFIX = ServerContract.READY_LOG_LINE;
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
     /** Makes the fleet: (clusters root, config) → fleet. Lets tests use a stand-in; production uses PostgresFleet. */

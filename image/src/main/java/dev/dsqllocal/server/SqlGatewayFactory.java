@@ -2,6 +2,7 @@ package dev.dsqllocal.server;
 
 import dev.dsqllocal.concurrency.CatalogVersions;
 import dev.dsqllocal.concurrency.CommitFaults;
+import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.concurrency.ConcurrencyPolicy;
 import dev.dsqllocal.concurrency.Conflict;
 import dev.dsqllocal.controlplane.LocalEndpoints;
@@ -21,7 +22,7 @@ import java.time.Clock;
  * {@code --bind-address}:{@code --sql-port}, clusters from the server's directory and credentials from its store.
  */
 public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
-    public static final String CA_PATH = LocalEndpoints.PREFIX + "ca.pem";
+    public static final String CA_PATH = ServerContract.CA_PATH;
 
     private final SessionPolicy.Factory policies;
     private final RoleMappings roleMappings;

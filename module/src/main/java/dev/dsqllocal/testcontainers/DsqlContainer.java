@@ -1,6 +1,5 @@
 package dev.dsqllocal.testcontainers;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +30,10 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  * Testcontainers implementation of DSQL Local: a local Amazon Aurora DSQL with its control-plane API, an IAM-token
  * checking SQL endpoint (PostgreSQL protocol over TLS) and real PostgreSQL 16 behind it.
  *
- * <p>Supported image: {@code dsql-local} (the tag defaults to this module's version; other names must be declared
- * with {@link DockerImageName#asCompatibleSubstituteFor(String)}).
+ * <p>Supported image: {@code dsqllocal/dsql-local} (the tag defaults to this module's version; other names must be
+ * declared with {@link DockerImageName#asCompatibleSubstituteFor(String)}). When Docker has neither the image nor a
+ * registry that serves it, the default image is built once from the Docker context this module's dependencies
+ * carry (see {@code DsqlImage}).
  *
  * <p>Exposed ports:
  * <ul>
@@ -65,7 +66,11 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     /** The database type in {@code jdbc:tc:dsql:...} URLs. */
     public static final String NAME = "dsql";
 
-    public static final DockerImageName DEFAULT_IMAGE_NAME = DockerImageName.parse("dsql-local");
+    /** The published image's name: a Docker Hub name, so TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX mirrors it. */
+    public static final DockerImageName DEFAULT_IMAGE_NAME = DockerImageName.parse("dsqllocal/dsql-local");
+
+    /** The name the image had when it was only ever built from the sources; still accepted. */
+    private static final DockerImageName LOCAL_IMAGE_NAME = DockerImageName.parse("dsql-local");
 
     /** The image tag built together with this module. */
     public static final String DEFAULT_TAG = ModuleVersion.get();
@@ -82,11 +87,11 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     /** The longest lifetime DSQL allows for an auth token (604,800 s). */
     public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(7);
 
-    static final String READY_LOG_LINE = "DSQL Local ready";
+    static final String READY_LOG_LINE = ServerContract.READY_LOG_LINE;
 
-    static final String HEALTH_PATH = "/dsql-local/health";
+    static final String HEALTH_PATH = ServerContract.HEALTH_PATH;
 
-    static final String CA_PATH = "/dsql-local/ca.pem";
+    static final String CA_PATH = ServerContract.CA_PATH;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -138,8 +143,10 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     public DsqlContainer(DockerImageName dockerImageName) {
         super(dockerImageName);
-        dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME);
+        dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME, LOCAL_IMAGE_NAME);
         this.imageName = dockerImageName;
+        // Substituted, pulled or built on demand when the container starts.
+        setImage(new DsqlImage(dockerImageName, DEFAULT_IMAGE_NAME.withTag(DEFAULT_TAG)));
 
         addExposedPorts(API_PORT, SQL_PORT);
         // The server prints its ready line once the control plane, the SQL gateway and the startup clusters are all
@@ -192,16 +199,6 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
                 + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/"
             );
         }
-        // dsql-local without a registry is built locally, never pulled: Docker Hub has no such image, and a pull
-        // attempt only delays the failure (minutes when no registry is reachable).
-        String image = imageName.asCanonicalNameString();
-        if (imageName.getRegistry().isEmpty() && !imageExistsLocally(image)) {
-            throw new IllegalStateException(
-                "The Docker image " + image + " is not on this machine. Build it from the DSQL Local sources with"
-                + " `mvn -pl image -am package` (with Docker running), or pass an image you have to"
-                + " new DsqlContainer(DockerImageName.parse(\"...\").asCompatibleSubstituteFor(\"dsql-local\"))"
-            );
-        }
         try {
             super.start();
         } catch (RuntimeException e) {
@@ -211,6 +208,9 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     private static RuntimeException explain(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DsqlImage.UnavailableException) {
+                return (DsqlImage.UnavailableException) cause;
+            }
             String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("port is already allocated") || message.contains("address already in use")) {
                 return new IllegalStateException(
@@ -222,15 +222,6 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             }
         }
         return e;
-    }
-
-    private static boolean imageExistsLocally(String image) {
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
     }
 
     /** Waits for the ready line and the health endpoint (not a JDBC poll: that would need a token first). */

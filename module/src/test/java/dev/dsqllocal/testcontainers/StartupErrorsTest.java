@@ -7,19 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.utility.DockerImageName;
 
 /** Start-up failures a user can cause, and the messages that tell them what to do. */
 class StartupErrorsTest {
-
-    @Test
-    void aMissingImageSaysHowToBuildIt() {
-        DsqlContainer dsql = new DsqlContainer(DockerImageName.parse("dsql-local:no-such-tag"));
-        assertThatThrownBy(dsql::start)
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("dsql-local:no-such-tag is not on this machine")
-                .hasMessageContaining("mvn -pl image -am package");
-    }
 
     @Test
     void aTakenHostPortSaysSo() throws Exception {
