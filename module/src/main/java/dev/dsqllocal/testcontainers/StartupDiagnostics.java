@@ -1,0 +1,68 @@
+package dev.dsqllocal.testcontainers;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.util.Locale;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Checks made before and after a start attempt, so that the common failures (no Docker engine, no image, a taken
+ * port) end in a message that says what to do, within seconds, instead of a pull that waits for a registry or a
+ * stack trace from the Docker client.
+ */
+final class StartupDiagnostics {
+
+    private StartupDiagnostics() {
+    }
+
+    /** Fails at once when Testcontainers finds no Docker engine. */
+    static void requireDocker() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new IllegalStateException(
+                "DsqlContainer needs a running Docker engine, and Testcontainers found none (it looked at DOCKER_HOST,"
+                + " ~/.testcontainers.properties and /var/run/docker.sock). Start Docker (or point DOCKER_HOST at"
+                + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/"
+            );
+        }
+    }
+
+    /**
+     * Fails at once when an image without a registry is missing: Docker Hub has no {@code dsql-local}, and a pull
+     * attempt only delays the failure (minutes when no registry is reachable).
+     */
+    static void requireLocalImage(DockerImageName imageName) {
+        String image = imageName.asCanonicalNameString();
+        if (imageName.getRegistry().isEmpty() && !imageExistsLocally(image)) {
+            throw new IllegalStateException(
+                "The Docker image " + image + " is not on this machine. Build it from the DSQL Local sources with"
+                + " `mvn -pl image -am package` (with Docker running), or pass an image you have to"
+                + " new DsqlContainer(DockerImageName.parse(\"...\").asCompatibleSubstituteFor(\"dsql-local\"))"
+            );
+        }
+    }
+
+    /** Replaces a start failure Docker reports cryptically by one that says what to do; others pass unchanged. */
+    static RuntimeException explain(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("port is already allocated") || message.contains("address already in use")) {
+                return new IllegalStateException(
+                    "A host port DsqlContainer was told to bind is already taken (" + cause.getMessage() + "). Let"
+                    + " Testcontainers choose free ports and ask getMappedPort(" + DsqlContainer.SQL_PORT + ") /"
+                    + " getEndpoint(), or free the port",
+                    e
+                );
+            }
+        }
+        return e;
+    }
+
+    private static boolean imageExistsLocally(String image) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+}
