@@ -58,6 +58,12 @@ public final class DsqlCluster implements AutoCloseable {
 
     /** Creates a cluster in {@code container} and waits until it is ACTIVE. */
     static DsqlCluster create(DsqlContainer container) {
+        if (container.getContainerId() == null) {
+            throw new IllegalStateException(
+                "createCluster() needs a started DsqlContainer: call start() first, or let @Container or"
+                + " DsqlClusterExtension start it"
+            );
+        }
         DsqlClient client = container.controlPlane();
         CreateClusterResponse created = client.createCluster(b -> b.deletionProtectionEnabled(false));
         try (DsqlWaiter waiter = waiter(client)) {

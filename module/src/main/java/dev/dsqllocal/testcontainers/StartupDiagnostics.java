@@ -17,7 +17,11 @@ final class StartupDiagnostics {
 
     /** Fails at once when Testcontainers finds no Docker engine. */
     static void requireDocker() {
-        if (!DockerClientFactory.instance().isDockerAvailable()) {
+        requireDocker(DockerClientFactory.instance().isDockerAvailable());
+    }
+
+    static void requireDocker(boolean dockerAvailable) {
+        if (!dockerAvailable) {
             throw new IllegalStateException(
                 "DsqlContainer needs a running Docker engine, and Testcontainers found none (it looked at DOCKER_HOST,"
                 + " ~/.testcontainers.properties and /var/run/docker.sock). Start Docker (or point DOCKER_HOST at"

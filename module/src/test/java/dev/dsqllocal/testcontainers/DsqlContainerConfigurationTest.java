@@ -89,4 +89,19 @@ class DsqlContainerConfigurationTest {
         assertThat(latest.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "latest");
         assertThat(pinned.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "2026-08");
     }
+
+    @Test
+    void noDockerEngineSaysWhatToDo() {
+        assertThatThrownBy(() -> StartupDiagnostics.requireDocker(false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs a running Docker engine")
+                .hasMessageContaining("DOCKER_HOST");
+    }
+
+    @Test
+    void aClusterNeedsAStartedContainer() {
+        assertThatThrownBy(() -> new DsqlContainer().createCluster())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("call start() first");
+    }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.jdbc.ConnectionUrl;
 import org.testcontainers.jdbc.ContainerDatabaseDriver;
 
 /** {@code jdbc:tc:dsql:} URLs start a DsqlContainer through Testcontainers' JDBC driver, without its traps. */
@@ -67,6 +68,18 @@ class JdbcUrlProviderTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("written by withInitScript");
         }
+    }
+
+    @Test
+    void theUrlsUserChoosesTheTokensAction() {
+        DsqlContainerProvider provider = new DsqlContainerProvider();
+        DsqlContainer app = (DsqlContainer) provider.newInstance(ConnectionUrl.newInstance(CUSTOM_ROLE_URL));
+        DsqlContainer admin = (DsqlContainer) provider.newInstance(ConnectionUrl.newInstance(URL));
+
+        assertThat(app.getUsername()).isEqualTo("app");
+        assertThat(app.getPassword()).contains("/?Action=DbConnect&");
+        assertThat(admin.getUsername()).isEqualTo("admin");
+        assertThat(admin.getPassword()).contains("/?Action=DbConnectAdmin&");
     }
 
     @Test
