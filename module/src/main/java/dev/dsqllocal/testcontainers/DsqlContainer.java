@@ -490,16 +490,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         try {
             return getJdbcDriverInstance().connect(constructUrlForConnection(queryString), properties);
         } catch (SQLException e) {
-            String hint = ADMIN_USER.equals(getUsername())
-                ? ""
-                : ". A role other than admin logs in once it exists and is mapped to the signing credentials: as"
-                + " admin, CREATE ROLE " + getUsername() + " WITH LOGIN; AWS IAM GRANT " + getUsername()
-                + " TO 'arn:aws:iam::" + getAccountId() + ":root'";
-            throw new SQLException(
-                "DSQL Local refused a connection as '" + getUsername() + "': " + e.getMessage() + hint,
-                e.getSQLState(),
-                e
-            );
+            throw ConnectionRefusal.explain(e, getUsername(), getAccountId());
         }
     }
 
