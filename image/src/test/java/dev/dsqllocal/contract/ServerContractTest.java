@@ -2,9 +2,9 @@ package dev.dsqllocal.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dsqllocal.gateway.SqlGatewayFactory;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
+import dev.dsqllocal.server.SqlGatewayFactory;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;

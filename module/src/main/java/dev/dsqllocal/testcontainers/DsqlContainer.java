@@ -1,22 +1,17 @@
 package dev.dsqllocal.testcontainers;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Objects;
-import org.testcontainers.DockerClientFactory;
+import java.util.Properties;
 import org.testcontainers.containers.JdbcDatabaseContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
@@ -24,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dsql.DsqlUtilities;
+import software.amazon.awssdk.services.dsql.DsqlClient;
 
 /**
  * Testcontainers implementation of DSQL Local: a local Amazon Aurora DSQL with its control-plane API, an IAM-token
@@ -41,25 +36,10 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  *   <li>SQL endpoint (TLS, auth tokens): 5432, see {@link #getJdbcUrl()} and {@link #getSqlPort()}</li>
  * </ul>
  *
- * <p>The container starts with one cluster, {@link #getClusterIdentifier()}. Connect with pgJDBC and a token:
- * <pre>{@code
- * Properties props = new Properties();
- * props.setProperty("user", "admin");
- * props.setProperty("password", dsql.generateAuthToken());
- * Connection c = DriverManager.getConnection(dsql.getJdbcUrl(), props);
- * }</pre>
- * or manage clusters with the AWS SDK:
- * <pre>{@code
- * DsqlClient client = DsqlClient.builder()
- *     .endpointOverride(dsql.getEndpoint())
- *     .region(Region.of(dsql.getRegion()))
- *     .credentialsProvider(StaticCredentialsProvider.create(
- *         AwsBasicCredentials.create(dsql.getAccessKey(), dsql.getSecretKey())))
- *     .build();
- * }</pre>
- *
- * <p>{@link #getPassword()} is an admin token valid for 7 days (DSQL's longest), so Testcontainers' JDBC support,
- * {@code withInitScript} and Spring Boot's {@code @ServiceConnection} work as with any JDBC container.
+ * <p>The container starts with one cluster, {@link #getClusterIdentifier()}; {@link #createCluster()} makes more.
+ * {@link #getPassword()} is an admin token valid for 7 days (DSQL's longest), so Testcontainers' JDBC support,
+ * {@code withInitScript} and Spring Boot's {@code @ServiceConnection} work as with any JDBC container. The settings
+ * live in the container's environment, where the emulator reads them.
  */
 public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
@@ -75,17 +55,20 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     /** The image tag built together with this module. */
     public static final String DEFAULT_TAG = ModuleVersion.get();
 
+    /** Container port of the control-plane API. */
     public static final int API_PORT = 4566;
 
+    /** Container port of the SQL endpoint. */
     public static final int SQL_PORT = 5432;
 
     /** Aurora DSQL has exactly one database per cluster. */
     public static final String DATABASE_NAME = "postgres";
 
+    /** The role that logs in with a {@code DbConnectAdmin} token. */
     public static final String ADMIN_USER = "admin";
 
     /** The longest lifetime DSQL allows for an auth token (604,800 s). */
-    public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(7);
+    public static final Duration MAX_TOKEN_LIFETIME = AuthTokens.MAX_LIFETIME;
 
     static final String READY_LOG_LINE = ServerContract.READY_LOG_LINE;
 
@@ -93,54 +76,41 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     static final String CA_PATH = ServerContract.CA_PATH;
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final String REGION = "DSQL_LOCAL_REGION";
 
-    private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String ACCESS_KEY = "DSQL_LOCAL_ACCESS_KEY";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SECRET_KEY = "DSQL_LOCAL_SECRET_KEY";
 
-    private String region = "us-east-1";
+    private static final String ACCOUNT_ID = "DSQL_LOCAL_ACCOUNT_ID";
 
-    private String accessKey = "test";
+    private static final String INITIAL_CLUSTERS = "DSQL_LOCAL_INITIAL_CLUSTERS";
 
-    private String secretKey = "test";
-
-    private String accountId = "000000000000";
-
-    private String username = ADMIN_USER;
-
-    private int initialClusters = 1;
-
-    private Duration createDelay = Duration.ZERO;
-
-    private Duration updateDelay = Duration.ZERO;
-
-    private Duration deleteDelay = Duration.ZERO;
-
-    private String dialect = "latest";
-
-    /** Set by {@link #withClusterIdentifier(String)}; otherwise see {@link #getClusterIdentifier()}. */
-    private String pinnedClusterIdentifier;
-
-    private final String randomClusterIdentifier = randomClusterIdentifier();
+    private static final String CLUSTER_ID = "DSQL_LOCAL_DEFAULT_CLUSTER_ID";
 
     private final DockerImageName imageName;
 
-    private DsqlUtilities tokenGenerator;
+    private final String randomClusterIdentifier = ClusterIdentifiers.random();
 
-    private String cachedPassword;
+    private String username = ADMIN_USER;
 
-    private Instant cachedPasswordRenewAt = Instant.MIN;
+    private AuthTokens tokens;
+
+    private boolean deferNextConnection;
+
+    private DsqlClient controlPlane;
 
     /** The image {@code dsql-local} with the tag of this module's version. */
     public DsqlContainer() {
         this(DEFAULT_IMAGE_NAME.withTag(DEFAULT_TAG));
     }
 
+    /** @param dockerImageName {@code dsql-local:<tag>} */
     public DsqlContainer(String dockerImageName) {
         this(DockerImageName.parse(dockerImageName));
     }
 
+    /** @param dockerImageName {@code dsql-local}, or an image declared compatible with it */
     public DsqlContainer(DockerImageName dockerImageName) {
         super(dockerImageName);
         dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME, LOCAL_IMAGE_NAME);
@@ -155,73 +125,40 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             new WaitAllStrategy()
                 .withStrategy(Wait.forLogMessage(".*" + READY_LOG_LINE + ".*", 1))
                 .withStrategy(Wait.forHttp(HEALTH_PATH).forPort(API_PORT).forStatusCode(200))
-                .withStartupTimeout(STARTUP_TIMEOUT)
+                .withStartupTimeout(Duration.ofSeconds(60))
         );
         withUrlParam("sslmode", "require");
+        // Ephemeral state in memory: a test container lives only as long as its tests, and copying the PostgreSQL
+        // template into the overlay file system took ~1 s per cluster (~0.1 s on a tmpfs); like
+        // PostgreSQLContainer's fsync=off. `exec`: Netty loads its native transport from /tmp.
+        withEnv("DSQL_LOCAL_DATA_DIR", "");
+        withTmpFs(Collections.singletonMap("/tmp", "rw,exec,nosuid,nodev,mode=1777"));
+        withEnv(REGION, "us-east-1");
+        withCredentials("test", "test");
+        withEnv(ACCOUNT_ID, "000000000000");
+        withEnv(INITIAL_CLUSTERS, "1");
+        withClusterLifecycleDelays(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        withDialect(DsqlDialect.LATEST);
     }
 
     @Override
     protected void configure() {
-        // Ephemeral state in memory: a test container lives only as long as its tests. The server keeps an
-        // ephemeral data directory under /tmp (no fsync), and /tmp is a tmpfs, because copying the PostgreSQL
-        // template into the container's overlay file system took ~1 s of every cluster creation, start-up
-        // included (~0.1 s in memory). Like PostgreSQLContainer's fsync=off. `exec`: Netty loads its native
-        // transport from /tmp. The image's default (for `docker run`) stays durable in its volume.
-        withEnv("DSQL_LOCAL_DATA_DIR", "");
-        withTmpFs(Collections.singletonMap("/tmp", "rw,exec,nosuid,nodev,mode=1777"));
-        withEnv("DSQL_LOCAL_REGION", region);
-        withEnv("DSQL_LOCAL_ACCESS_KEY", accessKey);
-        withEnv("DSQL_LOCAL_SECRET_KEY", secretKey);
-        withEnv("DSQL_LOCAL_ACCOUNT_ID", accountId);
-        withEnv("DSQL_LOCAL_INITIAL_CLUSTERS", Integer.toString(initialClusters));
-        if (initialClusters > 0) {
-            withEnv("DSQL_LOCAL_DEFAULT_CLUSTER_ID", getClusterIdentifier());
+        if (!"0".equals(getEnvMap().get(INITIAL_CLUSTERS))) {
+            withEnv(CLUSTER_ID, getClusterIdentifier());
         }
-        withEnv("DSQL_LOCAL_CREATE_DELAY", createDelay.toMillis() + "ms");
-        withEnv("DSQL_LOCAL_UPDATE_DELAY", updateDelay.toMillis() + "ms");
-        withEnv("DSQL_LOCAL_DELETE_DELAY", deleteDelay.toMillis() + "ms");
-        withEnv("DSQL_LOCAL_DIALECT", dialect);
-        // The generated server certificate must name the host clients dial for sslmode=verify-full to work, also
-        // when Docker runs elsewhere (DOCKER_HOST=tcp://...).
+        // The server certificate must name the host clients dial, for sslmode=verify-full (also with DOCKER_HOST).
         withEnv("DSQL_LOCAL_TLS_HOSTNAMES", getHost());
     }
 
-    /**
-     * Starts the container, with error messages that say what to do when there is no Docker engine, the image is
-     * missing or a host port is taken.
-     */
+    /** Starts the container; no Docker, a missing image or a taken port end in a message that says what to do. */
     @Override
     public void start() {
-        if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new IllegalStateException(
-                "DsqlContainer needs a running Docker engine, and Testcontainers found none (it looked at DOCKER_HOST,"
-                + " ~/.testcontainers.properties and /var/run/docker.sock). Start Docker (or point DOCKER_HOST at"
-                + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/"
-            );
-        }
+        StartupDiagnostics.requireDocker();
         try {
             super.start();
         } catch (RuntimeException e) {
-            throw explain(e);
+            throw StartupDiagnostics.explain(e);
         }
-    }
-
-    private static RuntimeException explain(RuntimeException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof DsqlImage.UnavailableException) {
-                return (DsqlImage.UnavailableException) cause;
-            }
-            String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("port is already allocated") || message.contains("address already in use")) {
-                return new IllegalStateException(
-                    "A host port DsqlContainer was told to bind is already taken (" + cause.getMessage() + "). Let"
-                    + " Testcontainers choose free ports and ask getMappedPort(" + SQL_PORT + ") / getEndpoint(),"
-                    + " or free the port",
-                    e
-                );
-            }
-        }
-        return e;
     }
 
     /** Waits for the ready line and the health endpoint (not a JDBC poll: that would need a token first). */
@@ -230,47 +167,68 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         getWaitStrategy().waitUntilReady(this);
     }
 
-    // ---------------------------------------------------------------- configuration
+    @Override
+    protected synchronized void containerIsStopping(InspectContainerResponse containerInfo) {
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+    }
 
-    /** Region of the emulated endpoints, the startup cluster and the tokens (default {@code us-east-1}). */
+    /**
+     * Region of the emulated endpoints, the startup cluster and the tokens (default {@code us-east-1}).
+     *
+     * @param region an AWS region name
+     * @return this container
+     */
     public DsqlContainer withRegion(String region) {
-        Region.of(Objects.requireNonNull(region, "region"));
-        this.region = region;
-        return self();
+        return withEnv(REGION, Region.of(Objects.requireNonNull(region, "region")).id());
     }
 
-    /** The access key and secret the emulator accepts, and that tokens are signed with (default test/test). */
+    /**
+     * The access key and secret the emulator accepts, and that tokens are signed with (default test/test).
+     *
+     * @param accessKey the access key id
+     * @param secretKey the secret access key
+     * @return this container
+     */
     public DsqlContainer withCredentials(String accessKey, String secretKey) {
-        this.accessKey = Objects.requireNonNull(accessKey, "accessKey");
-        this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
-        invalidateTokens();
-        return self();
+        withEnv(ACCESS_KEY, Objects.requireNonNull(accessKey, "accessKey"));
+        return withEnv(SECRET_KEY, Objects.requireNonNull(secretKey, "secretKey"));
     }
 
-    /** The 12-digit account the clusters belong to (default 000000000000); it appears in cluster ARNs. */
+    /**
+     * The account the clusters belong to (default 000000000000); it appears in cluster ARNs.
+     *
+     * @param accountId 12 digits
+     * @return this container
+     */
     public DsqlContainer withAccountId(String accountId) {
         if (accountId == null || !accountId.matches("\\d{12}")) {
             throw new IllegalArgumentException("an AWS account id is 12 digits, not '" + accountId + "'");
         }
-        this.accountId = accountId;
-        return self();
+        return withEnv(ACCOUNT_ID, accountId);
     }
 
     /**
      * How many clusters exist when the container is ready (default 1). The first is {@link #getClusterIdentifier()};
-     * list the others with {@code DsqlClient.listClusters}. With 0 there is no startup cluster, so
-     * {@link #getJdbcUrl()} has nothing to connect to until you create one.
+     * with 0, {@link #getJdbcUrl()} has nothing to connect to until you create one.
+     *
+     * @param count 0 or more
+     * @return this container
      */
     public DsqlContainer withInitialClusters(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("initial clusters must be >= 0, not " + count);
         }
-        this.initialClusters = count;
-        return self();
+        return withEnv(INITIAL_CLUSTERS, Integer.toString(count));
     }
 
     /**
-     * The identifier of the startup cluster (26 characters of {@code [a-z0-9]}), instead of a random one.
+     * The identifier of the startup cluster, instead of a random one.
+     *
+     * @param clusterIdentifier 26 characters of {@code [a-z0-9]}
+     * @return this container
      */
     public DsqlContainer withClusterIdentifier(String clusterIdentifier) {
         if (clusterIdentifier == null || !clusterIdentifier.matches("[a-z0-9]{26}")) {
@@ -278,45 +236,45 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
                 "a cluster identifier is 26 characters of [a-z0-9], not '" + clusterIdentifier + "'"
             );
         }
-        this.pinnedClusterIdentifier = clusterIdentifier;
-        invalidateTokens();
-        return self();
+        return withEnv(CLUSTER_ID, clusterIdentifier);
     }
 
     /**
      * How long clusters stay CREATING, UPDATING and DELETING (default: no extra time), to test code that waits for
      * a cluster with the SDK's waiters or polls its status.
+     *
+     * @param create time in CREATING
+     * @param update time in UPDATING
+     * @param delete time in DELETING
+     * @return this container
      */
     public DsqlContainer withClusterLifecycleDelays(Duration create, Duration update, Duration delete) {
-        this.createDelay = nonNegative(create, "create");
-        this.updateDelay = nonNegative(update, "update");
-        this.deleteDelay = nonNegative(delete, "delete");
-        return self();
+        withEnv("DSQL_LOCAL_CREATE_DELAY", millis(create, "create"));
+        withEnv("DSQL_LOCAL_UPDATE_DELAY", millis(update, "update"));
+        return withEnv("DSQL_LOCAL_DELETE_DELAY", millis(delete, "delete"));
     }
 
     /**
-     * Which of Aurora DSQL's SQL rules apply: {@code "latest"} (default), an earlier rule epoch such as
-     * {@code "2026-08"} or {@code "2026-08-25"} (DSQL's rules change monthly: foreign keys, for instance, from
-     * 2026-08-26), or {@code "off"} for plain PostgreSQL behaviour behind the same TLS and token checks.
+     * Which of Aurora DSQL's SQL rules apply (default {@link DsqlDialect#LATEST}).
+     *
+     * @param dialect {@link DsqlDialect#LATEST}, {@link DsqlDialect#OFF} or {@link DsqlDialect#epoch(String)}
+     * @return this container
      */
-    public DsqlContainer withDialect(String dialect) {
-        this.dialect = Objects.requireNonNull(dialect, "dialect");
-        return self();
+    public DsqlContainer withDialect(DsqlDialect dialect) {
+        return withEnv("DSQL_LOCAL_DIALECT", Objects.requireNonNull(dialect, "dialect").value());
     }
 
     /**
-     * The database role {@link #getPassword()} signs a token for: {@code admin} (default, a DbConnectAdmin token) or
-     * a role you created with {@code CREATE ROLE ... WITH LOGIN} and granted with {@code AWS IAM GRANT} (a DbConnect
-     * token).
+     * The role {@link #getPassword()} signs a token for: {@code admin} (default, a DbConnectAdmin token) or a role
+     * created with {@code CREATE ROLE ... WITH LOGIN} and mapped with {@code AWS IAM GRANT} (a DbConnect token).
      */
     @Override
     public DsqlContainer withUsername(String username) {
         this.username = Objects.requireNonNull(username, "username");
-        invalidateTokens();
         return self();
     }
 
-    /** Not supported: DSQL has no passwords, {@link #getPassword()} is an IAM auth token. */
+    /** Refused: DSQL has no passwords, {@link #getPassword()} is an IAM auth token. */
     @Override
     public DsqlContainer withPassword(String password) {
         throw new UnsupportedOperationException(
@@ -325,140 +283,162 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         );
     }
 
-    /** Not supported: an Aurora DSQL cluster has exactly one database, {@code postgres}. */
+    /** Accepts only {@code postgres}: an Aurora DSQL cluster has exactly one database. */
     @Override
     public DsqlContainer withDatabaseName(String databaseName) {
-        throw new UnsupportedOperationException(
-            "an Aurora DSQL cluster has exactly one database, 'postgres'; create a schema instead"
-        );
+        if (!DATABASE_NAME.equals(databaseName)) {
+            throw new UnsupportedOperationException(
+                "an Aurora DSQL cluster has exactly one database, 'postgres', not '" + databaseName + "'; create a"
+                + " schema instead, or a cluster of its own with createCluster()"
+            );
+        }
+        return self();
     }
 
-    // ---------------------------------------------------------------- AWS side (LocalStack conventions)
-
-    /**
-     * The control-plane endpoint, for {@code DsqlClient.builder().endpointOverride(dsql.getEndpoint())}.
-     */
+    /** {@return the control-plane endpoint, for {@code DsqlClient.builder().endpointOverride(...)}} */
     public URI getEndpoint() {
         return URI.create("http://" + getHost() + ":" + getMappedPort(API_PORT));
     }
 
+    /** {@return the region, for {@code DsqlClient.builder().region(Region.of(...))}} */
     public String getRegion() {
-        return region;
+        return getEnvMap().get(REGION);
     }
 
+    /** {@return the access key id the emulator accepts} */
     public String getAccessKey() {
-        return accessKey;
+        return getEnvMap().get(ACCESS_KEY);
     }
 
+    /** {@return the secret access key the emulator accepts} */
     public String getSecretKey() {
-        return secretKey;
+        return getEnvMap().get(SECRET_KEY);
     }
 
+    /** {@return the 12-digit account the clusters belong to} */
     public String getAccountId() {
-        return accountId;
+        return getEnvMap().get(ACCOUNT_ID);
     }
 
     /**
-     * The startup cluster's identifier. It is random for each container, so tests cannot come to depend on one
-     * value; with {@link #withReuse(boolean) withReuse(true)} it is derived from the configuration instead, because
-     * Testcontainers finds a container to reuse by the hash of its configuration, which a random identifier would
-     * change at every run. {@link #withClusterIdentifier(String)} pins it.
+     * The startup cluster's identifier: random for each container, so tests cannot come to depend on one value; with
+     * {@link #withReuse(boolean) withReuse(true)} derived from the configuration, because Testcontainers finds a
+     * container to reuse by the hash of its configuration. {@link #withClusterIdentifier} pins it.
+     *
+     * @return 26 characters of {@code [a-z0-9]}
+     * @throws IllegalStateException with {@code withInitialClusters(0)}
      */
     public String getClusterIdentifier() {
-        if (initialClusters == 0) {
+        if ("0".equals(getEnvMap().get(INITIAL_CLUSTERS))) {
             throw new IllegalStateException("this DsqlContainer starts without clusters (withInitialClusters(0))");
         }
-        if (pinnedClusterIdentifier != null) {
-            return pinnedClusterIdentifier;
+        if (getEnvMap().containsKey(CLUSTER_ID)) {
+            return getEnvMap().get(CLUSTER_ID);
         }
-        return isShouldBeReused() ? reusableClusterIdentifier() : randomClusterIdentifier;
+        return isShouldBeReused()
+            ? ClusterIdentifiers.derivedFrom(imageName.asCanonicalNameString(), getRegion(), getAccountId(),
+                getAccessKey(), getEnvMap().get(INITIAL_CLUSTERS))
+            : randomClusterIdentifier;
     }
 
     /**
-     * The startup cluster's endpoint host name, {@code <id>.dsql.<region>.on.aws}: the host auth tokens are signed
-     * for. The SQL endpoint picks the cluster from the token, so connections go to {@link #getHost()} and
-     * {@link #getSqlPort()} with a token for this name.
+     * {@return the startup cluster's endpoint host name, {@code <id>.dsql.<region>.on.aws}, which tokens are signed
+     * for} Connections go to {@link #getHost()} and {@link #getSqlPort()}; the token selects the cluster.
      */
     public String getClusterEndpoint() {
         return clusterEndpoint(getClusterIdentifier());
     }
 
-    /** The endpoint host name of any cluster in this container's region, for tokens to that cluster. */
+    /**
+     * {@return the endpoint host name of any cluster in this container's region, {@code <id>.dsql.<region>.on.aws}}
+     *
+     * @param clusterIdentifier the cluster
+     */
     public String clusterEndpoint(String clusterIdentifier) {
-        return clusterIdentifier + ".dsql." + region + ".on.aws";
+        return clusterIdentifier + ".dsql." + getRegion() + ".on.aws";
     }
 
-    /** The mapped port of the SQL endpoint (PostgreSQL protocol over TLS). */
+    /** {@return the mapped port of the SQL endpoint (PostgreSQL protocol over TLS)} */
     public int getSqlPort() {
         return getMappedPort(SQL_PORT);
     }
 
-    // ---------------------------------------------------------------- tokens
+    /**
+     * {@return a new, empty cluster of its own} Made with CreateCluster (no deletion protection) and waited for
+     * until ACTIVE; {@link DsqlCluster#close()} deletes it. See also {@link DsqlClusterExtension}.
+     */
+    public DsqlCluster createCluster() {
+        return DsqlCluster.create(this);
+    }
 
-    /** A {@code DbConnectAdmin} token for the startup cluster, valid 15 minutes (the SDK's default). */
+    /** One SDK client per running container, for the clusters it creates and deletes. */
+    synchronized DsqlClient controlPlane() {
+        if (controlPlane == null) {
+            controlPlane = DsqlClient
+                .builder()
+                .endpointOverride(getEndpoint())
+                .region(Region.of(getRegion()))
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(getAccessKey(), getSecretKey()))
+                )
+                .build();
+        }
+        return controlPlane;
+    }
+
+    /** {@return a {@code DbConnectAdmin} token for the startup cluster, valid 15 minutes (the SDK's default)} */
     public String generateAuthToken() {
         return generateAuthToken(ADMIN_USER);
     }
 
     /**
-     * A token for the startup cluster, valid 15 minutes: {@code DbConnectAdmin} for {@code admin}, {@code DbConnect}
-     * for any other role.
+     * {@return a token for the startup cluster, valid 15 minutes}
+     *
+     * @param role {@code admin} (a {@code DbConnectAdmin} token) or a custom role (a {@code DbConnect} token)
      */
     public String generateAuthToken(String role) {
-        return generateAuthToken(role, Duration.ofMinutes(15));
+        return generateAuthToken(role, AuthTokens.DEFAULT_LIFETIME);
     }
 
-    /** A token for the startup cluster valid for {@code expiresIn} (at most {@link #MAX_TOKEN_LIFETIME}). */
+    /**
+     * {@return a token for the startup cluster}
+     *
+     * @param role {@code admin} or a custom role
+     * @param expiresIn between 1 s and {@link #MAX_TOKEN_LIFETIME}
+     */
     public String generateAuthToken(String role, Duration expiresIn) {
         return generateAuthToken(getClusterEndpoint(), role, expiresIn);
     }
 
-    /** A token for any cluster endpoint host (see {@link #clusterEndpoint(String)}). */
+    /**
+     * {@return a token for any cluster}
+     *
+     * @param clusterEndpoint {@code <id>.dsql.<region>.on.aws} (see {@link #clusterEndpoint(String)})
+     * @param role {@code admin} or a custom role
+     * @param expiresIn between 1 s and {@link #MAX_TOKEN_LIFETIME}
+     */
     public String generateAuthToken(String clusterEndpoint, String role, Duration expiresIn) {
-        Objects.requireNonNull(clusterEndpoint, "clusterEndpoint");
-        Objects.requireNonNull(role, "role");
-        if (expiresIn.isNegative() || expiresIn.isZero() || expiresIn.compareTo(MAX_TOKEN_LIFETIME) > 0) {
-            throw new IllegalArgumentException("a DSQL auth token lives between 1 s and 7 days, not " + expiresIn);
-        }
-        DsqlUtilities generator = tokenGenerator();
-        if (ADMIN_USER.equals(role)) {
-            return generator.generateDbConnectAdminAuthToken(b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
-        }
-        return generator.generateDbConnectAuthToken(b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
+        return tokens().generate(clusterEndpoint, role, expiresIn);
     }
 
-    private synchronized DsqlUtilities tokenGenerator() {
-        if (tokenGenerator == null) {
-            tokenGenerator =
-                DsqlUtilities
-                    .builder()
-                    .region(Region.of(region))
-                    .credentialsProvider(
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
-                    )
-                    .build();
+    private synchronized AuthTokens tokens() {
+        if (tokens == null || !tokens.isFor(getRegion(), getAccessKey(), getSecretKey())) {
+            tokens = new AuthTokens(getRegion(), getAccessKey(), getSecretKey());
         }
-        return tokenGenerator;
+        return tokens;
     }
 
-    private synchronized void invalidateTokens() {
-        tokenGenerator = null;
-        cachedPassword = null;
-        cachedPasswordRenewAt = Instant.MIN;
-    }
-
-    // ---------------------------------------------------------------- JDBC
-
+    /** {@return pgJDBC's driver: DSQL speaks the PostgreSQL protocol} */
     @Override
     public String getDriverClassName() {
         return "org.postgresql.Driver";
     }
 
     /**
-     * {@code jdbc:postgresql://<host>:<port>/postgres?sslmode=require}: TLS without checking the certificate, as
-     * DSQL's documentation recommends for a start. For {@code sslmode=verify-full} use
-     * {@link #copyCaCertificateTo(Path)} and {@code withUrlParam("sslmode", "verify-full")} plus
-     * {@code withUrlParam("sslrootcert", path)}.
+     * {@return {@code jdbc:postgresql://<host>:<port>/postgres?sslmode=require}} TLS without checking the
+     * certificate, as DSQL's documentation recommends for a start; for {@code sslmode=verify-full} add
+     * {@code withUrlParam("sslmode", "verify-full")} and {@code withUrlParam("sslrootcert", path)} with a file from
+     * {@link #copyCaCertificateTo(Path)}.
      */
     @Override
     public String getJdbcUrl() {
@@ -466,29 +446,25 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             + constructUrlParameters("?", "&");
     }
 
+    /** {@return {@code postgres}, the only database of a DSQL cluster} */
     @Override
     public String getDatabaseName() {
         return DATABASE_NAME;
     }
 
+    /** {@return the role of {@link #getPassword()}: {@code admin} unless {@link #withUsername(String)} chose another} */
     @Override
     public String getUsername() {
         return username;
     }
 
     /**
-     * A token for {@link #getUsername()} on the startup cluster, valid 7 days: long enough for any test JVM, so
-     * connection pools and frameworks that read the password once keep working. A fresh one is made when less
-     * than a day is left.
+     * {@return a token for {@link #getUsername()} on the startup cluster, valid 7 days} Long enough for any test JVM,
+     * so connection pools and frameworks that read the password once keep working.
      */
     @Override
-    public synchronized String getPassword() {
-        Instant now = Instant.now();
-        if (cachedPassword == null || now.isAfter(cachedPasswordRenewAt)) {
-            cachedPassword = generateAuthToken(username, MAX_TOKEN_LIFETIME);
-            cachedPasswordRenewAt = now.plus(MAX_TOKEN_LIFETIME).minus(Duration.ofDays(1));
-        }
-        return cachedPassword;
+    public String getPassword() {
+        return tokens().longLived(getClusterEndpoint(), username);
     }
 
     @Override
@@ -496,46 +472,66 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         return "SELECT 1";
     }
 
-    // ---------------------------------------------------------------- fault injection
+    /**
+     * One attempt, not Testcontainers' two-minute retry loop: the container is ready when {@link #start()} returns,
+     * so a refusal (an unknown role, a bad token) is final and is reported at once with the emulator's reason.
+     */
+    @Override
+    public Connection createConnection(String queryString, Properties info) throws SQLException {
+        synchronized (this) {
+            if (deferNextConnection) {
+                deferNextConnection = false;
+                return DeferredConnection.of(() -> connectOnce(queryString, info));
+            }
+        }
+        return connectOnce(queryString, info);
+    }
 
-    /** Conflict and fault injection for the startup cluster ({@link #getClusterIdentifier()}). */
+    private Connection connectOnce(String queryString, Properties info) throws SQLException {
+        Properties properties = new Properties();
+        if (info != null) {
+            properties.putAll(info);
+        }
+        properties.put("user", getUsername());
+        properties.put("password", getPassword());
+        try {
+            return getJdbcDriverInstance().connect(constructUrlForConnection(queryString), properties);
+        } catch (SQLException e) {
+            throw ConnectionRefusal.explain(e, getUsername(), getAccountId());
+        }
+    }
+
+    /** Makes the next {@link #createConnection} open on first use (see {@link DeferredConnection}). */
+    synchronized void deferNextConnection() {
+        deferNextConnection = true;
+    }
+
+    /** {@return conflict and fault injection for the startup cluster} */
     public DsqlFaults faults() {
         return faults(getClusterIdentifier());
     }
 
-    /** Conflict and fault injection for any cluster of this container. */
+    /**
+     * {@return conflict and fault injection for any cluster of this container}
+     *
+     * @param clusterIdentifier the cluster
+     */
     public DsqlFaults faults(String clusterIdentifier) {
         return new DsqlFaults(getEndpoint(), clusterIdentifier);
     }
 
-    // ---------------------------------------------------------------- TLS
-
-    /**
-     * The PEM certificate of the emulator's own certificate authority, which signs the SQL endpoint's certificate
-     * (for {@code sslmode=verify-full}, or a Java trust store).
-     */
+    /** {@return the PEM of the emulator's certificate authority, which signs the SQL endpoint's certificate} */
     public String getCaCertificatePem() {
-        URI uri = getEndpoint().resolve(CA_PATH);
-        try {
-            HttpResponse<String> response = HttpClient
-                .newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.US_ASCII)
-                );
-            if (response.statusCode() != 200 || !response.body().contains("BEGIN CERTIFICATE")) {
-                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ", not a PEM");
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot fetch the CA certificate from " + uri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while fetching " + uri, e);
-        }
+        return CaCertificate.download(getEndpoint().resolve(CA_PATH));
     }
 
-    /** Writes {@link #getCaCertificatePem()} to {@code file} (e.g. for pgJDBC's {@code sslrootcert}). */
+    /**
+     * Writes {@link #getCaCertificatePem()} to {@code file} (e.g. for pgJDBC's {@code sslrootcert}).
+     *
+     * @param file where to write; missing parent directories are created
+     * @return {@code file}
+     * @throws IOException when it cannot be written
+     */
     public Path copyCaCertificateTo(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -544,45 +540,10 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         return Files.writeString(file, getCaCertificatePem(), StandardCharsets.US_ASCII);
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    private static Duration nonNegative(Duration delay, String what) {
-        Objects.requireNonNull(delay, what);
-        if (delay.isNegative()) {
+    private static String millis(Duration delay, String what) {
+        if (Objects.requireNonNull(delay, what).isNegative()) {
             throw new IllegalArgumentException(what + " delay must not be negative: " + delay);
         }
-        return delay;
-    }
-
-    private static String randomClusterIdentifier() {
-        StringBuilder id = new StringBuilder(26);
-        for (int i = 0; i < 26; i++) {
-            id.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
-        }
-        return id.toString();
-    }
-
-    /** Stable for a given configuration, so the container's configuration hash (and thus reuse) is stable too. */
-    private String reusableClusterIdentifier() {
-        String configuration = String.join(
-            "\n",
-            imageName.asCanonicalNameString(),
-            region,
-            accountId,
-            accessKey,
-            Integer.toString(initialClusters)
-        );
-        try {
-            byte[] digest = MessageDigest
-                .getInstance("SHA-256")
-                .digest(configuration.getBytes(StandardCharsets.UTF_8));
-            StringBuilder id = new StringBuilder(26);
-            for (int i = 0; i < 26; i++) {
-                id.append(ID_ALPHABET.charAt((digest[i] & 0xff) % ID_ALPHABET.length()));
-            }
-            return id.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return delay.toMillis() + "ms";
     }
 }

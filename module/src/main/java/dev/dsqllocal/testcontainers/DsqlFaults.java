@@ -1,7 +1,5 @@
 package dev.dsqllocal.testcontainers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
 /**
  * Conflict and fault injection for one cluster of a {@link DsqlContainer}, so that retry logic can be tested
@@ -17,19 +16,20 @@ import java.util.Objects;
  * {@link #list()}.
  *
  * <pre>{@code
- * dsql.faults().failNextCommits(2, "OC000");   // the next two commits get 40001 ... (OC000)
+ * dsql.faults().failNextCommits(2, ConflictCode.OC000);   // the next two commits get 40001 ... (OC000)
  * dsql.faults().failNewConnections(Duration.ofSeconds(5));
- * dsql.faults().reportStatus("IDLE");          // GetCluster says IDLE until clear()
+ * dsql.faults().reportStatus(ClusterStatus.IDLE);        // GetCluster says IDLE until clear()
  * dsql.faults().clear();
  * }</pre>
  *
- * <p>Wire contract: {@code POST/GET/DELETE /dsql-local/clusters/{id}/faults} on the control-plane port.
+ * <p>Wire contract: {@code POST/GET/DELETE /dsql-local/clusters/{id}/faults} on the control-plane port, with the
+ * small JSON bodies written below.
  */
 public final class DsqlFaults {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     private final URI faults;
 
@@ -44,69 +44,131 @@ public final class DsqlFaults {
      * The next {@code count} commits (COMMIT of a transaction, or an autocommit write) fail with SQLSTATE 40001 and
      * DSQL's text for {@code code}, and roll back.
      *
-     * @param code {@code "OC000"} (data conflict) or {@code "OC001"} (schema changed)
+     * @param count how many commits fail (at least 1)
+     * @param code the conflict reported
+     * @return this, for chaining
      */
-    public DsqlFaults failNextCommits(int count, String code) {
-        return post(commitConflict(count, code));
+    public DsqlFaults failNextCommits(int count, ConflictCode code) {
+        return post(commitConflict(count, code) + "}");
     }
 
-    /** As {@link #failNextCommits(int, String)}, only for transactions that wrote {@code table} ({@code [schema.]name}). */
-    public DsqlFaults failNextCommits(int count, String code, String table) {
-        return post(commitConflict(count, code).put("table", Objects.requireNonNull(table, "table")));
+    /**
+     * As {@link #failNextCommits(int, ConflictCode)}, only for transactions that wrote {@code table}.
+     *
+     * @param count how many commits fail (at least 1)
+     * @param code the conflict reported
+     * @param table {@code [schema.]name} of the table a transaction must have written to fail
+     * @return this, for chaining
+     */
+    public DsqlFaults failNextCommits(int count, ConflictCode code, String table) {
+        return post(commitConflict(count, code) + ",\"table\":" + quote(Objects.requireNonNull(table, "table")) + "}");
     }
 
-    /** New connections to the cluster are refused for {@code duration}; open sessions keep working. */
+    /**
+     * New connections to the cluster are refused for {@code duration}; open sessions keep working.
+     *
+     * @param duration how long (whole seconds)
+     * @return this, for chaining
+     */
     public DsqlFaults failNewConnections(Duration duration) {
-        return post(JSON.createObjectNode().put("type", "connection-failure").put("durationSeconds", seconds(duration)));
+        return post("{\"type\":\"connection-failure\",\"durationSeconds\":" + seconds(duration) + "}");
     }
 
-    /** GetCluster and ListClusters report {@code status} (a ClusterStatus name) until {@link #clear()}. */
-    public DsqlFaults reportStatus(String status) {
-        return post(JSON.createObjectNode().put("type", "status").put("status", status));
+    /**
+     * GetCluster and ListClusters report {@code status} until {@link #clear()}.
+     *
+     * @param status the status reported
+     * @return this, for chaining
+     */
+    public DsqlFaults reportStatus(ClusterStatus status) {
+        return post("{\"type\":\"status\",\"status\":" + quote(statusName(status)) + "}");
     }
 
-    /** GetCluster and ListClusters report {@code status} for {@code duration}. */
-    public DsqlFaults reportStatus(String status, Duration duration) {
+    /**
+     * GetCluster and ListClusters report {@code status} for {@code duration}.
+     *
+     * @param status the status reported
+     * @param duration how long (whole seconds)
+     * @return this, for chaining
+     */
+    public DsqlFaults reportStatus(ClusterStatus status, Duration duration) {
         return post(
-            JSON.createObjectNode().put("type", "status").put("status", status).put("durationSeconds", seconds(duration))
+            "{\"type\":\"status\",\"status\":" + quote(statusName(status)) + ",\"durationSeconds\":" + seconds(duration)
+            + "}"
         );
     }
 
-    /** The active injections, as the emulator reports them (JSON). */
+    /**
+     * The active injections, as the emulator reports them.
+     *
+     * @return a JSON document
+     */
     public String list() {
         return send(HttpRequest.newBuilder(faults).GET());
     }
 
-    /** Removes every injection of this cluster. */
+    /**
+     * Removes every injection of this cluster.
+     *
+     * @return this, for chaining
+     */
     public DsqlFaults clear() {
         send(HttpRequest.newBuilder(faults).DELETE());
         return this;
     }
 
+    /**
+     * The cluster these injections apply to.
+     *
+     * @return its identifier
+     */
     public String getClusterIdentifier() {
         return clusterIdentifier;
     }
 
-    private static ObjectNode commitConflict(int count, String code) {
-        return JSON.createObjectNode().put("type", "commit-conflict").put("code", code).put("count", count);
+    private static String commitConflict(int count, ConflictCode code) {
+        return "{\"type\":\"commit-conflict\",\"code\":\"" + Objects.requireNonNull(code, "code").name()
+            + "\",\"count\":" + count;
+    }
+
+    private static String statusName(ClusterStatus status) {
+        if (Objects.requireNonNull(status, "status") == ClusterStatus.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("pick a ClusterStatus the SDK knows, not " + status);
+        }
+        return status.toString();
     }
 
     private static long seconds(Duration duration) {
         return Objects.requireNonNull(duration, "duration").toSeconds();
     }
 
-    private DsqlFaults post(ObjectNode body) {
+    /** A JSON string literal (RFC 8259, section 7): quotes, backslashes and control characters escaped. */
+    private static String quote(String text) {
+        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
+    }
+
+    private DsqlFaults post(String body) {
         send(
             HttpRequest
                 .newBuilder(faults)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         );
         return this;
     }
 
     private String send(HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(Duration.ofSeconds(10)).build();
+        HttpRequest built = request.timeout(TIMEOUT).build();
         try {
             HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() != 200) {

@@ -71,7 +71,10 @@ class DsqlContainerConfigurationTest {
         assertThatThrownBy(() -> dsql.withClusterIdentifier("UPPER")).hasMessageContaining("[a-z0-9]");
         assertThatThrownBy(() -> dsql.withPassword("secret")).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("auth token");
-        assertThatThrownBy(() -> dsql.withDatabaseName("app")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> dsql.withDatabaseName("app")).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("exactly one database");
+        assertThat(dsql.withDatabaseName("postgres").getDatabaseName()).isEqualTo("postgres");
+        assertThatThrownBy(() -> DsqlDialect.epoch("August")).hasMessageContaining("2026-08");
         assertThatThrownBy(() -> new DsqlContainer().withInitialClusters(0).getClusterIdentifier())
                 .hasMessageContaining("withInitialClusters(0)");
     }
@@ -80,10 +83,25 @@ class DsqlContainerConfigurationTest {
     void dialectEpochReachesTheEmulator() {
         DsqlContainer latest = new DsqlContainer();
         latest.configure();
-        DsqlContainer pinned = new DsqlContainer().withDialect("2026-08");
+        DsqlContainer pinned = new DsqlContainer().withDialect(DsqlDialect.epoch("2026-08"));
         pinned.configure();
 
         assertThat(latest.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "latest");
         assertThat(pinned.getEnvMap()).containsEntry("DSQL_LOCAL_DIALECT", "2026-08");
+    }
+
+    @Test
+    void noDockerEngineSaysWhatToDo() {
+        assertThatThrownBy(() -> StartupDiagnostics.requireDocker(false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs a running Docker engine")
+                .hasMessageContaining("DOCKER_HOST");
+    }
+
+    @Test
+    void aClusterNeedsAStartedContainer() {
+        assertThatThrownBy(() -> new DsqlContainer().createCluster())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("call start() first");
     }
 }

@@ -27,7 +27,7 @@ class FaultInjectionTest {
         try (Connection c = TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS fault_probe (id int PRIMARY KEY)");
-            dsql.faults().failNextCommits(1, "OC000", "fault_probe");
+            dsql.faults().failNextCommits(1, ConflictCode.OC000, "fault_probe");
             assertThat(dsql.faults().list()).contains("\"remaining\":1");
 
             c.setAutoCommit(false);
@@ -66,7 +66,7 @@ class FaultInjectionTest {
     @Test
     void anInjectedStatusShowsInGetClusterUntilCleared() {
         try (DsqlClient client = TestClients.dsqlClient(dsql)) {
-            dsql.faults().reportStatus("IDLE");
+            dsql.faults().reportStatus(ClusterStatus.IDLE);
             assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier())).status())
                 .isEqualTo(ClusterStatus.IDLE);
 
@@ -77,9 +77,10 @@ class FaultInjectionTest {
     }
 
     @Test
-    void refusesAnUnknownConflictCodeWithTheEmulatorsReason() {
-        assertThatThrownBy(() -> dsql.faults().failNextCommits(1, "OC999"))
+    void refusesAZeroCountWithTheEmulatorsReason() {
+        assertThatThrownBy(() -> dsql.faults().failNextCommits(0, ConflictCode.OC000))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("400");
+            .hasMessageContaining("400")
+            .hasMessageContaining("count");
     }
 }

@@ -1,7 +1,8 @@
-package dev.dsqllocal.testcontainers;
+package dev.dsqllocal.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dsqllocal.testcontainers.DsqlContainer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dsql.DsqlClient;
 import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
-/** The first test of the README, verbatim (keep the two in step). */
 @Testcontainers
 class ReadmeFirstTest {
     @Container
