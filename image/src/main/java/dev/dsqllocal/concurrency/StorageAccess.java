@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Which statements "touch storage" in the sense of DSQL's OC001 rule: a session whose cached catalog is stale gets
- * OC001 on its next statement that touches storage (COMPAT.md §4). DSQL does not publish the list, so this is the
+ * OC001 on its next statement that touches storage (DSQL-BEHAVIOUR.md §4). DSQL does not publish the list, so this is the
  * emulator's reading of it, chosen so that what drivers and pools send on their own never fails:
  *
  * <ul>

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *       a CONTEXT that names the emulator's internal functions (an event trigger or rewrite that raised DSQL's
  *       error) is dropped: the user ran one plain statement.</li>
  *   <li>{@code 42809 sys.wait_for_job(unknown) is a procedure}: DSQL types an untyped literal argument as
- *       {@code text} in this message (COMPAT.md §7). PostgreSQL's HINT ({@code To call a procedure, use CALL.}) is
+ *       {@code text} in this message (DSQL-BEHAVIOUR.md §7). PostgreSQL's HINT ({@code To call a procedure, use CALL.}) is
  *       kept: DSQL's HINT is not recorded, and DSQL runs PostgreSQL's parser.</li>
  *   <li>{@code 42704 data type json has no default operator class for access method "btree"}: PostgreSQL refuses
  *       a {@code json} key before DSQL's check (in the cluster's event trigger) can see it; DSQL answers

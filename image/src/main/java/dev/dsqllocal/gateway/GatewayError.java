@@ -4,7 +4,7 @@ import dev.dsqllocal.pgwire.BackendMessage;
 
 /**
  * An error the gateway answers itself, as an ErrorResponse, before closing the connection. The factory methods
- * hold DSQL's texts (COMPAT.md §1.6, §2); where COMPAT.md has none the method says the text is a guess.
+ * hold DSQL's texts (DSQL-BEHAVIOUR.md §1.6, §2); where DSQL-BEHAVIOUR.md has none the method says the text is a guess.
  */
 record GatewayError(String severity, String sqlState, String message, String hint) {
 
@@ -17,7 +17,7 @@ record GatewayError(String severity, String sqlState, String message, String hin
         return new GatewayError("FATAL", sqlState, message, null);
     }
 
-    /** Every refused token, identity or permission (COMPAT.md §1.6): the reason goes into the HINT. */
+    /** Every refused token, identity or permission (DSQL-BEHAVIOUR.md §1.6): the reason goes into the HINT. */
     static GatewayError accessDenied(String hint) {
         return new GatewayError("FATAL", "08006", "unable to accept connection, access denied", hint);
     }
@@ -30,7 +30,7 @@ record GatewayError(String severity, String sqlState, String message, String hin
         return fatal("53400", "Unable to accept connection, rate exceeded.");
     }
 
-    /** An idle cluster being woken up (COMPAT.md §1.6). */
+    /** An idle cluster being woken up (DSQL-BEHAVIOUR.md §1.6). */
     static GatewayError wakingUp() {
         return fatal("08006", "unable to accept connection, waking up cluster, please retry later");
     }
@@ -73,7 +73,7 @@ record GatewayError(String severity, String sqlState, String message, String hin
         return fatal("08P01", "invalid length of startup packet");
     }
 
-    /** DSQL's text for a message over 10 MiB (COMPAT.md §2). */
+    /** DSQL's text for a message over 10 MiB (DSQL-BEHAVIOUR.md §2). */
     static GatewayError invalidMessageLength() {
         return fatal("08P01", "invalid message length");
     }

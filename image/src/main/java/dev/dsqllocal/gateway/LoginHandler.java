@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decrypted start of a session: StartupMessage, then cleartext-password authentication with a DSQL IAM token
- * (COMPAT.md §1), routing to a cluster, the connection limits, and finally the hand-over to a {@link ProxySession}
+ * (DSQL-BEHAVIOUR.md §1), routing to a cluster, the connection limits, and finally the hand-over to a {@link ProxySession}
  * that connects to the cluster's PostgreSQL. Every refusal is an ErrorResponse followed by a close.
  */
 final class LoginHandler extends ByteToMessageDecoder {
@@ -298,7 +298,7 @@ final class LoginHandler extends ByteToMessageDecoder {
         };
     }
 
-    /** Region, account and user/action checks (COMPAT.md §1.5, §1.7). */
+    /** Region, account and user/action checks (DSQL-BEHAVIOUR.md §1.5, §1.7). */
     private GatewayError authorize(AuthToken token, Principal principal, ClusterView cluster) {
         if (!token.region().equals(cluster.region())) {
             // AWS's wording for a credential scoped to another region than the endpoint's.

@@ -30,7 +30,7 @@ class AuthTokenVerifierTest {
         return new Principal("access_key", "secret_key", "111122223333", "arn:aws:iam::111122223333:root");
     }
 
-    /** The four vectors of the Java SDK's DefaultDsqlUtilitiesTest (COMPAT.md §1.3), in Java's parameter order. */
+    /** The four vectors of the Java SDK's DefaultDsqlUtilitiesTest (DSQL-BEHAVIOUR.md §1.3), in Java's parameter order. */
     @ParameterizedTest
     @CsvSource({
         "DbConnect,900,e319d85380261f643d78a558f76257f05aacea758a6ccd42a2510e2ae0854a47",

@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param id        unique, stable name (used in failure messages and RULES.md)
  * @param rule      the DSQL rule the case pins, in one line (a row of RULES.md)
- * @param section   the COMPAT.md section the expected outcome comes from (e.g. "§6")
- * @param evidence  COMPAT.md's label for that fact: O observed, D documented, S SDK source, I inferred (a guess)
+ * @param section   the DSQL-BEHAVIOUR.md section the expected outcome comes from (e.g. "§6")
+ * @param evidence  DSQL-BEHAVIOUR.md's label for that fact: O observed, D documented, S SDK source, I inferred (a guess)
  * @param epoch     dialect epoch the server must run ({@code --dialect}); null means {@code latest}
  * @param pending   why the emulator does not pass this case yet; the runner reports it skipped with the reason
  * @param enforced  override for RULES.md ("partial" with a reason in {@code note}); derived from pending otherwise

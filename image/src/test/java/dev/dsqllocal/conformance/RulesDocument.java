@@ -20,7 +20,7 @@ final class RulesDocument {
         md.append("## What DSQL Local enforces, rule by rule\n\n")
                 .append("Generated from the conformance cases in `image/src/test/resources/conformance/*.json` ")
                 .append("(run end to end through the gateway by `ConformanceTest`); do not edit by hand.\n\n")
-                .append("Evidence, from COMPAT.md: **O** observed on a real cluster, **D** documented by AWS, ")
+                .append("Evidence, from DSQL-BEHAVIOUR.md: **O** observed on a real cluster, **D** documented by AWS, ")
                 .append("**S** SDK source, **I** inferred: a guess at DSQL's exact text, to be confirmed. ")
                 .append("Enforced: **yes** the case passes; **partial** part of the rule is emulated; **no** the case ")
                 .append("is pending (see KNOWN_GAPS.md).\n");
@@ -52,7 +52,7 @@ final class RulesDocument {
             for (ConformanceCase c : file.cases()) {
                 if (c.pending() != null) {
                     n++;
-                    md.append("- `").append(c.id()).append("` (").append(file.name()).append(".json, COMPAT ")
+                    md.append("- `").append(c.id()).append("` (").append(file.name()).append(".json, DSQL-BEHAVIOUR.md ")
                             .append(c.section()).append(", [").append(c.evidence()).append("]) ")
                             .append(c.rule()).append(": ").append(c.pending()).append('\n');
                 }

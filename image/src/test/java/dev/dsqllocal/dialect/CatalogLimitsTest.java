@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * DSQL's per-database object counts (COMPAT.md §5) at their real values, enforced inside the cluster's
+ * DSQL's per-database object counts (DSQL-BEHAVIOUR.md §5) at their real values, enforced inside the cluster's
  * PostgreSQL (the template's event trigger) and seen through the gateway as {@code admin}. The objects are made
  * in bulk by one {@code CREATE SCHEMA ... CREATE ...} statement each, which also shows that the count holds for
  * every way of creating an object, not only for the statement that crosses the limit.

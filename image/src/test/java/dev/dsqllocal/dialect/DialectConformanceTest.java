@@ -10,8 +10,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conformance cases: SQL text → what DSQL answers (pass, or SQLSTATE + exact message), taken from COMPAT.md.
- * Cases whose expected answer COMPAT marks as inferred carry {@code [I]} in their note; they pin the emulator's
+ * Conformance cases: SQL text → what DSQL answers (pass, or SQLSTATE + exact message), taken from DSQL-BEHAVIOUR.md.
+ * Cases whose expected answer DSQL-BEHAVIOUR.md marks as inferred carry {@code [I]} in their note; they pin the emulator's
  * current guess and must be revisited when a real transcript turns up.
  */
 class DialectConformanceTest {
@@ -41,7 +41,7 @@ class DialectConformanceTest {
 
     static List<Case> cases() {
         return List.of(
-                // unsupported statements (COMPAT §6)
+                // unsupported statements (DSQL-BEHAVIOUR.md §6)
                 refuse("TRUNCATE baseline_parent", "0A000", "unsupported statement: Truncate"),
                 refuse("truncate table a, b cascade", "0A000", "unsupported statement: Truncate"),
                 refuse("CREATE EXTENSION pgcrypto", "0A000", "unsupported statement: CreateExtension"),
@@ -147,7 +147,7 @@ class DialectConformanceTest {
                 pass("DROP TABLE IF EXISTS t CASCADE"),
                 pass("CREATE DOMAIN pos AS int CHECK (VALUE > 0)"),
                 pass("CREATE VIEW v AS SELECT 1"),
-                // transactions and isolation (COMPAT §4)
+                // transactions and isolation (DSQL-BEHAVIOUR.md §4)
                 refuse("SAVEPOINT baseline_sp", "0A000", "unsupported transaction statement: SAVEPOINT"),
                 refuse("RELEASE SAVEPOINT sp", "0A000", "unsupported transaction statement: RELEASE"),
                 refuse("ROLLBACK TO SAVEPOINT baseline_sp", "0A000", "unsupported transaction statement: ROLLBACK TO"),
@@ -166,7 +166,7 @@ class DialectConformanceTest {
                 refuse("SET TRANSACTION READ ONLY", "0A000", "setting configuration parameter \"TRANSACTION\" not supported"),
                 refuse("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "0A000",
                         "setting configuration parameter \"TRANSACTION\" not supported", "[I]"),
-                // session parameters (COMPAT §2)
+                // session parameters (DSQL-BEHAVIOUR.md §2)
                 refuse("SET statement_timeout = 0", "0A000", "setting configuration parameter \"statement_timeout\" not supported"),
                 refuse("SET default_transaction_isolation = 'serializable'", "0A000",
                         "setting configuration parameter \"default_transaction_isolation\" not supported"),
@@ -213,7 +213,7 @@ class DialectConformanceTest {
                 pass("EXPLAIN ANALYZE SELECT * FROM t"),
                 refuse("EXPLAIN SELECT * FROM t FOR SHARE", "0A000",
                         "locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported", "[I]"),
-                // indexes (COMPAT §7)
+                // indexes (DSQL-BEHAVIOUR.md §7)
                 pass("CREATE INDEX ASYNC idx ON t (a, b)"),
                 pass("CREATE UNIQUE INDEX ASYNC IF NOT EXISTS idx ON t (a) INCLUDE (b) NULLS NOT DISTINCT"),
                 pass("CREATE INDEX ASYNC ON t (lower(name))"),
@@ -226,7 +226,7 @@ class DialectConformanceTest {
                 pass("CREATE INDEX ASYNC idx ON t (name COLLATE \"C\" NULLS FIRST)"),
                 refuse("CREATE INDEX ASYNC idx ON t USING gin (doc)", "0A000",
                         "access method \"gin\" not supported for CREATE INDEX", "[I]"),
-                // ALTER TABLE (COMPAT §6)
+                // ALTER TABLE (DSQL-BEHAVIOUR.md §6)
                 pass("ALTER TABLE t ADD COLUMN c text"),
                 pass("ALTER TABLE t ADD COLUMN IF NOT EXISTS c text STORAGE EXTERNAL"),
                 refuse("ALTER TABLE t ADD COLUMN c text NOT NULL", "0A000", "ALTER TABLE ADD COLUMN with constraint not supported"),

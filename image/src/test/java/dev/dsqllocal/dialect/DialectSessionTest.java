@@ -16,7 +16,7 @@ import java.time.ZoneOffset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Transaction-level behaviour, replaying the recorded DSQL transcripts (COMPAT §4, §5; the dsql-emulator
+ * Transaction-level behaviour, replaying the recorded DSQL transcripts (DSQL-BEHAVIOUR.md §4, §5; the dsql-emulator
  * golden {@code transaction.json}): the gateway's side is simulated by feeding PostgreSQL's outcomes back.
  */
 class DialectSessionTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 
-/** DSQL's per-cluster connection limits and the maximum session duration (COMPAT.md §2). */
+/** DSQL's per-cluster connection limits and the maximum session duration (DSQL-BEHAVIOUR.md §2). */
 class GatewayLimitsTest {
     static GatewayFixture fx;
 

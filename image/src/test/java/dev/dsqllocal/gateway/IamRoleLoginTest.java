@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Custom database roles (COMPAT.md §1.5, §3) through the emulator as shipped, with real SDK tokens: admin maps an
+ * Custom database roles (DSQL-BEHAVIOUR.md §1.5, §3) through the emulator as shipped, with real SDK tokens: admin maps an
  * IAM principal to a role with {@code AWS IAM GRANT}, the principal's credentials then log in as that role with a
  * {@code DbConnect} token, and nobody else does.
  */
