@@ -19,7 +19,7 @@ final class RulesDocument {
         StringBuilder md = new StringBuilder();
         md.append("## What DSQL Local enforces, rule by rule\n\n")
                 .append("Generated from the conformance cases in `image/src/test/resources/conformance/*.json` ")
-                .append("(run end to end through the gateway by `ConformanceTest`); do not edit by hand.\n\n")
+                .append("(run end to end through the gateway by `ConformanceIT`); do not edit by hand.\n\n")
                 .append("Evidence, from DSQL-BEHAVIOUR.md: **O** observed on a real cluster, **D** documented by AWS, ")
                 .append("**S** SDK source, **I** inferred: a guess at DSQL's exact text, to be confirmed. ")
                 .append("Enforced: **yes** the case passes; **partial** part of the rule is emulated; **no** the case ")
@@ -44,7 +44,7 @@ final class RulesDocument {
         StringBuilder md = new StringBuilder();
         md.append("# Known gaps: where DSQL Local differs from DSQL today\n\n")
                 .append("Generated from the conformance cases marked `pending` (reported as skipped, with this reason, ")
-                .append("by `ConformanceTest`); do not edit by hand. Each line is a case in ")
+                .append("by `ConformanceIT`); do not edit by hand. Each line is a case in ")
                 .append("`image/src/test/resources/conformance/` that states what DSQL does; drop its `pending` once ")
                 .append("the emulator passes it.\n\n");
         int n = 0;

@@ -36,7 +36,7 @@ class DialectEpochInDatabaseTest {
 
     @BeforeAll
     static void buildTemplateOnce() throws IOException {
-        PostgresInstallation.prepare(PostgresFleetTest.cache, Optional.empty());
+        PostgresInstallation.prepare(PostgresFleetIT.cache, Optional.empty());
     }
 
     @AfterEach
@@ -48,7 +48,7 @@ class DialectEpochInDatabaseTest {
         if (ServerUser.current().dropsPrivileges()) {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        PostgresFleet fleet = new PostgresFleet(root.resolve("clusters-" + dialectSetting), PostgresFleetTest.cache,
+        PostgresFleet fleet = new PostgresFleet(root.resolve("clusters-" + dialectSetting), PostgresFleetIT.cache,
                 Optional.empty(), false, 0, dialectSetting);
         fleets.add(fleet);
         DatabaseEndpoint endpoint = fleet.provision("c1");

@@ -3,7 +3,7 @@ package dev.dsqllocal.postgres;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Run in a separate JVM by {@link ProcessLifetimeTest}: provisions a cluster, prints its postmaster pid, waits. */
+/** Run in a separate JVM by {@link ProcessLifetimeIT}: provisions a cluster, prints its postmaster pid, waits. */
 public final class OrphanProbe {
     private OrphanProbe() {
     }

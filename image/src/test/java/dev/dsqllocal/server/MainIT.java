@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The command line: --help and bad settings, in a child JVM. */
-class MainTest {
+class MainIT {
     record Result(int exit, String out, String err) {
     }
 

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in bulk by one {@code CREATE SCHEMA ... CREATE ...} statement each, which also shows that the count holds for
  * every way of creating an object, not only for the statement that crosses the limit.
  */
-class CatalogLimitsTest {
+class CatalogLimitsIT {
     @RegisterExtension
     static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     @Test
     void atMostAThousandTables() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_tables", 1000, i -> "CREATE TABLE t" + i + " (id int)"));
             try {
                 assertLimit(st, "CREATE TABLE lim_tables.extra (id int PRIMARY KEY)",
@@ -39,7 +39,7 @@ class CatalogLimitsTest {
 
     @Test
     void atMostFiveThousandViews() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_views", 5000, i -> "CREATE VIEW v" + i + " AS SELECT " + i + " AS x"));
             try {
                 assertLimit(st, "CREATE VIEW lim_views.extra AS SELECT 1 AS x",
@@ -52,7 +52,7 @@ class CatalogLimitsTest {
 
     @Test
     void atMostFiveThousandSequencesIdentityColumnsIncluded() throws Exception {
-        try (Connection c = DialectEmulatorTest.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_seqs", 4999, i -> "CREATE SEQUENCE s" + i + " CACHE 1"));
             try {
                 st.execute("CREATE TABLE lim_seqs.ident (id bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY)");

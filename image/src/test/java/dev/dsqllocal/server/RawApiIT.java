@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The wire protocol with SigV4-signed raw HTTP: the four stream operations (not in the Java SDK), bad input, and
  * authentication failures. Every refusal is checked for AWS's status and error type and for leaving state alone.
  */
-class RawApiTest {
+class RawApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KINESIS = "arn:aws:kinesis:us-east-1:000000000000:stream/cdc";
     private static final String ROLE = "arn:aws:iam::000000000000:role/dsql-cdc";

@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -36,13 +35,12 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  * dropped afterwards, so at most one case schema exists at a time: DSQL allows 10) and fresh connections.
  * A case marked {@code pending} is reported as skipped with its reason.
  */
-class ConformanceTest {
+class ConformanceIT {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([a-z_]+)}");
     private static final Map<String, DsqlLocalServer> SERVERS = new HashMap<>();
 
     @BeforeAll
     static void requirePostgres() {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
     }
 
     @AfterAll

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostgresFleetTest {
+class PostgresFleetIT {
     /** Under target/ so repeated runs reuse the unpacked binaries and the template (mvn clean rebuilds them). */
     static final Path cache = Path.of("target", "postgres-test-cache").toAbsolutePath();
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The servers live exactly as long as the emulator's JVM: not shorter, not longer. */
-class ProcessLifetimeTest {
-    private static final Path CACHE = PostgresFleetTest.cache;
+class ProcessLifetimeIT {
+    private static final Path CACHE = PostgresFleetIT.cache;
 
     @TempDir
     Path root;

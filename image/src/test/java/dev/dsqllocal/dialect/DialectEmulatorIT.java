@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,7 +30,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * pgJDBC with default settings: what a schema written for plain PostgreSQL meets, {@code CREATE INDEX ASYNC}
  * with {@code sys.jobs} and {@code sys.wait_for_job}, and the clients that must keep working.
  */
-class DialectEmulatorTest {
+class DialectEmulatorIT {
     @RegisterExtension
     static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
@@ -232,8 +231,8 @@ class DialectEmulatorTest {
 
     @Test
     void psqlWithItsDefaultStartupParameters() throws Exception {
-        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/psql")),
-                "psql is not installed");
+        assertThat(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/psql")))
+                .as("psql is needed by this test: install postgresql-client").isTrue();
         String token = DsqlUtilities.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The seam the DSQL policies use: a policy can answer a request itself, or let it through. */
-class SessionPolicyTest {
+class SessionPolicyIT {
 
     /** Refuses simple queries mentioning "forbidden" the way a dialect rule would; counts rows it relays. */
     static final class RefusingPolicy implements SessionPolicy {

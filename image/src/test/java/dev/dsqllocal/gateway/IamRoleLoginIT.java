@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
@@ -30,14 +29,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * IAM principal to a role with {@code AWS IAM GRANT}, the principal's credentials then log in as that role with a
  * {@code DbConnect} token, and nobody else does.
  */
-class IamRoleLoginTest {
+class IamRoleLoginIT {
     private static final String APP_ARN = "arn:aws:iam::000000000000:role/app";
     private static final String OTHER_ARN = "arn:aws:iam::000000000000:role/other";
     private static DsqlLocalServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
                 Option.BIND_ADDRESS, "127.0.0.1",
                 Option.CREDENTIALS, "APPKEY:appsecret:000000000000:" + APP_ARN

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * at start-up (seconds). Collections such as Map.of iterate in an order that changes per JVM run, so this test
  * computes the key in several fresh JVMs.
  */
-class TemplateKeyTest {
+class TemplateKeyIT {
 
     /** Prints the key for a fixed binaries path; run in child JVMs. */
     public static void main(String[] args) {
@@ -34,7 +34,7 @@ class TemplateKeyTest {
 
     private static String keyFromFreshJvm() throws IOException, InterruptedException {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:off", "-cp", System.getProperty("java.class.path"), TemplateKeyTest.class.getName())
+                "-Xshare:off", "-cp", System.getProperty("java.class.path"), TemplateKeyIT.class.getName())
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

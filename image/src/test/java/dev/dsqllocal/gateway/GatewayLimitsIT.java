@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 
 /** DSQL's per-cluster connection limits and the maximum session duration (DSQL-BEHAVIOUR.md §2). */
-class GatewayLimitsTest {
+class GatewayLimitsIT {
     static GatewayFixture fx;
 
     @BeforeAll
@@ -37,7 +37,7 @@ class GatewayLimitsTest {
             assertThat(e.getServerErrorMessage().getMessage())
                     .isEqualTo("Unable to accept connection, too many open connections.");
             second.close();
-            GatewayBadInputTest.eventually(() -> gateway.openConnections(GatewayFixture.DEFAULT_ID) == 1, "slot freed");
+            GatewayBadInputIT.eventually(() -> gateway.openConnections(GatewayFixture.DEFAULT_ID) == 1, "slot freed");
             try (Connection third = connect(gateway)) {
                 assertThat(third.isValid(5)).isTrue();
             }
@@ -83,7 +83,7 @@ class GatewayLimitsTest {
             assertThat(e.getServerErrorMessage().getSeverity()).isEqualTo("FATAL");
             assertThat(e.getServerErrorMessage().getMessage()).startsWith("terminating connection due to maximum");
             assertThat(c.isClosed() || !c.isValid(1)).isTrue();
-            GatewayBadInputTest.eventually(() -> gateway.backendConnections() == 0, "backend closed");
+            GatewayBadInputIT.eventually(() -> gateway.backendConnections() == 0, "backend closed");
         }
     }
 }

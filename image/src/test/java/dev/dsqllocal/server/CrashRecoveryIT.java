@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} of a running emulator (a child JVM started through {@link Main}) loses nothing: the clusters and
  * the rows written to a cluster's PostgreSQL are there after a restart on the same data directory.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
     @TempDir
     Path dataDir;
 
     @Test
     void stateAndDatabaseContentsSurviveKillNine() throws Exception {
-        Process child = MainTest.spawn(List.of("--data-dir", TestSupport.dataDir(dataDir), "--api-port", "0", "--sql-port",
+        Process child = MainIT.spawn(List.of("--data-dir", TestSupport.dataDir(dataDir), "--api-port", "0", "--sql-port",
                 "0", "--bind-address", "127.0.0.1", "--initial-clusters", "1"));
         Long postmasterPid = null;
         try {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dsql.model.ValidationException;
 import software.amazon.awssdk.services.dsql.model.ValidationExceptionReason;
 
 /** The control plane through the real AWS SDK for Java v2 DSQL client: operations, waiters and the paginator. */
-class ControlPlaneSdkTest {
+class ControlPlaneSdkIT {
     static DsqlLocalServer server;
     static DsqlClient dsql;
 

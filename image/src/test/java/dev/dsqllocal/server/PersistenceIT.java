@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dsql.DsqlClient;
 
 /** State survives a restart; transitions interrupted by a stop are finished; orphan databases are removed. */
-class PersistenceTest {
+class PersistenceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.function.Consumer<software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration.Builder>
             FAST = w -> w.maxAttempts(600).backoffStrategyV2(
@@ -42,7 +42,7 @@ class PersistenceTest {
         String deleting;
         String streamId;
         String token = "retry-me-1";
-        try (DsqlLocalServer server = start("0s", "0s"); DsqlClient dsql = ControlPlaneSdkTest.client(server.apiPort(), "test", "test")) {
+        try (DsqlLocalServer server = start("0s", "0s"); DsqlClient dsql = ControlPlaneSdkIT.client(server.apiPort(), "test", "test")) {
             defaultId = server.defaultClusterId().orElseThrow();
             tagged = dsql.createCluster(r -> r.clientToken(token).tags(Map.of("a", "b"))
                     .policy("{\"Statement\":[]}")).identifier();
@@ -56,7 +56,7 @@ class PersistenceTest {
             streamId = stream.get("streamIdentifier").asText();
         }
         // Second run: long delays, so a create and a delete are caught mid-way by the stop.
-        try (DsqlLocalServer server = start("1h", "1h"); DsqlClient dsql = ControlPlaneSdkTest.client(server.apiPort(), "test", "test")) {
+        try (DsqlLocalServer server = start("1h", "1h"); DsqlClient dsql = ControlPlaneSdkIT.client(server.apiPort(), "test", "test")) {
             assertThat(server.defaultClusterId()).hasValue(defaultId);
             var got = dsql.getCluster(r -> r.identifier(tagged));
             assertThat(got.status().toString()).isEqualTo("ACTIVE");

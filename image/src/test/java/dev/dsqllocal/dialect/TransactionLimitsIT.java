@@ -26,12 +26,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * pgJDBC batches (several Executes before one Sync), COPY, RETURNING result sets, prepared statements in a
  * transaction block; and {@code --dialect off}, which turns them (and DSQL's {@code version()}) off.
  */
-class TransactionLimitsTest {
+class TransactionLimitsIT {
     @RegisterExtension
     static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     private static Connection connect() throws SQLException {
-        return DialectEmulatorTest.connect(EMULATOR.server(), "");
+        return DialectEmulatorIT.connect(EMULATOR.server(), "");
     }
 
     private static long count(Statement st, String table) throws SQLException {
@@ -160,7 +160,7 @@ class TransactionLimitsTest {
     void withTheDialectOffThereAreNoLimitsAndVersionIsPostgresOwn() throws Exception {
         try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
                 Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DIALECT, "off")));
-             Connection c = DialectEmulatorTest.connect(plain, ""); Statement st = c.createStatement()) {
+             Connection c = DialectEmulatorIT.connect(plain, ""); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT version()")) {
                 rs.next();
                 assertThat(rs.getString(1)).startsWith("PostgreSQL 16.").contains(" on ");

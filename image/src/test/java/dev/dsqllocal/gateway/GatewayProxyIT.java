@@ -27,7 +27,7 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.util.PSQLException;
 
 /** Ordinary client traffic through the gateway looks like PostgreSQL's own. */
-class GatewayProxyTest {
+class GatewayProxyIT {
     static GatewayFixture fx;
 
     @BeforeAll

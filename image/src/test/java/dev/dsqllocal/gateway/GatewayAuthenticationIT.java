@@ -26,7 +26,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dsql.DsqlClient;
 
 /** Connecting through the gateway with pgJDBC and real SDK tokens: TLS modes, and DSQL's refusals. */
-class GatewayAuthenticationTest {
+class GatewayAuthenticationIT {
     static GatewayFixture fx;
     static int port;
 

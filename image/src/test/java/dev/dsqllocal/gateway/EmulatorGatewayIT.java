@@ -38,7 +38,7 @@ import software.amazon.dsql.jdbc.AuroraDsqlCredentialsManager;
  * The whole emulator (control plane, PostgreSQL 16 fleet, SQL gateway) as a user meets it: the CA from
  * {@code /dsql-local/ca.pem}, tokens from the SDK, a cluster created with the SDK reached by its endpoint name.
  */
-class EmulatorGatewayTest {
+class EmulatorGatewayIT {
     static DsqlLocalServer server;
     static DsqlClient client;
     static Path ca;
@@ -106,7 +106,7 @@ class EmulatorGatewayTest {
         // No session stays behind on the backend.
         ClusterView view = server.clusterDirectory().find(created.identifier()).orElseThrow();
         DatabaseEndpoint db = view.database().orElseThrow();
-        GatewayBadInputTest.eventually(() -> {
+        GatewayBadInputIT.eventually(() -> {
             try (Connection su = DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port()
                     + "/postgres?user=postgres"); ResultSet rs = su.createStatement().executeQuery(
                     "select count(*) from pg_stat_activity where usename = 'admin'")) {
@@ -119,7 +119,7 @@ class EmulatorGatewayTest {
 
         client.deleteCluster(b -> b.identifier(created.identifier()));
         PSQLException gone = catchThrowableOfType(PSQLException.class, () -> {
-            GatewayBadInputTest.eventually(() -> server.clusterDirectory().find(created.identifier()).isEmpty()
+            GatewayBadInputIT.eventually(() -> server.clusterDirectory().find(created.identifier()).isEmpty()
                     || server.clusterDirectory().find(created.identifier()).get().status().name().startsWith("DELET"),
                     "cluster deleting");
             connect(endpoint).close();

@@ -16,7 +16,7 @@ import software.amazon.dsql.jdbc.AuroraDsqlCredentialsManager;
  * credentials from {@code AuroraDsqlCredentialsManager.setProvider} (or a {@code profile}), needs {@code region}
  * for a non-AWS host, sets no SSL defaults of its own and passes other URL parameters through to pgJDBC.
  */
-class AwsJdbcConnectorTest {
+class AwsJdbcConnectorIT {
 
     @AfterEach
     void resetCredentials() {

@@ -2,7 +2,6 @@ package dev.dsqllocal.gateway;
 
 import static dev.dsqllocal.gateway.GatewayFixture.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** libpq's psql (Debian's psql 15 here) against the gateway, when it is installed. */
-class PsqlClientTest {
+class PsqlClientIT {
 
     private static String psql(String conninfo, String sql) throws Exception {
         Process p = new ProcessBuilder(List.of("psql", conninfo, "-X", "-A", "-t", "-c", sql))
@@ -23,7 +22,7 @@ class PsqlClientTest {
 
     @Test
     void psqlWithSslModeRequireAndVerifyFull() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql is not installed");
+        assertThat(Files.isExecutable(Path.of("/usr/bin/psql"))).as("psql is needed by this test: install postgresql-client").isTrue();
         GatewayFixture fx = GatewayFixture.get();
         int port = fx.gateway.port();
         String token = adminToken("localhost");

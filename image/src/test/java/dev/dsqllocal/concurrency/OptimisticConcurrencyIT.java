@@ -6,7 +6,6 @@ import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -36,7 +35,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * DSQL's optimistic concurrency and the fault-injection API, through the emulator as shipped (real gateway, real
  * IAM tokens, pgJDBC, real PostgreSQL).
  */
-class OptimisticConcurrencyTest {
+class OptimisticConcurrencyIT {
     private static final String OC000 = "change conflicts with another transaction (OC000)";
     private static final String OC001 = "schema has been updated by another transaction (OC001)";
 
@@ -46,7 +45,6 @@ class OptimisticConcurrencyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
         server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
                 Option.BIND_ADDRESS, "127.0.0.1")));
         cluster = server.defaultClusterId().orElseThrow();

@@ -12,7 +12,6 @@ import dev.dsqllocal.gateway.TestClusters;
 import dev.dsqllocal.gateway.TestPostgres;
 import dev.dsqllocal.tls.ServerTls;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -38,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** End to end: pgJDBC → gateway with the dialect policy → real PostgreSQL 16. */
-class DialectGatewayTest {
+class DialectGatewayIT {
 
     private static final String REGION = "us-east-1";
     private static final String CLUSTER = "dddddddddddddddddddddddddd";
@@ -51,7 +50,6 @@ class DialectGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(TestPostgres.available(), "PostgreSQL binaries not available");
         postgres = TestPostgres.start();
         TestClusters clusters = new TestClusters().put(new ClusterView(CLUSTER, ADMIN.accountId(), REGION,
                 ClusterStatus.ACTIVE, Optional.of(postgres.endpoint()))).defaultCluster(CLUSTER);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Malformed, truncated, oversized and stalled input: each ends its own connection with a clear error (or a close
  * where PostgreSQL would only close), never disturbs a session next to it, and leaks no backend connection.
  */
-class GatewayBadInputTest {
+class GatewayBadInputIT {
     static GatewayFixture fx;
     static int port;
     Connection bystander;
