@@ -26,16 +26,20 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/dsqllocal");
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.dsqllocal\\.([a-z0-9_]+)\\.");
-    private static final Pattern LIBRARY = Pattern.compile("\\b(com\\.fasterxml\\.jackson|io\\.netty|java\\.net\\.http)\\.");
+    private static final Pattern LIBRARY =
+            Pattern.compile("\\b(com\\.fasterxml\\.jackson|io\\.netty|java\\.net\\.http)\\.");
     /** Comments, then string and character literals (text blocks included), which name no dependency. */
     private static final Pattern NOT_CODE = Pattern.compile(
-            "/\\*.*?\\*/|//[^\\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\\\n])*'", Pattern.DOTALL);
+            "/\\*.*?\\*/|//[^\\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\\\n])*'",
+            Pattern.DOTALL);
 
     @Test
     void packagesFormNoCycle() {
         Map<String, Set<String>> graph = graph();
         assertThat(graph).as("packages found under " + SOURCES).containsKeys("clusters", "server", "gateway");
-        assertThat(cycle(graph)).as("a cycle among the packages; the graph is:\n" + describe(graph)).isEmpty();
+        assertThat(cycle(graph))
+                .as("a cycle among the packages; the graph is:\n" + describe(graph))
+                .isEmpty();
     }
 
     @Test
@@ -48,21 +52,25 @@ class PackageDependenciesTest {
     @Test
     void onlyServerWiresAndEachLayerKeepsToItsNeighbours() {
         Map<String, Set<String>> graph = graph();
-        graph.forEach((from, to) -> assertThat(to).as(from + " -> server (only server wires)").doesNotContain("server"));
+        graph.forEach((from, to) ->
+                assertThat(to).as(from + " -> server (only server wires)").doesNotContain("server"));
         assertThat(graph.get("storage")).as("storage -> ...").containsOnly("clusters");
-        assertThat(graph.get("gateway")).as("the SQL endpoint knows nothing of the control plane or its storage")
+        assertThat(graph.get("gateway"))
+                .as("the SQL endpoint knows nothing of the control plane or its storage")
                 .doesNotContain("controlplane", "storage");
         assertThat(graph.get("faults")).as("faults -> ...").doesNotContain("controlplane", "gateway");
-        assertThat(graph.get("controlplane")).as("controlplane -> ...")
+        assertThat(graph.get("controlplane"))
+                .as("controlplane -> ...")
                 .doesNotContain("gateway", "postgres", "dialect", "concurrency");
     }
 
     @Test
     void theCycleFinderFindsACycle() {
-        Map<String, Set<String>> graph = new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"),
-                "d", Set.of("a")));
+        Map<String, Set<String>> graph =
+                new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a")));
         assertThat(cycle(graph)).containsExactly("a", "b", "c", "a");
-        assertThat(cycle(new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of(), "c", Set.of("a", "b"))))).isEmpty();
+        assertThat(cycle(new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of(), "c", Set.of("a", "b")))))
+                .isEmpty();
     }
 
     /** Package → the other packages its code names. */
@@ -99,8 +107,11 @@ class PackageDependenciesTest {
     private static String code(Path dir) {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-                all.append(NOT_CODE.matcher(Files.readString(f, StandardCharsets.UTF_8)).replaceAll(" ")).append('\n');
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                all.append(NOT_CODE.matcher(Files.readString(f, StandardCharsets.UTF_8))
+                                .replaceAll(" "))
+                        .append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -120,8 +131,8 @@ class PackageDependenciesTest {
         return List.of();
     }
 
-    private static boolean visit(String node, Map<String, Set<String>> graph, Map<String, Integer> state,
-            List<String> path) {
+    private static boolean visit(
+            String node, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
         int s = state.getOrDefault(node, 0);
         if (s == 2) {
             return false;
@@ -145,7 +156,10 @@ class PackageDependenciesTest {
 
     static String describe(Map<String, Set<String>> graph) {
         StringBuilder out = new StringBuilder();
-        graph.forEach((from, to) -> out.append("  ").append(from).append(" -> ").append(String.join(", ", to))
+        graph.forEach((from, to) -> out.append("  ")
+                .append(from)
+                .append(" -> ")
+                .append(String.join(", ", to))
                 .append('\n'));
         return out.toString();
     }

@@ -18,8 +18,16 @@ import java.util.Set;
  * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html). Parsing checks
  * the form only; {@link AuthTokenVerifier} checks time and signature. The query parameters may come in any order, as the SDKs differ.
  */
-public record AuthToken(String host, String action, String accessKeyId, LocalDate scopeDate, String region,
-        Instant signedAt, long expiresSeconds, Optional<String> securityToken, String signature) {
+public record AuthToken(
+        String host,
+        String action,
+        String accessKeyId,
+        LocalDate scopeDate,
+        String region,
+        Instant signedAt,
+        long expiresSeconds,
+        Optional<String> securityToken,
+        String signature) {
 
     public static final String DB_CONNECT = "DbConnect";
     public static final String DB_CONNECT_ADMIN = "DbConnectAdmin";
@@ -30,14 +38,21 @@ public record AuthToken(String host, String action, String accessKeyId, LocalDat
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter SCOPE_DATE = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final Set<String> REQUIRED = Set.of("Action", "X-Amz-Algorithm", "X-Amz-Credential",
-            "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature");
+    private static final Set<String> REQUIRED = Set.of(
+            "Action",
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "X-Amz-Expires",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Signature");
     /**
      * A DNS name or IPv4 address with an optional port, or a bracketed IPv6 address. No nested quantifiers: the
      * input is attacker-controlled, so matching must stay linear.
      */
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
             "(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+
     private static final Set<String> OPTIONAL = Set.of("X-Amz-Security-Token");
 
     /** Whether this token asks for the {@code admin} role ({@code DbConnectAdmin}). */
@@ -120,7 +135,10 @@ public record AuthToken(String host, String action, String accessKeyId, LocalDat
             throw new AuthTokenException("X-Amz-Expires must be between 1 and " + MAX_EXPIRES_SECONDS + " seconds");
         }
         String[] scope = params.get("X-Amz-Credential").split("/", -1);
-        if (scope.length != 5 || scope[0].isEmpty() || !"dsql".equals(scope[3]) || !"aws4_request".equals(scope[4])
+        if (scope.length != 5
+                || scope[0].isEmpty()
+                || !"dsql".equals(scope[3])
+                || !"aws4_request".equals(scope[4])
                 || scope[2].isEmpty()) {
             throw new AuthTokenException("Credential should be scoped to a valid region and to the dsql service:"
                     + " <access key>/<yyyymmdd>/<region>/dsql/aws4_request");
@@ -138,8 +156,16 @@ public record AuthToken(String host, String action, String accessKeyId, LocalDat
         if (!signature.matches("[0-9a-f]{64}")) {
             throw new AuthTokenException("X-Amz-Signature must be 64 lowercase hex digits");
         }
-        return new AuthToken(host, action, scope[0], scopeDate, scope[2], signedAt, expires,
-                Optional.ofNullable(params.get("X-Amz-Security-Token")), signature);
+        return new AuthToken(
+                host,
+                action,
+                scope[0],
+                scopeDate,
+                scope[2],
+                signedAt,
+                expires,
+                Optional.ofNullable(params.get("X-Amz-Security-Token")),
+                signature);
     }
 
     private static Map<String, String> parseQuery(String query) throws AuthTokenException {

@@ -52,14 +52,15 @@ public final class AuthTokenVerifier {
             throw new AuthTokenException("Signature not yet current: " + token.amzDate() + " is still later than "
                     + AuthToken.formatAmzDate(now.plus(clockSkew)));
         }
-        Principal principal = credentials.resolve(token.accessKeyId()).orElseThrow(() ->
-                new AuthTokenException("The security token included in the request is invalid"));
+        Principal principal = credentials
+                .resolve(token.accessKeyId())
+                .orElseThrow(() -> new AuthTokenException("The security token included in the request is invalid"));
         if (credentials.mode() == AuthMode.RELAXED) {
             return principal;
         }
         String expected = signature(token, principal.secretAccessKey());
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                token.signature().getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), token.signature().getBytes(StandardCharsets.US_ASCII))) {
             throw new AuthTokenException("The request signature we calculated does not match the signature you"
                     + " provided. Check your AWS Secret Access Key and signing method.");
         }
@@ -74,10 +75,10 @@ public final class AuthTokenVerifier {
                 .putRawQueryParameter("Action", token.action())
                 .build();
         AwsCredentialsIdentity identity = token.securityToken().isPresent()
-                ? AwsSessionCredentialsIdentity.create(token.accessKeyId(), secret, token.securityToken().get())
+                ? AwsSessionCredentialsIdentity.create(
+                        token.accessKeyId(), secret, token.securityToken().get())
                 : AwsCredentialsIdentity.create(token.accessKeyId(), secret);
-        SignedRequest signed = signer.sign(r -> r
-                .identity(identity)
+        SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "dsql")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, token.region())

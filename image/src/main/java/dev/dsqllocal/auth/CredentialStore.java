@@ -45,7 +45,10 @@ public final class CredentialStore {
         if (known != null || mode == AuthMode.STRICT) {
             return Optional.ofNullable(known);
         }
-        return Optional.of(new Principal(accessKeyId, "", defaultPrincipal.accountId(),
+        return Optional.of(new Principal(
+                accessKeyId,
+                "",
+                defaultPrincipal.accountId(),
                 "arn:aws:iam::" + defaultPrincipal.accountId() + ":root"));
     }
 }

@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.signer.Aws4Signer;
 import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -43,12 +43,16 @@ public final class SigV4Verifier {
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
 
     /** A verified caller: who signed, and for which region. */
-    public record Verified(Principal principal, String region) {
-    }
+    public record Verified(Principal principal, String region) {}
 
     /** A request as received: method, raw (encoded) path and query, headers by lower-case name, body. */
-    public record Request(String method, String host, String rawPath, String rawQuery,
-            Map<String, List<String>> headers, byte[] body) {
+    public record Request(
+            String method,
+            String host,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body) {
         Optional<String> header(String name) {
             List<String> v = headers.get(name);
             return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
@@ -71,6 +75,7 @@ public final class SigV4Verifier {
 
     private final CredentialStore credentials;
     private final Clock clock;
+
     @SuppressWarnings("deprecation")
     private final Aws4Signer signer = Aws4Signer.create();
 
@@ -80,66 +85,83 @@ public final class SigV4Verifier {
     }
 
     public Verified verify(Request request) throws AuthenticationException {
-        String authorization = request.header("authorization").orElseThrow(() ->
-                new AuthenticationException("MissingAuthenticationTokenException", "Missing Authentication Token"));
+        String authorization = request.header("authorization")
+                .orElseThrow(() -> new AuthenticationException(
+                        "MissingAuthenticationTokenException", "Missing Authentication Token"));
         ParsedAuthorization auth = parse(authorization);
         String[] scope = auth.credential.split("/", -1);
         if (scope.length != 5 || scope[0].isEmpty()) {
-            throw new AuthenticationException("IncompleteSignatureException", "Credential should be scoped to a valid"
-                    + " region, service and terminator: '" + auth.credential + "'.");
+            throw new AuthenticationException(
+                    "IncompleteSignatureException",
+                    "Credential should be scoped to a valid" + " region, service and terminator: '" + auth.credential
+                            + "'.");
         }
         String accessKey = scope[0];
         String scopeDate = scope[1];
         String region = scope[2];
         String service = scope[3];
         if (!"aws4_request".equals(scope[4])) {
-            throw new AuthenticationException("InvalidSignatureException",
+            throw new AuthenticationException(
+                    "InvalidSignatureException",
                     "Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'.");
         }
         if (!SERVICE.equals(service)) {
-            throw new AuthenticationException("InvalidSignatureException",
-                    "Credential should be scoped to correct service: '" + SERVICE + "'. ");
+            throw new AuthenticationException(
+                    "InvalidSignatureException", "Credential should be scoped to correct service: '" + SERVICE + "'. ");
         }
         if (!REGION.matcher(region).matches()) {
-            throw new AuthenticationException("InvalidSignatureException",
-                    "Credential should be scoped to a valid region. ");
+            throw new AuthenticationException(
+                    "InvalidSignatureException", "Credential should be scoped to a valid region. ");
         }
-        Principal principal = credentials.resolve(accessKey).orElseThrow(() -> new AuthenticationException(
-                "UnrecognizedClientException", "The security token included in the request is invalid."));
+        Principal principal = credentials
+                .resolve(accessKey)
+                .orElseThrow(() -> new AuthenticationException(
+                        "UnrecognizedClientException", "The security token included in the request is invalid."));
         if (credentials.mode() == AuthMode.RELAXED) {
             return new Verified(principal, region);
         }
-        String amzDate = request.header("x-amz-date").orElseThrow(() -> new AuthenticationException(
-                "IncompleteSignatureException",
-                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
+        String amzDate = request.header("x-amz-date")
+                .orElseThrow(() -> new AuthenticationException(
+                        "IncompleteSignatureException",
+                        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
         Instant signedAt;
         try {
             signedAt = AMZ_DATE.parse(amzDate, Instant::from);
         } catch (DateTimeParseException e) {
-            throw new AuthenticationException("IncompleteSignatureException",
-                    "Date must be in ISO-8601 'basic format'. Got '" + amzDate + "'.");
+            throw new AuthenticationException(
+                    "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '" + amzDate + "'.");
         }
         if (!amzDate.startsWith(scopeDate) || scopeDate.length() != 8) {
-            throw new AuthenticationException("InvalidSignatureException", "Date in Credential scope does not match"
-                    + " YYYYMMDD from ISO-8601 version of date from HTTP: '" + scopeDate + "' != '"
-                    + amzDate.substring(0, Math.min(8, amzDate.length())) + "', from '" + amzDate + "'.");
+            throw new AuthenticationException(
+                    "InvalidSignatureException",
+                    "Date in Credential scope does not match"
+                            + " YYYYMMDD from ISO-8601 version of date from HTTP: '" + scopeDate + "' != '"
+                            + amzDate.substring(0, Math.min(8, amzDate.length())) + "', from '" + amzDate + "'.");
         }
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
-            throw new AuthenticationException("InvalidSignatureException", "Signature expired: " + amzDate
-                    + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
-                    + " - 5 min.)");
+            throw new AuthenticationException(
+                    "InvalidSignatureException",
+                    "Signature expired: " + amzDate
+                            + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW)) + " ("
+                            + AMZ_DATE.format(now)
+                            + " - 5 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
-            throw new AuthenticationException("InvalidSignatureException", "Signature not yet current: " + amzDate
-                    + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now)
-                    + " + 5 min.)");
+            throw new AuthenticationException(
+                    "InvalidSignatureException",
+                    "Signature not yet current: " + amzDate
+                            + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW)) + " ("
+                            + AMZ_DATE.format(now)
+                            + " + 5 min.)");
         }
         byte[] expected = recompute(request, auth, principal, region, signedAt);
         if (!MessageDigest.isEqual(expected, auth.signature.getBytes(StandardCharsets.US_ASCII))) {
-            throw new AuthenticationException("InvalidSignatureException", "The request signature we calculated does"
-                    + " not match the signature you provided. Check your AWS Secret Access Key and signing method."
-                    + " Consult the service documentation for details.");
+            throw new AuthenticationException(
+                    "InvalidSignatureException",
+                    "The request signature we calculated does"
+                            + " not match the signature you provided. Check your AWS Secret Access Key and signing method."
+                            + " Consult the service documentation for details.");
         }
         return new Verified(principal, region);
     }
@@ -151,8 +173,9 @@ public final class SigV4Verifier {
      * x-amz-content-sha256, so re-signing with it only ever matches clients built on that same signer.
      */
     @SuppressWarnings("deprecation")
-    private byte[] recompute(Request request, ParsedAuthorization auth, Principal principal, String region,
-            Instant signedAt) throws AuthenticationException {
+    private byte[] recompute(
+            Request request, ParsedAuthorization auth, Principal principal, String region, Instant signedAt)
+            throws AuthenticationException {
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method().toUpperCase(Locale.ROOT)))
                 .protocol("http")
@@ -162,15 +185,18 @@ public final class SigV4Verifier {
         if (port > 0) {
             b.port(port);
         }
-        for (Map.Entry<String, List<String>> q : queryParameters(request.rawQuery()).entrySet()) {
+        for (Map.Entry<String, List<String>> q :
+                queryParameters(request.rawQuery()).entrySet()) {
             b.putRawQueryParameter(q.getKey(), q.getValue());
         }
         for (String name : auth.signedHeaders) {
             List<String> values = request.headers().get(name);
             if (values == null) {
-                throw new AuthenticationException("InvalidSignatureException", "The request signature we calculated"
-                        + " does not match the signature you provided. Check your AWS Secret Access Key and signing"
-                        + " method. Consult the service documentation for details.");
+                throw new AuthenticationException(
+                        "InvalidSignatureException",
+                        "The request signature we calculated"
+                                + " does not match the signature you provided. Check your AWS Secret Access Key and signing"
+                                + " method. Consult the service documentation for details.");
             }
             b.putHeader(name, values);
         }
@@ -200,9 +226,11 @@ public final class SigV4Verifier {
     private static ParsedAuthorization parse(String header) throws AuthenticationException {
         String trimmed = header.trim();
         if (!trimmed.startsWith(ALGORITHM + " ")) {
-            throw new AuthenticationException("IncompleteSignatureException", "Authorization header requires"
-                    + " 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization"
-                    + " header requires 'SignedHeaders' parameter. Authorization=" + trimmed);
+            throw new AuthenticationException(
+                    "IncompleteSignatureException",
+                    "Authorization header requires"
+                            + " 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization"
+                            + " header requires 'SignedHeaders' parameter. Authorization=" + trimmed);
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (String part : trimmed.substring(ALGORITHM.length()).split(",")) {
@@ -218,13 +246,14 @@ public final class SigV4Verifier {
             }
         }
         if (!missing.isEmpty()) {
-            throw new AuthenticationException("IncompleteSignatureException",
-                    String.join(" ", missing) + " Authorization=" + trimmed);
+            throw new AuthenticationException(
+                    "IncompleteSignatureException", String.join(" ", missing) + " Authorization=" + trimmed);
         }
         ParsedAuthorization p = new ParsedAuthorization();
         p.credential = params.get("Credential");
         p.signature = params.get("Signature");
-        p.signedHeaders = List.of(params.get("SignedHeaders").toLowerCase(Locale.ROOT).split(";"));
+        p.signedHeaders =
+                List.of(params.get("SignedHeaders").toLowerCase(Locale.ROOT).split(";"));
         return p;
     }
 

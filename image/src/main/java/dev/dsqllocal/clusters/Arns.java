@@ -8,19 +8,17 @@ import java.util.regex.Pattern;
 public final class Arns {
     private static final Pattern DSQL = Pattern.compile(
             "arn:(aws(?:-[^:]+)?):dsql:([a-z0-9-]{1,20}):([0-9]{12}):cluster/([a-z0-9]{26})(?:/stream/([a-z0-9]{26}))?");
-    private static final Pattern KINESIS = Pattern.compile("arn:(aws(?:-[^:]+)?):kinesis:([^:]*):(\\d{12}):stream/\\S+");
+    private static final Pattern KINESIS =
+            Pattern.compile("arn:(aws(?:-[^:]+)?):kinesis:([^:]*):(\\d{12}):stream/\\S+");
     private static final Pattern ROLE = Pattern.compile("arn:(aws(?:-[^:]+)?):iam::([0-9]{12}):role/.+");
 
     /** A parsed cluster or stream ARN; {@code streamId} is null for a cluster. */
-    public record DsqlArn(String partition, String region, String accountId, String clusterId, String streamId) {
-    }
+    public record DsqlArn(String partition, String region, String accountId, String clusterId, String streamId) {}
 
     /** A parsed ARN of another service: partition, region (may be empty) and account. */
-    public record ForeignArn(String partition, String region, String accountId) {
-    }
+    public record ForeignArn(String partition, String region, String accountId) {}
 
-    private Arns() {
-    }
+    private Arns() {}
 
     public static String partition(String region) {
         if (region.startsWith("cn-")) {

@@ -17,10 +17,24 @@ import java.util.Optional;
  * @param policyVersion the attached policy's version, 0 when none
  * @param policyVersionCounter the last version ever handed out; versions keep counting up after a delete
  */
-public record Cluster(String identifier, String accountId, String region, ClusterStatus status, long creationTime,
-        long statusSince, boolean deletionProtectionEnabled, String kmsKeyArn, boolean encryptionChanging,
-        boolean multiRegion, String witnessRegion, List<String> peerClusterArns, Map<String, String> tags,
-        String policy, long policyVersion, long policyVersionCounter, Map<String, ClusterStream> streams) {
+public record Cluster(
+        String identifier,
+        String accountId,
+        String region,
+        ClusterStatus status,
+        long creationTime,
+        long statusSince,
+        boolean deletionProtectionEnabled,
+        String kmsKeyArn,
+        boolean encryptionChanging,
+        boolean multiRegion,
+        String witnessRegion,
+        List<String> peerClusterArns,
+        Map<String, String> tags,
+        String policy,
+        long policyVersion,
+        long policyVersionCounter,
+        Map<String, ClusterStream> streams) {
 
     public Cluster {
         peerClusterArns = peerClusterArns == null ? List.of() : List.copyOf(peerClusterArns);
@@ -29,10 +43,32 @@ public record Cluster(String identifier, String accountId, String region, Cluste
     }
 
     /** A new cluster in {@code status} since {@code now}, without policy, streams or multi-Region properties. */
-    static Cluster created(String identifier, Caller caller, ClusterStatus status, long now,
-            boolean deletionProtection, String kmsKeyArn, Map<String, String> tags) {
-        return new Cluster(identifier, caller.accountId(), caller.region(), status, now, now, deletionProtection,
-                kmsKeyArn, false, false, null, List.of(), tags, null, 0, 0, Map.of());
+    static Cluster created(
+            String identifier,
+            Caller caller,
+            ClusterStatus status,
+            long now,
+            boolean deletionProtection,
+            String kmsKeyArn,
+            Map<String, String> tags) {
+        return new Cluster(
+                identifier,
+                caller.accountId(),
+                caller.region(),
+                status,
+                now,
+                now,
+                deletionProtection,
+                kmsKeyArn,
+                false,
+                false,
+                null,
+                List.of(),
+                tags,
+                null,
+                0,
+                0,
+                Map.of());
     }
 
     public boolean isIn(Caller caller) {
@@ -44,48 +80,153 @@ public record Cluster(String identifier, String accountId, String region, Cluste
     }
 
     public Cluster withStatus(ClusterStatus newStatus, long since) {
-        return new Cluster(identifier, accountId, region, newStatus, creationTime, since, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, multiRegion, witnessRegion, peerClusterArns, tags, policy,
-                policyVersion, policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                newStatus,
+                creationTime,
+                since,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams);
     }
 
     public Cluster withDeletionProtection(boolean enabled) {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, enabled, kmsKeyArn,
-                encryptionChanging, multiRegion, witnessRegion, peerClusterArns, tags, policy, policyVersion,
-                policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                enabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams);
     }
 
     public Cluster withEncryption(String newKmsKeyArn, boolean changing) {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                newKmsKeyArn, changing, multiRegion, witnessRegion, peerClusterArns, tags, policy, policyVersion,
-                policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                newKmsKeyArn,
+                changing,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams);
     }
 
     public Cluster withMultiRegion(boolean isMultiRegion, String witness, List<String> peers) {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, isMultiRegion, witness, peers, tags, policy, policyVersion,
-                policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                isMultiRegion,
+                witness,
+                peers,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams);
     }
 
     public Cluster withTags(Map<String, String> newTags) {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, multiRegion, witnessRegion, peerClusterArns, newTags, policy,
-                policyVersion, policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                newTags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams);
     }
 
     /** The policy attached with the next version number. */
     public Cluster withPolicy(String document) {
         long version = policyVersionCounter + 1;
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, multiRegion, witnessRegion, peerClusterArns, tags, document, version,
-                version, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                document,
+                version,
+                version,
+                streams);
     }
 
     /** No policy attached; the version counter keeps its value. */
     public Cluster withoutPolicy() {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, multiRegion, witnessRegion, peerClusterArns, tags, null, 0,
-                policyVersionCounter, streams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                null,
+                0,
+                policyVersionCounter,
+                streams);
     }
 
     /** The stream added or replaced (by identifier; a new stream goes last). */
@@ -102,8 +243,23 @@ public record Cluster(String identifier, String accountId, String region, Cluste
     }
 
     private Cluster withStreams(Map<String, ClusterStream> newStreams) {
-        return new Cluster(identifier, accountId, region, status, creationTime, statusSince, deletionProtectionEnabled,
-                kmsKeyArn, encryptionChanging, multiRegion, witnessRegion, peerClusterArns, tags, policy,
-                policyVersion, policyVersionCounter, newStreams);
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                newStreams);
     }
 }

@@ -17,8 +17,12 @@ public final class ClusterDomain implements AutoCloseable {
     private final ResourceTags tags;
     private final DatabaseFleet fleet;
 
-    public ClusterDomain(ClusterSnapshot loaded, ClusterPersistence persistence, DatabaseFleet fleet,
-            Lifecycle lifecycle, Clock clock) {
+    public ClusterDomain(
+            ClusterSnapshot loaded,
+            ClusterPersistence persistence,
+            DatabaseFleet fleet,
+            Lifecycle lifecycle,
+            Clock clock) {
         ClusterState state = new ClusterState(loaded, persistence);
         this.fleet = fleet;
         this.scheduler = new ClusterScheduler(state, fleet, lifecycle, clock);

@@ -10,10 +10,19 @@ import java.util.Optional;
 public abstract sealed class ClusterException extends RuntimeException {
 
     /** The kinds of resource an error can name. */
-    public enum Resource { CLUSTER, STREAM, TAG }
+    public enum Resource {
+        CLUSTER,
+        STREAM,
+        TAG
+    }
 
     /** The per-account-and-Region limits of the emulator. */
-    public enum Quota { SINGLE_REGION_CLUSTERS, MULTI_REGION_CLUSTERS, STREAMS_PER_CLUSTER, TAGS_PER_RESOURCE }
+    public enum Quota {
+        SINGLE_REGION_CLUSTERS,
+        MULTI_REGION_CLUSTERS,
+        STREAMS_PER_CLUSTER,
+        TAGS_PER_RESOURCE
+    }
 
     private ClusterException(String message) {
         super(message, null, false, false);
@@ -91,7 +100,11 @@ public abstract sealed class ClusterException extends RuntimeException {
      */
     public static final class InvalidInput extends ClusterException {
         /** What kind of rule was broken. */
-        public enum Reason { FIELD, DELETION_PROTECTION, OTHER }
+        public enum Reason {
+            FIELD,
+            DELETION_PROTECTION,
+            OTHER
+        }
 
         private final Reason reason;
         private final String field;

@@ -11,8 +11,7 @@ public final class ClusterIds {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ClusterIds() {
-    }
+    private ClusterIds() {}
 
     public static String newId() {
         byte[] bits = new byte[16];

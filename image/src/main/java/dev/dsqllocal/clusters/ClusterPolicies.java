@@ -63,9 +63,11 @@ public final class ClusterPolicies {
         if (expected.isPresent()) {
             String current = c.policy() == null ? "" : Long.toString(c.policyVersion());
             if (!expected.get().equals(current)) {
-                throw new Conflict("The expected policy version " + expected.get()
-                        + " does not match the current policy version"
-                        + (c.policy() == null ? " (no policy attached)." : " " + current + "."), c.identifier(),
+                throw new Conflict(
+                        "The expected policy version " + expected.get()
+                                + " does not match the current policy version"
+                                + (c.policy() == null ? " (no policy attached)." : " " + current + "."),
+                        c.identifier(),
                         Resource.CLUSTER);
             }
         }

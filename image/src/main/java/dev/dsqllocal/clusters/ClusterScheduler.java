@@ -77,22 +77,26 @@ final class ClusterScheduler implements AutoCloseable {
     /** DELETING: destroys the database after the delete delay counted from {@code since}, then forgets it. */
     void startDelete(String id, long since) {
         long wait = Math.max(0, since + lifecycle.deleteDelay().toMillis() - now());
-        schedule(Duration.ofMillis(wait), () -> lane(id, () -> {
-            try {
-                fleet.destroy(id);
-            } catch (Exception e) {
-                // The record goes anyway: a leftover data directory is an orphan, removed at the next start.
-                LOG.warn("Cluster {}: deleting its PostgreSQL data failed", id, e);
-            }
-            synchronized (state) {
-                if (state.get(id).filter(c -> c.status() == ClusterStatus.DELETING).isPresent()) {
-                    state.remove(id);
-                    state.persist();
-                    LOG.info("Cluster {} deleted", id);
-                    state.notifyAll();
-                }
-            }
-        }));
+        schedule(
+                Duration.ofMillis(wait),
+                () -> lane(id, () -> {
+                    try {
+                        fleet.destroy(id);
+                    } catch (Exception e) {
+                        // The record goes anyway: a leftover data directory is an orphan, removed at the next start.
+                        LOG.warn("Cluster {}: deleting its PostgreSQL data failed", id, e);
+                    }
+                    synchronized (state) {
+                        if (state.get(id)
+                                .filter(c -> c.status() == ClusterStatus.DELETING)
+                                .isPresent()) {
+                            state.remove(id);
+                            state.persist();
+                            LOG.info("Cluster {} deleted", id);
+                            state.notifyAll();
+                        }
+                    }
+                }));
     }
 
     /** Stream CREATING → ACTIVE after the stream create delay counted from {@code since}. */
@@ -136,9 +140,10 @@ final class ClusterScheduler implements AutoCloseable {
                 if (s == null || s.status() != from) {
                     return;
                 }
-                state.put(from == StreamStatus.CREATING
-                        ? c.withStream(s.withStatus(StreamStatus.ACTIVE, now()))
-                        : c.withoutStream(streamId));
+                state.put(
+                        from == StreamStatus.CREATING
+                                ? c.withStream(s.withStatus(StreamStatus.ACTIVE, now()))
+                                : c.withoutStream(streamId));
                 state.persist();
             });
         }
@@ -163,8 +168,7 @@ final class ClusterScheduler implements AutoCloseable {
                     }
                     case DELETING -> startDelete(id, c.statusSince());
                     case ACTIVE, IDLE, INACTIVE -> toStart.add(id);
-                    default -> {
-                    }
+                    default -> {}
                 }
                 for (ClusterStream s : c.streams().values()) {
                     if (s.status() == StreamStatus.CREATING) {

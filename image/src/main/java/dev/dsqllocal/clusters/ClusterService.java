@@ -23,14 +23,17 @@ public final class ClusterService implements ClusterDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
 
     /** What CreateCluster asks for (already validated against the model). */
-    public record ClusterSpec(Optional<String> identifier, boolean deletionProtection, Optional<String> kmsKey,
-            Optional<MultiRegion> multiRegion, Map<String, String> tags, Optional<String> policy) {
-    }
+    public record ClusterSpec(
+            Optional<String> identifier,
+            boolean deletionProtection,
+            Optional<String> kmsKey,
+            Optional<MultiRegion> multiRegion,
+            Map<String, String> tags,
+            Optional<String> policy) {}
 
     /** What UpdateCluster asks to change. */
-    public record ClusterUpdate(Optional<Boolean> deletionProtection, Optional<String> kmsKey,
-            Optional<MultiRegion> multiRegion) {
-    }
+    public record ClusterUpdate(
+            Optional<Boolean> deletionProtection, Optional<String> kmsKey, Optional<MultiRegion> multiRegion) {}
 
     private final ClusterState state;
     private final ClusterScheduler scheduler;
@@ -58,15 +61,24 @@ public final class ClusterService implements ClusterDirectory {
                     .filter(c -> c.isIn(caller) && c.status() != ClusterStatus.DELETING && c.multiRegion() == multi)
                     .count();
             if (inScope >= (multi ? lifecycle.maxMultiRegionClusters() : lifecycle.maxClusters())) {
-                throw new QuotaExceeded("You have reached the cluster limit.", id, Resource.CLUSTER,
+                throw new QuotaExceeded(
+                        "You have reached the cluster limit.",
+                        id,
+                        Resource.CLUSTER,
                         multi ? Quota.MULTI_REGION_CLUSTERS : Quota.SINGLE_REGION_CLUSTERS);
             }
             MultiRegion mr = spec.multiRegion().orElse(null);
             // The first member of a multi-Region pair waits for its peer (AWS: PENDING_SETUP) before it is built.
-            ClusterStatus status = multi && mr.peerArns().isEmpty() ? ClusterStatus.PENDING_SETUP
-                    : ClusterStatus.CREATING;
-            Cluster c = Cluster.created(id, caller, status, scheduler.now(), spec.deletionProtection(),
-                    spec.kmsKey().map(k -> ClusterRules.kmsKeyArn(caller, k)).orElse(null), spec.tags());
+            ClusterStatus status =
+                    multi && mr.peerArns().isEmpty() ? ClusterStatus.PENDING_SETUP : ClusterStatus.CREATING;
+            Cluster c = Cluster.created(
+                    id,
+                    caller,
+                    status,
+                    scheduler.now(),
+                    spec.deletionProtection(),
+                    spec.kmsKey().map(k -> ClusterRules.kmsKeyArn(caller, k)).orElse(null),
+                    spec.tags());
             if (multi) {
                 c = c.withMultiRegion(true, mr.witnessRegion().orElse(null), mr.peerArns());
             }
@@ -92,7 +104,12 @@ public final class ClusterService implements ClusterDirectory {
     public Cluster updateCluster(Caller caller, String id, ClusterUpdate update) {
         synchronized (state) {
             Cluster c = cluster(state, caller, id);
-            requireStatus(c, "updated", ClusterStatus.ACTIVE, ClusterStatus.PENDING_SETUP, ClusterStatus.IDLE,
+            requireStatus(
+                    c,
+                    "updated",
+                    ClusterStatus.ACTIVE,
+                    ClusterStatus.PENDING_SETUP,
+                    ClusterStatus.IDLE,
                     ClusterStatus.INACTIVE);
             if (update.multiRegion().isPresent()) {
                 c = withMultiRegion(caller, c, update.multiRegion().get());
@@ -132,15 +149,18 @@ public final class ClusterService implements ClusterDirectory {
                         .filter(o -> o.isIn(caller) && o.multiRegion() && o.status() != ClusterStatus.DELETING)
                         .count();
                 if (multi >= lifecycle.maxMultiRegionClusters()) {
-                    throw new QuotaExceeded("You have reached the cluster limit.", c.identifier(), Resource.CLUSTER,
+                    throw new QuotaExceeded(
+                            "You have reached the cluster limit.",
+                            c.identifier(),
+                            Resource.CLUSTER,
                             Quota.MULTI_REGION_CLUSTERS);
                 }
             }
             return c.withMultiRegion(true, mr.witnessRegion().orElse(c.witnessRegion()), mr.peerArns());
         }
         if (c.status() == ClusterStatus.PENDING_SETUP) {
-            throw InvalidInput.field("multiRegionProperties",
-                    "A cluster in PENDING_SETUP needs a witness Region and peer clusters.");
+            throw InvalidInput.field(
+                    "multiRegionProperties", "A cluster in PENDING_SETUP needs a witness Region and peer clusters.");
         }
         return c.withMultiRegion(false, null, java.util.List.of());
     }
@@ -151,8 +171,14 @@ public final class ClusterService implements ClusterDirectory {
             if (c.status() == ClusterStatus.DELETING) {
                 return c;
             }
-            requireStatus(c, "deleted", ClusterStatus.ACTIVE, ClusterStatus.FAILED, ClusterStatus.PENDING_SETUP,
-                    ClusterStatus.IDLE, ClusterStatus.INACTIVE);
+            requireStatus(
+                    c,
+                    "deleted",
+                    ClusterStatus.ACTIVE,
+                    ClusterStatus.FAILED,
+                    ClusterStatus.PENDING_SETUP,
+                    ClusterStatus.IDLE,
+                    ClusterStatus.INACTIVE);
             if (c.deletionProtectionEnabled()) {
                 throw InvalidInput.deletionProtection("Cluster " + id + " has deletion protection enabled. Disable it"
                         + " with UpdateCluster before deleting the cluster.");
@@ -181,8 +207,9 @@ public final class ClusterService implements ClusterDirectory {
         synchronized (state) {
             while (true) {
                 Optional<Cluster> c = state.get(id);
-                if (c.isEmpty() || (c.get().status() != ClusterStatus.CREATING
-                        && c.get().status() != ClusterStatus.UPDATING)) {
+                if (c.isEmpty()
+                        || (c.get().status() != ClusterStatus.CREATING
+                                && c.get().status() != ClusterStatus.UPDATING)) {
                     return c.isPresent() && c.get().status() == ClusterStatus.ACTIVE;
                 }
                 long left = deadline - System.nanoTime();
@@ -218,8 +245,13 @@ public final class ClusterService implements ClusterDirectory {
     @Override
     public Optional<ClusterView> find(String identifier) {
         synchronized (state) {
-            return state.get(identifier).map(c -> new ClusterView(c.identifier(), c.accountId(), c.region(),
-                    c.status(), c.status() == ClusterStatus.DELETING ? Optional.empty() : fleet.endpoint(identifier)));
+            return state.get(identifier)
+                    .map(c -> new ClusterView(
+                            c.identifier(),
+                            c.accountId(),
+                            c.region(),
+                            c.status(),
+                            c.status() == ClusterStatus.DELETING ? Optional.empty() : fleet.endpoint(identifier)));
         }
     }
 
@@ -230,7 +262,8 @@ public final class ClusterService implements ClusterDirectory {
 
     /** The caller's cluster {@code id}; callers hold the state's monitor. */
     static Cluster cluster(ClusterState state, Caller caller, String id) {
-        return state.get(id).filter(c -> c.isIn(caller))
+        return state.get(id)
+                .filter(c -> c.isIn(caller))
                 .orElseThrow(() -> new NotFound("Cluster " + id + " not found.", id, Resource.CLUSTER));
     }
 
@@ -246,7 +279,9 @@ public final class ClusterService implements ClusterDirectory {
                 return;
             }
         }
-        throw new Conflict("Cluster " + c.identifier() + " cannot be " + verb + " while it is " + c.status() + ".",
-                c.identifier(), Resource.CLUSTER);
+        throw new Conflict(
+                "Cluster " + c.identifier() + " cannot be " + verb + " while it is " + c.status() + ".",
+                c.identifier(),
+                Resource.CLUSTER);
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * @param defaultClusterId the first cluster created at first start: the SQL gateway's target for host-less tokens
  * @param initialized whether the startup clusters have been created (they are created once, on first start)
  */
-public record ClusterSnapshot(Map<String, Cluster> clusters, Optional<String> defaultClusterId,
-        boolean initialized) {
+public record ClusterSnapshot(Map<String, Cluster> clusters, Optional<String> defaultClusterId, boolean initialized) {
 
     public ClusterSnapshot {
         clusters = ClusterStream.ordered(clusters);

@@ -8,21 +8,29 @@ import java.util.Map;
  * A CDC stream of a cluster (immutable). Times are epoch milliseconds; {@code statusSince} is when the current
  * status was entered, so delays survive a restart.
  */
-public record ClusterStream(String identifier, StreamStatus status, long creationTime, long statusSince,
-        String ordering, String format, String kinesisStreamArn, String roleArn, Map<String, String> tags) {
+public record ClusterStream(
+        String identifier,
+        StreamStatus status,
+        long creationTime,
+        long statusSince,
+        String ordering,
+        String format,
+        String kinesisStreamArn,
+        String roleArn,
+        Map<String, String> tags) {
 
     public ClusterStream {
         tags = ordered(tags);
     }
 
     public ClusterStream withStatus(StreamStatus newStatus, long since) {
-        return new ClusterStream(identifier, newStatus, creationTime, since, ordering, format, kinesisStreamArn,
-                roleArn, tags);
+        return new ClusterStream(
+                identifier, newStatus, creationTime, since, ordering, format, kinesisStreamArn, roleArn, tags);
     }
 
     public ClusterStream withTags(Map<String, String> newTags) {
-        return new ClusterStream(identifier, status, creationTime, statusSince, ordering, format, kinesisStreamArn,
-                roleArn, newTags);
+        return new ClusterStream(
+                identifier, status, creationTime, statusSince, ordering, format, kinesisStreamArn, roleArn, newTags);
     }
 
     /** An unmodifiable copy that keeps insertion order (tags are listed in the order they were added). */

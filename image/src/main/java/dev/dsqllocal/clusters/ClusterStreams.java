@@ -18,9 +18,8 @@ import java.util.Map;
 public final class ClusterStreams {
 
     /** What CreateStream asks for. */
-    public record StreamSpec(String kinesisStreamArn, String roleArn, String ordering, String format,
-            Map<String, String> tags) {
-    }
+    public record StreamSpec(
+            String kinesisStreamArn, String roleArn, String ordering, String format, Map<String, String> tags) {}
 
     private final ClusterState state;
     private final ClusterScheduler scheduler;
@@ -39,26 +38,38 @@ public final class ClusterStreams {
                 throw InvalidInput.other("Cluster " + clusterId + " is " + c.status()
                         + "; streams can only be created on an ACTIVE cluster.");
             }
-            Arns.ForeignArn kinesis = Arns.parseKinesisStream(spec.kinesisStreamArn()).orElseThrow(() ->
-                    InvalidInput.field("targetDefinition.kinesis.streamArn", "Invalid Kinesis stream ARN."));
+            Arns.ForeignArn kinesis = Arns.parseKinesisStream(spec.kinesisStreamArn())
+                    .orElseThrow(() ->
+                            InvalidInput.field("targetDefinition.kinesis.streamArn", "Invalid Kinesis stream ARN."));
             if (!kinesis.accountId().equals(c.accountId()) || !kinesis.region().equals(c.region())) {
-                throw InvalidInput.field("targetDefinition.kinesis.streamArn",
+                throw InvalidInput.field(
+                        "targetDefinition.kinesis.streamArn",
                         "The Kinesis stream must be in the same account and Region as the cluster.");
             }
-            Arns.ForeignArn role = Arns.parseRole(spec.roleArn()).orElseThrow(() ->
-                    InvalidInput.field("targetDefinition.kinesis.roleArn", "Invalid IAM role ARN."));
+            Arns.ForeignArn role = Arns.parseRole(spec.roleArn())
+                    .orElseThrow(() -> InvalidInput.field("targetDefinition.kinesis.roleArn", "Invalid IAM role ARN."));
             if (!role.accountId().equals(c.accountId())) {
-                throw InvalidInput.field("targetDefinition.kinesis.roleArn",
-                        "The IAM role must be in the same account as the cluster.");
+                throw InvalidInput.field(
+                        "targetDefinition.kinesis.roleArn", "The IAM role must be in the same account as the cluster.");
             }
-            long live = c.streams().values().stream().filter(s -> s.status() != StreamStatus.DELETING).count();
+            long live = c.streams().values().stream()
+                    .filter(s -> s.status() != StreamStatus.DELETING)
+                    .count();
             if (live >= lifecycle.maxStreams()) {
-                throw new QuotaExceeded("You have reached the stream limit.", clusterId, Resource.STREAM,
-                        Quota.STREAMS_PER_CLUSTER);
+                throw new QuotaExceeded(
+                        "You have reached the stream limit.", clusterId, Resource.STREAM, Quota.STREAMS_PER_CLUSTER);
             }
             long now = scheduler.now();
-            ClusterStream s = new ClusterStream(ClusterIds.newId(), StreamStatus.CREATING, now, now, spec.ordering(),
-                    spec.format(), spec.kinesisStreamArn(), spec.roleArn(), spec.tags());
+            ClusterStream s = new ClusterStream(
+                    ClusterIds.newId(),
+                    StreamStatus.CREATING,
+                    now,
+                    now,
+                    spec.ordering(),
+                    spec.format(),
+                    spec.kinesisStreamArn(),
+                    spec.roleArn(),
+                    spec.tags());
             state.put(c.withStream(s));
             state.persist();
             scheduler.startStreamCreate(clusterId, s.identifier(), now);
@@ -80,8 +91,8 @@ public final class ClusterStreams {
                 return s;
             }
             if (s.status() == StreamStatus.CREATING) {
-                throw new Conflict("Stream " + streamId + " is CREATING; wait until it is ACTIVE.", streamId,
-                        Resource.STREAM);
+                throw new Conflict(
+                        "Stream " + streamId + " is CREATING; wait until it is ACTIVE.", streamId, Resource.STREAM);
             }
             s = s.withStatus(StreamStatus.DELETING, scheduler.now());
             state.put(c.withStream(s));

@@ -26,8 +26,11 @@ public final class ResourceTags {
             Map<String, String> next = new LinkedHashMap<>(target.tags());
             next.putAll(tags);
             if (next.size() > MAX_TAGS) {
-                throw new QuotaExceeded("You have reached the tag limit: a resource can have at most 200 tags.", arn,
-                        Resource.TAG, Quota.TAGS_PER_RESOURCE);
+                throw new QuotaExceeded(
+                        "You have reached the tag limit: a resource can have at most 200 tags.",
+                        arn,
+                        Resource.TAG,
+                        Quota.TAGS_PER_RESOURCE);
             }
             state.put(target.with(next));
             state.persist();
@@ -53,25 +56,32 @@ public final class ResourceTags {
     /** A cluster, or one of its streams when {@code streamId} is set. */
     private record Tagged(Cluster cluster, String streamId) {
         Map<String, String> tags() {
-            return streamId == null ? cluster.tags() : cluster.streams().get(streamId).tags();
+            return streamId == null
+                    ? cluster.tags()
+                    : cluster.streams().get(streamId).tags();
         }
 
         Cluster with(Map<String, String> tags) {
-            return streamId == null ? cluster.withTags(tags)
+            return streamId == null
+                    ? cluster.withTags(tags)
                     : cluster.withStream(cluster.streams().get(streamId).withTags(tags));
         }
     }
 
     private Tagged resolve(Caller caller, String arn, String action) {
-        Arns.DsqlArn parsed = Arns.parseDsql(arn).orElseThrow(() -> InvalidInput.field("resourceArn",
-                "Invalid resource ARN: " + arn + " is not an Aurora DSQL cluster or stream ARN."));
+        Arns.DsqlArn parsed = Arns.parseDsql(arn)
+                .orElseThrow(() -> InvalidInput.field(
+                        "resourceArn",
+                        "Invalid resource ARN: " + arn + " is not an Aurora DSQL cluster or stream ARN."));
         if (!parsed.accountId().equals(caller.accountId())) {
             throw new AccessDenied("User: " + caller.principalArn() + " is not authorized to perform: dsql:" + action
                     + " on resource: " + arn);
         }
         Resource type = parsed.streamId() == null ? Resource.CLUSTER : Resource.STREAM;
         Cluster c = state.get(parsed.clusterId()).orElse(null);
-        if (c == null || !c.isIn(caller) || !parsed.region().equals(caller.region())
+        if (c == null
+                || !c.isIn(caller)
+                || !parsed.region().equals(caller.region())
                 || !parsed.partition().equals(Arns.partition(c.region()))
                 || (parsed.streamId() != null && !c.streams().containsKey(parsed.streamId()))) {
             throw new NotFound("Resource " + arn + " not found.", arn, type);

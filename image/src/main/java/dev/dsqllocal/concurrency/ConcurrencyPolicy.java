@@ -73,11 +73,18 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     static final String OC000 = Conflict.OC000.message();
 
     /** {@code INJECTED}: a Query the gateway sent on its own (not in place of a client's), answered to nobody. */
-    private enum Kind { PARSE, BIND, CLOSE, EXECUTE, SYNC, QUERY, INJECTED }
+    private enum Kind {
+        PARSE,
+        BIND,
+        CLOSE,
+        EXECUTE,
+        SYNC,
+        QUERY,
+        INJECTED
+    }
 
     /** A response PostgreSQL owes, in order; {@code mine} when the gateway added the request. */
-    private record Pending(Kind kind, boolean mine) {
-    }
+    private record Pending(Kind kind, boolean mine) {}
 
     private final String clusterId;
     private final CommitFaults faults;
@@ -108,6 +115,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private boolean skipUntilSync;
     /** Set (once) at the session's first request, when it joins {@link #liveSessions}. */
     private volatile Session session;
+
     private volatile boolean closed;
 
     public ConcurrencyPolicy(String clusterId, CommitFaults faults, CatalogVersions catalogs) {
@@ -123,8 +131,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return new Factory() {
             @Override
             public SessionPolicy create(String clusterId, String user) {
-                return SessionPolicy.chain(new ConcurrencyPolicy(clusterId, faults, catalogs),
-                        inner.create(clusterId, user));
+                return SessionPolicy.chain(
+                        new ConcurrencyPolicy(clusterId, faults, catalogs), inner.create(clusterId, user));
             }
 
             @Override
@@ -178,8 +186,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
                 case FrontendMessage.SYNC -> pending.add(new Pending(Kind.SYNC, false));
                 case FrontendMessage.CLOSE -> pending.add(new Pending(Kind.CLOSE, false));
-                default -> {
-                }
+                default -> {}
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not apply optimistic concurrency to a client message, passing it on: {}", e.toString());
@@ -204,18 +211,24 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 skipUntilSync = false;
                 return false;
             }
-            if (type == FrontendMessage.PARSE || type == FrontendMessage.BIND || type == FrontendMessage.DESCRIBE
-                    || type == FrontendMessage.EXECUTE || type == FrontendMessage.CLOSE) {
+            if (type == FrontendMessage.PARSE
+                    || type == FrontendMessage.BIND
+                    || type == FrontendMessage.DESCRIBE
+                    || type == FrontendMessage.EXECUTE
+                    || type == FrontendMessage.CLOSE) {
                 request.drop();
                 return true;
             }
             return false;
         }
-        if (type != FrontendMessage.QUERY && type != FrontendMessage.PARSE && type != FrontendMessage.BIND
+        if (type != FrontendMessage.QUERY
+                && type != FrontendMessage.PARSE
+                && type != FrontendMessage.BIND
                 && type != FrontendMessage.EXECUTE) {
             return false; // Describe, Close, Sync, Flush: nothing runs
         }
-        StatementInfo info = request.statements().isEmpty() ? null : request.statements().get(0);
+        StatementInfo info =
+                request.statements().isEmpty() ? null : request.statements().get(0);
         doomed = false;
         if (info != null && isRollback(info)) {
             quietRollback = true;
@@ -271,7 +284,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      * alone.
      */
     void doomIfIdle() {
-        if (closed || doomed || skipUntilSync || !pending.isEmpty() || !touchedStorage
+        if (closed
+                || doomed
+                || skipUntilSync
+                || !pending.isEmpty()
+                || !touchedStorage
                 || (lastStatus != 'T' && lastStatus != 'E')) {
             return;
         }
@@ -330,8 +347,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 Optional<String> target = dmlTarget(info);
                 target.ifPresent(writeSet::add);
                 if (!inTransaction) {
-                    Optional<Conflict> injected = faults.takeCommitConflict(clusterId,
-                            target.map(Set::of).orElse(Set.of()));
+                    Optional<Conflict> injected = faults.takeCommitConflict(
+                            clusterId, target.map(Set::of).orElse(Set.of()));
                     writeSet.clear();
                     if (injected.isPresent()) {
                         return injected.get();
@@ -366,9 +383,13 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             int at;
-            if ((t.isWord("insert") || t.isWord("merge")) && i + 1 < tokens.size() && tokens.get(i + 1).isWord("into")) {
+            if ((t.isWord("insert") || t.isWord("merge"))
+                    && i + 1 < tokens.size()
+                    && tokens.get(i + 1).isWord("into")) {
                 at = i + 2;
-            } else if (t.isWord("delete") && i + 1 < tokens.size() && tokens.get(i + 1).isWord("from")) {
+            } else if (t.isWord("delete")
+                    && i + 1 < tokens.size()
+                    && tokens.get(i + 1).isWord("from")) {
                 at = i + 2;
             } else if (t.isWord("update") && (i == 0 || !tokens.get(i - 1).isWord("for"))) {
                 at = i + 1;
@@ -382,7 +403,9 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 return Optional.empty();
             }
             String name = tokens.get(at).value();
-            if (at + 2 < tokens.size() && tokens.get(at + 1).isPunctuation('.') && tokens.get(at + 2).isName()) {
+            if (at + 2 < tokens.size()
+                    && tokens.get(at + 1).isPunctuation('.')
+                    && tokens.get(at + 2).isName()) {
                 name = name + "." + tokens.get(at + 2).value();
             }
             return Optional.of(name.toLowerCase(Locale.ROOT));
@@ -398,7 +421,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         try {
             switch (type) {
                 case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
-                    Kind kind = type == BackendMessage.PARSE_COMPLETE ? Kind.PARSE
+                    Kind kind = type == BackendMessage.PARSE_COMPLETE
+                            ? Kind.PARSE
                             : type == BackendMessage.BIND_COMPLETE ? Kind.BIND : Kind.CLOSE;
                     Pending p = pending.peekFirst();
                     if (p != null && p.kind() == kind) {
@@ -408,7 +432,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         }
                     }
                 }
-                case BackendMessage.COMMAND_COMPLETE, BackendMessage.EMPTY_QUERY_RESPONSE,
+                case BackendMessage.COMMAND_COMPLETE,
+                        BackendMessage.EMPTY_QUERY_RESPONSE,
                         BackendMessage.PORTAL_SUSPENDED -> {
                     if (reply.message() instanceof CommandComplete c && c.tag().equals("ROLLBACK")) {
                         ddlPending = false;
@@ -417,7 +442,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     if (p != null && p.kind() == Kind.EXECUTE) {
                         pending.pollFirst();
                     }
-                    if (p != null && p.mine()
+                    if (p != null
+                            && p.mine()
                             && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY || p.kind() == Kind.INJECTED)) {
                         reply.drop();
                     }
@@ -478,8 +504,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     }
                     readyForQuery(status);
                 }
-                default -> {
-                }
+                default -> {}
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not apply optimistic concurrency to a server message, passing it on: {}", e.toString());
@@ -541,7 +566,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** ROLLBACK, then the raise, over the extended protocol in the unnamed statement and portal. */
     private static FrontendMessage[] extendedRollbackAndRaise(Conflict code) {
         List<FrontendMessage> messages = new ArrayList<>();
-        for (String sql : new String[]{"ROLLBACK", raise(code)}) {
+        for (String sql : new String[] {"ROLLBACK", raise(code)}) {
             messages.add(new Parse("", sql, new int[0]));
             messages.add(Bind.UNNAMED);
             messages.add(new Execute("", 0));

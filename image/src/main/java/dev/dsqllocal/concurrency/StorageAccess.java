@@ -3,7 +3,6 @@ package dev.dsqllocal.concurrency;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementInfo.FunctionCall;
 import dev.dsqllocal.sql.Token;
-
 import java.util.Set;
 
 /**
@@ -25,26 +24,72 @@ final class StorageAccess {
 
     /** Built-ins a FROM-less SELECT may call without reading tables or the catalog. */
     private static final Set<String> SESSION_FUNCTIONS = Set.of(
-            "version", "current_schema", "current_schemas", "current_database", "current_catalog", "current_user",
-            "session_user", "current_role", "current_setting", "pg_backend_pid", "pg_is_in_recovery",
-            "inet_server_addr", "inet_server_port", "inet_client_addr", "inet_client_port",
-            "pg_postmaster_start_time", "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp",
-            "timeofday", "pg_sleep", "random", "gen_random_uuid", "cast", "coalesce", "nullif", "greatest", "least",
-            "lower", "upper", "length", "concat", "abs", "round");
+            "version",
+            "current_schema",
+            "current_schemas",
+            "current_database",
+            "current_catalog",
+            "current_user",
+            "session_user",
+            "current_role",
+            "current_setting",
+            "pg_backend_pid",
+            "pg_is_in_recovery",
+            "inet_server_addr",
+            "inet_server_port",
+            "inet_client_addr",
+            "inet_client_port",
+            "pg_postmaster_start_time",
+            "now",
+            "clock_timestamp",
+            "statement_timestamp",
+            "transaction_timestamp",
+            "timeofday",
+            "pg_sleep",
+            "random",
+            "gen_random_uuid",
+            "cast",
+            "coalesce",
+            "nullif",
+            "greatest",
+            "least",
+            "lower",
+            "upper",
+            "length",
+            "concat",
+            "abs",
+            "round");
 
     /** Object-identifier types whose input function looks the name up in the catalog. */
     private static final Set<String> CATALOG_LOOKUP_TYPES = Set.of(
-            "regclass", "regtype", "regproc", "regprocedure", "regoper", "regoperator", "regnamespace", "regrole",
-            "regconfig", "regdictionary", "regcollation");
+            "regclass",
+            "regtype",
+            "regproc",
+            "regprocedure",
+            "regoper",
+            "regoperator",
+            "regnamespace",
+            "regrole",
+            "regconfig",
+            "regdictionary",
+            "regcollation");
 
-    private StorageAccess() {
-    }
+    private StorageAccess() {}
 
     static boolean touchesStorage(StatementInfo info) {
         return switch (info.kind()) {
             case EMPTY, SET, SHOW, TRANSACTION_CONTROL -> false;
-            case UTILITY -> !Set.of("DISCARD", "DISCARD ALL", "DEALLOCATE", "DEALLOCATE ALL", "CLOSE CURSOR",
-                    "LISTEN", "UNLISTEN", "NOTIFY").contains(info.command());
+            case UTILITY ->
+                !Set.of(
+                                "DISCARD",
+                                "DISCARD ALL",
+                                "DEALLOCATE",
+                                "DEALLOCATE ALL",
+                                "CLOSE CURSOR",
+                                "LISTEN",
+                                "UNLISTEN",
+                                "NOTIFY")
+                        .contains(info.command());
             case QUERY -> !isConstantSelect(info);
             default -> true;
         };
@@ -60,7 +105,9 @@ final class StorageAccess {
             return false;
         }
         for (Token t : info.statement().tokens()) {
-            if (t.isWord("from") || t.isWord("table") || t.isWord("into")
+            if (t.isWord("from")
+                    || t.isWord("table")
+                    || t.isWord("into")
                     || (t.isName() && CATALOG_LOOKUP_TYPES.contains(t.value()))) {
                 return false;
             }

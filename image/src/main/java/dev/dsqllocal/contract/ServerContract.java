@@ -25,8 +25,7 @@ public final class ServerContract {
     /** {@code GET} answers the gateway's CA certificate as PEM. */
     public static final String CA_PATH = value("ca.path");
 
-    private ServerContract() {
-    }
+    private ServerContract() {}
 
     /** The value of {@code key}; a missing key is a build mistake, so it fails at class initialisation. */
     public static String value(String key) {

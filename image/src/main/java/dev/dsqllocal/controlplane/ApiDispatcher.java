@@ -26,8 +26,7 @@ public final class ApiDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
 
     /** An HTTP answer. */
-    public record Response(int status, Map<String, String> headers, byte[] body) {
-    }
+    public record Response(int status, Map<String, String> headers, byte[] body) {}
 
     private final SigV4Verifier verifier;
     private final ApiRouter router;
@@ -37,8 +36,12 @@ public final class ApiDispatcher {
     private final LocalEndpoints localEndpoints;
     private final ObjectMapper json;
 
-    public ApiDispatcher(ServiceModel model, SigV4Verifier verifier, ControlPlaneOperations operations,
-            LocalEndpoints localEndpoints, ObjectMapper json) {
+    public ApiDispatcher(
+            ServiceModel model,
+            SigV4Verifier verifier,
+            ControlPlaneOperations operations,
+            LocalEndpoints localEndpoints,
+            ObjectMapper json) {
         this.verifier = verifier;
         this.router = new ApiRouter(model);
         this.binder = new RequestBinder(model, json);
@@ -50,11 +53,13 @@ public final class ApiDispatcher {
 
     /** Registers {@code GET /dsql-local/health}: {@code {"status":"ready"}} once {@code ready} says so. */
     public static void registerHealth(LocalEndpoints endpoints, BooleanSupplier ready) {
-        endpoints.register(ServerContract.HEALTH_PATH, () -> ready.getAsBoolean()
-                ? new LocalEndpoints.Content(200, "application/json",
-                        "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8))
-                : new LocalEndpoints.Content(503, "application/json",
-                        "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8)));
+        endpoints.register(
+                ServerContract.HEALTH_PATH,
+                () -> ready.getAsBoolean()
+                        ? new LocalEndpoints.Content(
+                                200, "application/json", "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8))
+                        : new LocalEndpoints.Content(
+                                503, "application/json", "{\"status\":\"starting\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
     public Response handle(String method, String uri, Map<String, List<String>> headers, byte[] body) {
@@ -78,7 +83,8 @@ public final class ApiDispatcher {
             if (match.operation().inputShape() != null) {
                 validator.validate(match.operation().inputShape(), input);
             }
-            Caller caller = new Caller(who.principal().accountId(), who.region(), who.principal().principalArn());
+            Caller caller = new Caller(
+                    who.principal().accountId(), who.region(), who.principal().principalArn());
             ObjectNode output = operations.execute(match.operation().name(), caller, input);
             LOG.debug("{} {} -> 200 ({})", match.operation().name(), caller.region(), requestId);
             return jsonResponse(200, output, requestId, Map.of());

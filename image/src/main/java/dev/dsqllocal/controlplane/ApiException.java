@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
     /** One entry of ValidationException.fieldList. */
-    public record FieldError(String name, String message) {
-    }
+    public record FieldError(String name, String message) {}
 
     private final int status;
     private final String type;
@@ -56,7 +55,10 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException notFound(String message, String resourceId, String resourceType) {
-        return new ApiException(404, "ResourceNotFoundException", message,
+        return new ApiException(
+                404,
+                "ResourceNotFoundException",
+                message,
                 Map.of("resourceId", resourceId, "resourceType", resourceType));
     }
 
@@ -71,8 +73,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "ConflictException", message, m);
     }
 
-    public static ApiException quotaExceeded(String message, String resourceId, String resourceType,
-            String quotaCode) {
+    public static ApiException quotaExceeded(String message, String resourceId, String resourceType, String quotaCode) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("resourceId", resourceId);
         m.put("resourceType", resourceType);
@@ -91,12 +92,12 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException unknownOperation() {
-        return new ApiException(404, "UnknownOperationException", "The requested operation is not supported.",
-                Map.of());
+        return new ApiException(
+                404, "UnknownOperationException", "The requested operation is not supported.", Map.of());
     }
 
     public static ApiException internal() {
-        return new ApiException(500, "InternalServerException",
-                "An internal error occurred. Please retry your request.", Map.of());
+        return new ApiException(
+                500, "InternalServerException", "An internal error occurred. Please retry your request.", Map.of());
     }
 }

@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 public final class ApiRouter {
     /** The operation and its decoded path labels. */
-    public record Match(ServiceModel.Operation operation, Map<String, String> labels) {
-    }
+    public record Match(ServiceModel.Operation operation, Map<String, String> labels) {}
 
     private final List<ServiceModel.Operation> operations;
 

@@ -48,8 +48,8 @@ public final class ControlPlaneOperations {
     private final IdempotentRequests idempotency;
 
     /** {@code store} keeps the idempotency records (it has been loaded). */
-    public ControlPlaneOperations(ClusterDomain domain, StateStore store, ObjectMapper json, FaultRegistry faults,
-            Clock clock) {
+    public ControlPlaneOperations(
+            ClusterDomain domain, StateStore store, ObjectMapper json, FaultRegistry faults, Clock clock) {
         this.domain = domain;
         this.json = json;
         this.faults = faults;
@@ -69,53 +69,88 @@ public final class ControlPlaneOperations {
         ClusterService clusters = domain.clusters();
         switch (operation) {
             case "CreateCluster": {
-                ClusterService.ClusterSpec spec = new ClusterService.ClusterSpec(Optional.empty(),
-                        !in.has("deletionProtectionEnabled") || in.get("deletionProtectionEnabled").asBoolean(),
-                        text(in, "kmsEncryptionKey"), multiRegion(in), map(in.get("tags")), policy(in));
-                return idempotent(caller, operation, in,
-                        () -> clusterOutput(clusters.createCluster(caller, spec), false));
+                ClusterService.ClusterSpec spec = new ClusterService.ClusterSpec(
+                        Optional.empty(),
+                        !in.has("deletionProtectionEnabled")
+                                || in.get("deletionProtectionEnabled").asBoolean(),
+                        text(in, "kmsEncryptionKey"),
+                        multiRegion(in),
+                        map(in.get("tags")),
+                        policy(in));
+                return idempotent(
+                        caller, operation, in, () -> clusterOutput(clusters.createCluster(caller, spec), false));
             }
             case "GetCluster":
-                return clusterOutput(clusters.getCluster(caller, in.get("identifier").asText()), true);
+                return clusterOutput(
+                        clusters.getCluster(caller, in.get("identifier").asText()), true);
             case "UpdateCluster": {
                 ClusterService.ClusterUpdate update = new ClusterService.ClusterUpdate(
                         in.has("deletionProtectionEnabled")
-                                ? Optional.of(in.get("deletionProtectionEnabled").asBoolean())
+                                ? Optional.of(
+                                        in.get("deletionProtectionEnabled").asBoolean())
                                 : Optional.empty(),
-                        text(in, "kmsEncryptionKey"), multiRegion(in));
-                return idempotent(caller, operation, in, () -> shortOutput(clusters.updateCluster(caller,
-                        in.get("identifier").asText(), update)));
+                        text(in, "kmsEncryptionKey"),
+                        multiRegion(in));
+                return idempotent(
+                        caller,
+                        operation,
+                        in,
+                        () -> shortOutput(clusters.updateCluster(
+                                caller, in.get("identifier").asText(), update)));
             }
             case "DeleteCluster":
-                return idempotent(caller, operation, in,
-                        () -> shortOutput(clusters.deleteCluster(caller, in.get("identifier").asText())));
+                return idempotent(
+                        caller,
+                        operation,
+                        in,
+                        () -> shortOutput(clusters.deleteCluster(
+                                caller, in.get("identifier").asText())));
             case "ListClusters":
                 return listClusters(caller, in);
             case "GetVpcEndpointServiceName":
                 return vpcEndpointServiceName(caller, in.get("identifier").asText());
             case "PutClusterPolicy": {
                 String policy = policy(in).orElseThrow();
-                return idempotent(caller, operation, in, () -> policyVersion(domain.policies().putPolicy(caller,
-                        in.get("identifier").asText(), policy, text(in, "expectedPolicyVersion"))));
+                return idempotent(
+                        caller,
+                        operation,
+                        in,
+                        () -> policyVersion(domain.policies()
+                                .putPolicy(
+                                        caller,
+                                        in.get("identifier").asText(),
+                                        policy,
+                                        text(in, "expectedPolicyVersion"))));
             }
             case "GetClusterPolicy": {
-                Cluster c = domain.policies().getPolicy(caller, in.get("identifier").asText());
+                Cluster c =
+                        domain.policies().getPolicy(caller, in.get("identifier").asText());
                 ObjectNode out = json.createObjectNode();
                 out.put("policy", c.policy());
                 out.put("policyVersion", Long.toString(c.policyVersion()));
                 return out;
             }
             case "DeleteClusterPolicy":
-                return idempotent(caller, operation, in, () -> policyVersion(domain.policies().deletePolicy(caller,
-                        in.get("identifier").asText(), text(in, "expectedPolicyVersion"))));
+                return idempotent(
+                        caller,
+                        operation,
+                        in,
+                        () -> policyVersion(domain.policies()
+                                .deletePolicy(
+                                        caller, in.get("identifier").asText(), text(in, "expectedPolicyVersion"))));
             case "CreateStream":
                 return idempotent(caller, operation, in, () -> createStream(caller, in));
             case "GetStream":
-                return getStream(caller, in.get("clusterIdentifier").asText(), in.get("streamIdentifier").asText());
+                return getStream(
+                        caller,
+                        in.get("clusterIdentifier").asText(),
+                        in.get("streamIdentifier").asText());
             case "DeleteStream":
                 return idempotent(caller, operation, in, () -> {
                     String cid = in.get("clusterIdentifier").asText();
-                    ClusterStream s = domain.streams().deleteStream(caller, cid, in.get("streamIdentifier").asText());
+                    ClusterStream s = domain.streams()
+                            .deleteStream(
+                                    caller, cid, in.get("streamIdentifier").asText());
                     return streamSummary(caller, cid, s);
                 });
             case "ListStreams":
@@ -131,7 +166,10 @@ public final class ControlPlaneOperations {
             }
             case "ListTagsForResource": {
                 ObjectNode out = json.createObjectNode();
-                out.set("tags", json.valueToTree(domain.tags().listTags(caller, in.get("resourceArn").asText())));
+                out.set(
+                        "tags",
+                        json.valueToTree(domain.tags()
+                                .listTags(caller, in.get("resourceArn").asText())));
                 return out;
             }
             default:
@@ -185,7 +223,8 @@ public final class ControlPlaneOperations {
         if (c.kmsKeyArn() != null) {
             enc.put("kmsKeyArn", c.kmsKeyArn());
         }
-        enc.put("encryptionStatus",
+        enc.put(
+                "encryptionStatus",
                 c.encryptionChanging() && c.status() == ClusterStatus.UPDATING ? "UPDATING" : "ENABLED");
         out.put("endpoint", c.identifier() + ".dsql." + c.region() + ".on.aws");
         return out;
@@ -203,16 +242,21 @@ public final class ControlPlaneOperations {
 
     private ObjectNode listClusters(Caller caller, ObjectNode in) {
         int max = in.has("maxResults") ? in.get("maxResults").asInt() : LIST_CLUSTERS_DEFAULT;
-        String after = text(in, "nextToken").map(t -> PageToken.decode(CLUSTERS, t)).orElse("");
+        String after =
+                text(in, "nextToken").map(t -> PageToken.decode(CLUSTERS, t)).orElse("");
         Page<Cluster> page = domain.clusters().listClusters(caller, max, after);
         ObjectNode out = json.createObjectNode();
         ArrayNode items = out.putArray("clusters");
         for (Cluster c : page.items()) {
-            items.addObject().put("identifier", c.identifier()).put("arn",
-                    Arns.cluster(c.region(), c.accountId(), c.identifier()));
+            items.addObject()
+                    .put("identifier", c.identifier())
+                    .put("arn", Arns.cluster(c.region(), c.accountId(), c.identifier()));
         }
         if (page.more()) {
-            out.put("nextToken", PageToken.encode(CLUSTERS, page.items().get(page.items().size() - 1).identifier()));
+            out.put(
+                    "nextToken",
+                    PageToken.encode(
+                            CLUSTERS, page.items().get(page.items().size() - 1).identifier()));
         }
         return out;
     }
@@ -236,9 +280,16 @@ public final class ControlPlaneOperations {
     private ObjectNode createStream(Caller caller, ObjectNode in) {
         String cid = in.get("clusterIdentifier").asText();
         JsonNode kinesis = in.get("targetDefinition").get("kinesis");
-        ClusterStream s = domain.streams().createStream(caller, cid, new ClusterStreams.StreamSpec(
-                kinesis.get("streamArn").asText(), kinesis.get("roleArn").asText(), in.get("ordering").asText(),
-                in.get("format").asText(), map(in.get("tags"))));
+        ClusterStream s = domain.streams()
+                .createStream(
+                        caller,
+                        cid,
+                        new ClusterStreams.StreamSpec(
+                                kinesis.get("streamArn").asText(),
+                                kinesis.get("roleArn").asText(),
+                                in.get("ordering").asText(),
+                                in.get("format").asText(),
+                                map(in.get("tags"))));
         ObjectNode out = streamSummary(caller, cid, s);
         out.put("ordering", s.ordering());
         out.put("format", s.format());
@@ -270,13 +321,17 @@ public final class ControlPlaneOperations {
     private ObjectNode listStreams(Caller caller, ObjectNode in) {
         String cid = in.get("clusterIdentifier").asText();
         int max = in.has("maxResults") ? in.get("maxResults").asInt() : LIST_STREAMS_DEFAULT;
-        String after = text(in, "nextToken").map(t -> PageToken.decode(STREAMS, t)).orElse("");
+        String after =
+                text(in, "nextToken").map(t -> PageToken.decode(STREAMS, t)).orElse("");
         Page<ClusterStream> page = domain.streams().listStreams(caller, cid, max, after);
         ObjectNode out = json.createObjectNode();
         ArrayNode items = out.putArray("streams");
         page.items().forEach(s -> items.add(streamSummary(caller, cid, s)));
         if (page.more()) {
-            out.put("nextToken", PageToken.encode(STREAMS, page.items().get(page.items().size() - 1).identifier()));
+            out.put(
+                    "nextToken",
+                    PageToken.encode(
+                            STREAMS, page.items().get(page.items().size() - 1).identifier()));
         }
         return out;
     }
@@ -311,8 +366,8 @@ public final class ControlPlaneOperations {
 
     private static String sha256Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -14,26 +14,27 @@ import java.util.Locale;
  * (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/CommonErrors.html and each operation's Errors).
  */
 final class DomainErrors {
-    private DomainErrors() {
-    }
+    private DomainErrors() {}
 
     static ApiException toApi(ClusterException e) {
         if (e instanceof NotFound n) {
             return ApiException.notFound(e.getMessage(), n.resourceId(), resourceType(n.resource()));
         }
         if (e instanceof Conflict c) {
-            return ApiException.conflict(e.getMessage(), c.resourceId().orElse(null),
+            return ApiException.conflict(
+                    e.getMessage(),
+                    c.resourceId().orElse(null),
                     c.resource().map(DomainErrors::resourceType).orElse(null));
         }
         if (e instanceof QuotaExceeded q) {
-            return ApiException.quotaExceeded(e.getMessage(), q.resourceId(), resourceType(q.resource()),
-                    quotaCode(q.quota()));
+            return ApiException.quotaExceeded(
+                    e.getMessage(), q.resourceId(), resourceType(q.resource()), quotaCode(q.quota()));
         }
         if (e instanceof InvalidInput i) {
             return switch (i.reason()) {
                 case FIELD -> ApiException.invalidField(i.field().orElseThrow(), e.getMessage());
-                case DELETION_PROTECTION -> ApiException.validation("deletionProtectionEnabled", e.getMessage(),
-                        List.of());
+                case DELETION_PROTECTION ->
+                    ApiException.validation("deletionProtectionEnabled", e.getMessage(), List.of());
                 case OTHER -> ApiException.validation("other", e.getMessage(), List.of());
             };
         }

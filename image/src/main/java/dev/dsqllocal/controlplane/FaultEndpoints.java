@@ -9,7 +9,6 @@ import dev.dsqllocal.clusters.ClusterDirectory;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.faults.FaultRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -43,7 +42,9 @@ public final class FaultEndpoints {
 
     LocalEndpoints.Content handle(String method, String path, byte[] body) {
         String rest = path.substring(PREFIX.length());
-        if (!rest.endsWith(SUFFIX) || rest.length() == SUFFIX.length() || rest.indexOf('/') != rest.length() - SUFFIX.length()) {
+        if (!rest.endsWith(SUFFIX)
+                || rest.length() == SUFFIX.length()
+                || rest.indexOf('/') != rest.length() - SUFFIX.length()) {
             return answer(404, message("No such local endpoint: " + path));
         }
         String clusterId = rest.substring(0, rest.length() - SUFFIX.length());
@@ -104,8 +105,8 @@ public final class FaultEndpoints {
                 if (table != null && (table.isBlank() || table.split("\\.", -1).length > 2)) {
                     throw new IllegalArgumentException("table must be name or schema.name");
                 }
-                yield new FaultRegistry.CommitConflict(c, (int) count,
-                        table == null ? null : qualified(table.toLowerCase(Locale.ROOT)));
+                yield new FaultRegistry.CommitConflict(
+                        c, (int) count, table == null ? null : qualified(table.toLowerCase(Locale.ROOT)));
             }
             case "connection-failure" -> {
                 if (!node.has("durationSeconds")) {
@@ -120,14 +121,14 @@ public final class FaultEndpoints {
                 try {
                     st = ClusterStatus.valueOf(status);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("status must be one of " + java.util.Arrays.toString(
-                            ClusterStatus.values()));
+                    throw new IllegalArgumentException(
+                            "status must be one of " + java.util.Arrays.toString(ClusterStatus.values()));
                 }
                 Long s = node.has("durationSeconds") ? integer(node, "durationSeconds", 0, 1, MAX_SECONDS) : null;
-                yield new FaultRegistry.StatusOverride(st, s == null ? null : clock.instant().plusSeconds(s));
+                yield new FaultRegistry.StatusOverride(
+                        st, s == null ? null : clock.instant().plusSeconds(s));
             }
-            default -> throw new IllegalArgumentException(
-                    "type must be commit-conflict, connection-failure or status");
+            default -> throw new IllegalArgumentException("type must be commit-conflict, connection-failure or status");
         };
     }
 

@@ -62,12 +62,18 @@ public final class HttpApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(),
-                                new HttpObjectAggregator(MAX_BODY), new Handler(dispatcher, workers));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(MAX_BODY),
+                                        new Handler(dispatcher, workers));
                     }
                 });
         try {
-            this.channel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+            this.channel = bootstrap
+                    .bind(new InetSocketAddress(bindAddress, port))
+                    .sync()
+                    .channel();
         } catch (RuntimeException | InterruptedException e) {
             shutdownGroups();
             throw e;
@@ -107,8 +113,8 @@ public final class HttpApiServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.BAD_REQUEST);
+                FullHttpResponse bad =
+                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
                 bad.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
                 ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -116,8 +122,9 @@ public final class HttpApiServer implements AutoCloseable {
             String method = request.method().name();
             String uri = request.uri();
             Map<String, List<String>> headers = new LinkedHashMap<>();
-            request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-                    k -> new ArrayList<>()).add(h.getValue()));
+            request.headers()
+                    .forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                            .add(h.getValue()));
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             try {
@@ -128,8 +135,8 @@ public final class HttpApiServer implements AutoCloseable {
         }
 
         private static void respond(ChannelHandlerContext ctx, ApiDispatcher.Response r, boolean keepAlive) {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
             r.headers().forEach((k, v) -> response.headers().set(k, v));
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
             HttpUtil.setKeepAlive(response, keepAlive);

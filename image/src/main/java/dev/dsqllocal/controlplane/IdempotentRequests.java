@@ -35,7 +35,11 @@ final class IdempotentRequests {
      * Runs {@code action} once per token. Calls with a token are serialised, so two concurrent retries of one
      * request cannot both run it.
      */
-    ObjectNode run(Caller caller, String operation, Optional<String> token, JsonNode fingerprint,
+    ObjectNode run(
+            Caller caller,
+            String operation,
+            Optional<String> token,
+            JsonNode fingerprint,
             Supplier<ObjectNode> action) {
         if (token.isEmpty()) {
             return action.get();
@@ -47,8 +51,8 @@ final class IdempotentRequests {
                 if (previous.fingerprint().equals(fingerprint)) {
                     return (ObjectNode) previous.response().deepCopy();
                 }
-                throw ApiException.conflict("The client token " + token.get()
-                        + " was already used for a different request.", null, null);
+                throw ApiException.conflict(
+                        "The client token " + token.get() + " was already used for a different request.", null, null);
             }
             return store.inOneWrite(() -> {
                 ObjectNode response = action.get();

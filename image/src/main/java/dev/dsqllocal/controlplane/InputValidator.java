@@ -22,6 +22,7 @@ public final class InputValidator {
      * {@code @uniqueItems} is a Smithy trait botocore drops; these are the lists that carry it in the Smithy model.
      */
     private static final Set<String> UNIQUE_ITEMS = Set.of("ClusterArnList", "ClusterList");
+
     private static final int MAX_SHOWN_VALUE = 256;
 
     private final ServiceModel model;
@@ -56,8 +57,12 @@ public final class InputValidator {
             case "integer":
             case "long":
                 if (!value.isIntegralNumber() || (type.equals("integer") && !value.canConvertToInt())) {
-                    fail(path, value, "Member must be " + ("integer".equals(type) ? "an integer" : "a long"),
-                            errors, msgs);
+                    fail(
+                            path,
+                            value,
+                            "Member must be " + ("integer".equals(type) ? "an integer" : "a long"),
+                            errors,
+                            msgs);
                 } else {
                     checkRange(shape, value.asLong(), value, path, errors, msgs);
                 }
@@ -83,8 +88,8 @@ public final class InputValidator {
         }
     }
 
-    private void checkStructure(JsonNode shape, JsonNode value, String path, List<FieldError> errors,
-            List<String> msgs) {
+    private void checkStructure(
+            JsonNode shape, JsonNode value, String path, List<FieldError> errors, List<String> msgs) {
         if (!value.isObject()) {
             fail(path, value, "Member must be a structure", errors, msgs);
             return;
@@ -132,8 +137,8 @@ public final class InputValidator {
         return names;
     }
 
-    private void checkString(String shapeName, JsonNode shape, JsonNode value, String path, List<FieldError> errors,
-            List<String> msgs) {
+    private void checkString(
+            String shapeName, JsonNode shape, JsonNode value, String path, List<FieldError> errors, List<String> msgs) {
         if (!value.isTextual()) {
             fail(path, value, "Member must be a string", errors, msgs);
             return;
@@ -144,45 +149,75 @@ public final class InputValidator {
             List<String> values = new ArrayList<>();
             allowed.forEach(v -> values.add(v.asText()));
             if (!values.contains(s)) {
-                fail(path, value, "Member must satisfy enum value set: [" + String.join(", ", values) + "]",
-                        errors, msgs);
+                fail(
+                        path,
+                        value,
+                        "Member must satisfy enum value set: [" + String.join(", ", values) + "]",
+                        errors,
+                        msgs);
             }
             return;
         }
         int length = s.codePointCount(0, s.length());
         if (shape.has("min") && length < shape.get("min").asInt()) {
-            fail(path, value, "Member must have length greater than or equal to " + shape.get("min").asInt(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have length greater than or equal to "
+                            + shape.get("min").asInt(),
+                    errors,
+                    msgs);
             return;
         }
         if (shape.has("max") && length > shape.get("max").asInt()) {
-            fail(path, value, "Member must have length less than or equal to " + shape.get("max").asInt(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have length less than or equal to "
+                            + shape.get("max").asInt(),
+                    errors,
+                    msgs);
             return;
         }
         if (shape.has("pattern")) {
             // The Smithy patterns are all anchored (^...$); botocore strips the anchors, so match the whole value.
-            Pattern p = patterns.computeIfAbsent(shapeName, n -> Pattern.compile(shape.get("pattern").asText()));
+            Pattern p = patterns.computeIfAbsent(
+                    shapeName, n -> Pattern.compile(shape.get("pattern").asText()));
             if (!p.matcher(s).matches()) {
-                fail(path, value, "Member must satisfy regular expression pattern: ^"
-                        + shape.get("pattern").asText() + "$", errors, msgs);
+                fail(
+                        path,
+                        value,
+                        "Member must satisfy regular expression pattern: ^"
+                                + shape.get("pattern").asText() + "$",
+                        errors,
+                        msgs);
             }
         }
     }
 
-    private void checkRange(JsonNode shape, long v, JsonNode value, String path, List<FieldError> errors,
-            List<String> msgs) {
+    private void checkRange(
+            JsonNode shape, long v, JsonNode value, String path, List<FieldError> errors, List<String> msgs) {
         if (shape.has("min") && v < shape.get("min").asLong()) {
-            fail(path, value, "Member must have value greater than or equal to " + shape.get("min").asLong(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have value greater than or equal to "
+                            + shape.get("min").asLong(),
+                    errors,
+                    msgs);
         } else if (shape.has("max") && v > shape.get("max").asLong()) {
-            fail(path, value, "Member must have value less than or equal to " + shape.get("max").asLong(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have value less than or equal to "
+                            + shape.get("max").asLong(),
+                    errors,
+                    msgs);
         }
     }
 
-    private void checkList(String shapeName, JsonNode shape, JsonNode value, String path, List<FieldError> errors,
-            List<String> msgs) {
+    private void checkList(
+            String shapeName, JsonNode shape, JsonNode value, String path, List<FieldError> errors, List<String> msgs) {
         if (!value.isArray()) {
             fail(path, value, "Member must be a list", errors, msgs);
             return;
@@ -225,7 +260,11 @@ public final class InputValidator {
         Iterator<Map.Entry<String, JsonNode>> it = value.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            check(keyShape, com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()), path + ".key", errors,
+            check(
+                    keyShape,
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()),
+                    path + ".key",
+                    errors,
                     msgs);
             if (e.getValue().isNull()) {
                 String at = path + "." + e.getKey();
@@ -237,23 +276,33 @@ public final class InputValidator {
         }
     }
 
-    private boolean sizeOk(JsonNode shape, int size, JsonNode value, String path, List<FieldError> errors,
-            List<String> msgs) {
+    private boolean sizeOk(
+            JsonNode shape, int size, JsonNode value, String path, List<FieldError> errors, List<String> msgs) {
         if (shape.has("min") && size < shape.get("min").asInt()) {
-            fail(path, value, "Member must have length greater than or equal to " + shape.get("min").asInt(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have length greater than or equal to "
+                            + shape.get("min").asInt(),
+                    errors,
+                    msgs);
             return false;
         }
         if (shape.has("max") && size > shape.get("max").asInt()) {
-            fail(path, value, "Member must have length less than or equal to " + shape.get("max").asInt(),
-                    errors, msgs);
+            fail(
+                    path,
+                    value,
+                    "Member must have length less than or equal to "
+                            + shape.get("max").asInt(),
+                    errors,
+                    msgs);
             return false;
         }
         return true;
     }
 
-    private static void fail(String path, JsonNode value, String constraint, List<FieldError> errors,
-            List<String> msgs) {
+    private static void fail(
+            String path, JsonNode value, String constraint, List<FieldError> errors, List<String> msgs) {
         errors.add(new FieldError(path, constraint));
         String shown = value.isTextual() ? value.asText() : value.toString();
         if (shown.length() > MAX_SHOWN_VALUE) {

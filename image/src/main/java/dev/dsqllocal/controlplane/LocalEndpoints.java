@@ -39,7 +39,9 @@ public final class LocalEndpoints {
 
     /** The handler whose prefix starts {@code path}, if any. */
     public Optional<Handler> findHandler(String path) {
-        return handlers.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+        return handlers.entrySet().stream()
+                .filter(e -> path.startsWith(e.getKey()))
+                .map(Map.Entry::getValue)
                 .findFirst();
     }
 

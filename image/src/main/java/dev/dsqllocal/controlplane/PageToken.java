@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
 final class PageToken {
     private static final Pattern ID = Pattern.compile("[a-z0-9]{26}");
 
-    private PageToken() {
-    }
+    private PageToken() {}
 
     static String encode(String kind, String lastId) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(("v1|" + kind + "|" + lastId).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -24,7 +24,10 @@ final class PageToken {
         try {
             String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             String[] parts = text.split("\\|", -1);
-            if (parts.length == 3 && parts[0].equals("v1") && parts[1].equals(kind) && ID.matcher(parts[2]).matches()) {
+            if (parts.length == 3
+                    && parts[0].equals("v1")
+                    && parts[1].equals(kind)
+                    && ID.matcher(parts[2]).matches()) {
                 return parts[2];
             }
         } catch (IllegalArgumentException e) {

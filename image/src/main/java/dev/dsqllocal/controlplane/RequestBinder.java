@@ -48,7 +48,9 @@ public final class RequestBinder {
                 case "querystring": {
                     List<String> values = query.get(wireName);
                     if (values != null && !values.isEmpty()) {
-                        input.set(m.getKey(), queryValue(m.getKey(), m.getValue().get("shape").asText(), values));
+                        input.set(
+                                m.getKey(),
+                                queryValue(m.getKey(), m.getValue().get("shape").asText(), values));
                     }
                     break;
                 }
@@ -107,13 +109,17 @@ public final class RequestBinder {
                 try {
                     return json.getNodeFactory().numberNode(Integer.parseInt(last.trim()));
                 } catch (NumberFormatException e) {
-                    throw ApiException.invalidField(member,
-                            "Value '" + last + "' at '" + member + "' failed to satisfy constraint: Member must be an integer");
+                    throw ApiException.invalidField(
+                            member,
+                            "Value '" + last + "' at '" + member
+                                    + "' failed to satisfy constraint: Member must be an integer");
                 }
             case "boolean":
                 if (!last.equals("true") && !last.equals("false")) {
-                    throw ApiException.invalidField(member,
-                            "Value '" + last + "' at '" + member + "' failed to satisfy constraint: Member must be a boolean");
+                    throw ApiException.invalidField(
+                            member,
+                            "Value '" + last + "' at '" + member
+                                    + "' failed to satisfy constraint: Member must be a boolean");
                 }
                 return json.getNodeFactory().booleanNode(Boolean.parseBoolean(last));
             default:

@@ -20,8 +20,7 @@ public final class ServiceModel {
     private static final String RESOURCE = "/dev/dsqllocal/controlplane/dsql-service-2.json";
 
     /** One operation: its HTTP binding and its input shape. */
-    public record Operation(String name, String method, List<String> uriSegments, String inputShape) {
-    }
+    public record Operation(String name, String method, List<String> uriSegments, String inputShape) {}
 
     private final JsonNode shapes;
     private final Map<String, Operation> operations;
@@ -40,8 +39,13 @@ public final class ServiceModel {
                 }
             }
             JsonNode input = e.getValue().get("input");
-            ops.put(e.getKey(), new Operation(e.getKey(), http.get("method").asText(), List.copyOf(segments),
-                    input == null ? null : input.get("shape").asText()));
+            ops.put(
+                    e.getKey(),
+                    new Operation(
+                            e.getKey(),
+                            http.get("method").asText(),
+                            List.copyOf(segments),
+                            input == null ? null : input.get("shape").asText()));
         }
         this.operations = Collections.unmodifiableMap(ops);
     }

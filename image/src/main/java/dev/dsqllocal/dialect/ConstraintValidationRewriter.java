@@ -16,12 +16,13 @@ final class ConstraintValidationRewriter {
 
     static final String COMMAND_TAG = "ALTER TABLE";
 
-    private ConstraintValidationRewriter() {
-    }
+    private ConstraintValidationRewriter() {}
 
     /** True for the one {@code ALTER TABLE ASYNC} form DSQL runs: a single {@code VALIDATE CONSTRAINT}. */
     static boolean applies(AlterTableFacts alter) {
-        return alter.async() && alter.asyncToken() != null && alter.quotedTable() != null
+        return alter.async()
+                && alter.asyncToken() != null
+                && alter.quotedTable() != null
                 && alter.actions().size() == 1
                 && alter.actions().get(0).action() == AlterTableAction.Action.VALIDATE_CONSTRAINT;
     }

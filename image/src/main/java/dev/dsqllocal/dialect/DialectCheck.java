@@ -1,17 +1,11 @@
 package dev.dsqllocal.dialect;
 
 import dev.dsqllocal.sql.StatementInfo;
-import dev.dsqllocal.sql.StatementKind;
-import dev.dsqllocal.sql.TypeRef;
 import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
-import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
-import dev.dsqllocal.sql.StatementInfo.FunctionCall;
-import dev.dsqllocal.sql.StatementInfo.IndexFacts;
-import dev.dsqllocal.sql.StatementInfo.LockingClause;
-import dev.dsqllocal.sql.StatementInfo.SetFacts;
-import dev.dsqllocal.sql.StatementInfo.TableFacts;
 import dev.dsqllocal.sql.StatementInfo.AlterTableFacts;
-
+import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
+import dev.dsqllocal.sql.StatementInfo.IndexFacts;
+import dev.dsqllocal.sql.StatementKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +23,8 @@ import java.util.Optional;
 public final class DialectCheck {
 
     /** A run of consecutive rules about the same kind of element, with their predicates looked up once. */
-    private record Run(RuleScope scope, List<DialectRule> rules, List<RuleMatchers.RuleMatcher> matchers,
-                       List<Integer> needs) {
-    }
+    private record Run(
+            RuleScope scope, List<DialectRule> rules, List<RuleMatchers.RuleMatcher> matchers, List<Integer> needs) {}
 
     private final DialectRules rules;
     private final List<Run> runs = new ArrayList<>();
@@ -82,7 +75,8 @@ public final class DialectCheck {
                         continue;
                     }
                     DialectRule rule = run.rules().get(i);
-                    Optional<Map<String, String>> arguments = run.matchers().get(i).match(subject, rule);
+                    Optional<Map<String, String>> arguments =
+                            run.matchers().get(i).match(subject, rule);
                     if (arguments.isPresent()) {
                         return Optional.of(rule.error(arguments.get()));
                     }
@@ -114,23 +108,24 @@ public final class DialectCheck {
                     return List.of();
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         List<RuleSubject> out = new ArrayList<>();
         switch (scope) {
             case COLUMN -> {
                 info.table().ifPresent(t -> t.columns().forEach(c -> out.add(statement.column(c, true))));
-                for (AlterTableAction action : info.alterTable().map(AlterTableFacts::actions).orElse(List.of())) {
-                    ColumnDefinition added = action.action() == AlterTableAction.Action.ADD_COLUMN
-                            ? action.addedColumn() : null;
+                for (AlterTableAction action :
+                        info.alterTable().map(AlterTableFacts::actions).orElse(List.of())) {
+                    ColumnDefinition added =
+                            action.action() == AlterTableAction.Action.ADD_COLUMN ? action.addedColumn() : null;
                     if (added != null) {
                         out.add(statement.column(added, false));
                     }
                 }
             }
-            case ALTER_ACTION -> info.alterTable().ifPresent(a -> a.actions()
-                    .forEach(action -> out.add(statement.action(action, a.async()))));
+            case ALTER_ACTION ->
+                info.alterTable()
+                        .ifPresent(a -> a.actions().forEach(action -> out.add(statement.action(action, a.async()))));
             case FUNCTION_CALL -> info.functionCalls().forEach(c -> out.add(statement.call(c)));
             default -> throw new IllegalStateException("unhandled scope " + scope);
         }

@@ -27,8 +27,8 @@ public record DialectEpoch(LocalDate date) implements Comparable<DialectEpoch> {
             }
             return new DialectEpoch(LocalDate.parse(s));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("dialect epoch must be 'latest', YYYY-MM or YYYY-MM-DD, got '"
-                    + text + "'", e);
+            throw new IllegalArgumentException(
+                    "dialect epoch must be 'latest', YYYY-MM or YYYY-MM-DD, got '" + text + "'", e);
         }
     }
 

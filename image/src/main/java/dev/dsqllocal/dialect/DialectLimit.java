@@ -12,8 +12,8 @@ import java.time.LocalDate;
  * @param source   the section of the repository's DSQL behaviour reference
  * @param docs     the AWS documentation page, or null
  */
-public record DialectLimit(String name, LocalDate since, LocalDate until, long value, String evidence, String source,
-                           String docs) {
+public record DialectLimit(
+        String name, LocalDate since, LocalDate until, long value, String evidence, String source, String docs) {
 
     /** Rows inserted, updated or deleted per transaction. */
     public static final String ROWS_PER_TRANSACTION = "max_rows_per_transaction";

@@ -1,10 +1,5 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.sql.SqlLexer;
-import dev.dsqllocal.sql.Token;
-import dev.dsqllocal.sql.SqlStatement;
-import dev.dsqllocal.sql.StatementClassifier;
-import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.pgwire.BackendMessage;
 import dev.dsqllocal.pgwire.BackendMessage.CommandComplete;
 import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
@@ -78,6 +73,7 @@ public final class DialectPolicy implements SessionPolicy {
      * ({@code PostgresTemplate}), as they appear in the CONTEXT of their errors.
      */
     static final String ROW_LIMIT_FUNCTION = "sys.dsql_local_count_changes()";
+
     static final String SIZE_LIMIT_FUNCTION = "sys.dsql_local_size_limit_exceeded()";
     private static final Pattern SIZE_IN_DETAIL = Pattern.compile("(\\d+)mb");
 
@@ -134,8 +130,7 @@ public final class DialectPolicy implements SessionPolicy {
                 case FrontendMessage.PARSE -> parse(request);
                 case FrontendMessage.EXECUTE -> execute(request);
                 case FrontendMessage.SYNC -> expected.add(Expected.GROUP_END);
-                default -> {
-                }
+                default -> {}
             }
         } catch (RuntimeException e) {
             // Never let the dialect break the session: the request goes on as the client sent it.
@@ -147,8 +142,8 @@ public final class DialectPolicy implements SessionPolicy {
         List<StatementInfo> infos = request.statements();
         List<SqlStatement> parts = infos.stream().map(StatementInfo::statement).toList();
         Optional<DialectSession.Refusal> refusal = session.firstRefusal(infos);
-        List<String> tablesToCheck = tablesToCheck(infos, refusal.map(DialectSession.Refusal::index)
-                .orElse(infos.size()));
+        List<String> tablesToCheck =
+                tablesToCheck(infos, refusal.map(DialectSession.Refusal::index).orElse(infos.size()));
         session.beginQuery(infos.size());
         if (refusal.isEmpty()) {
             infos.forEach(i -> expected.add(new Expected(i, false)));
@@ -236,8 +231,8 @@ public final class DialectPolicy implements SessionPolicy {
      * What PostgreSQL must run instead of a statement DSQL accepts, or null to send it as written: DSQL-only
      * settings, {@code CREATE INDEX ASYNC}, and a synchronous CREATE INDEX allowed only on an empty table.
      */
-    private static String textFor(SqlStatement statement, StatementInfo info, String tableToCheck,
-                                  DsqlError ifNotEmpty) {
+    private static String textFor(
+            SqlStatement statement, StatementInfo info, String tableToCheck, DsqlError ifNotEmpty) {
         if (isDsqlOnlySetting(info)) {
             return dsqlOnlySettingAsCustom(statement);
         }
@@ -260,7 +255,9 @@ public final class DialectPolicy implements SessionPolicy {
 
     /** SET / RESET / SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know. */
     private static boolean isDsqlOnlySetting(StatementInfo info) {
-        return info.set().map(f -> f.parameter().equals(StatementInfo.DSQL_ONLY_SETTING)).orElse(false)
+        return info.set()
+                        .map(f -> f.parameter().equals(StatementInfo.DSQL_ONLY_SETTING))
+                        .orElse(false)
                 || StatementInfo.DSQL_ONLY_SETTING.equals(info.showParameter().orElse(null));
     }
 
@@ -290,7 +287,10 @@ public final class DialectPolicy implements SessionPolicy {
         }
         if (request.singleStatement()) {
             Verdict.PassIfTableEmpty conditional = verdict instanceof Verdict.PassIfTableEmpty p ? p : null;
-            String text = textFor(info.statement(), info, conditional == null ? null : conditional.table(),
+            String text = textFor(
+                    info.statement(),
+                    info,
+                    conditional == null ? null : conditional.table(),
                     conditional == null ? null : conditional.ifNotEmpty());
             if (text != null) {
                 request.replaceWith(parse.withSql(text));
@@ -328,8 +328,7 @@ public final class DialectPolicy implements SessionPolicy {
                 case BackendMessage.EMPTY_QUERY_RESPONSE -> completed();
                 case BackendMessage.ERROR_RESPONSE -> error(reply);
                 case BackendMessage.READY_FOR_QUERY -> readyForQuery(reply);
-                default -> {
-                }
+                default -> {}
             }
         } catch (RuntimeException e) {
             LOG.debug("Dialect could not apply its rules to a server message, passing it on: {}", e.toString());

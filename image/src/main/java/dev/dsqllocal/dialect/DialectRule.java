@@ -22,9 +22,21 @@ import java.util.Set;
  * @param source   the section of the repository's DSQL behaviour reference the rule comes from
  * @param docs     the AWS documentation page, or null
  */
-public record DialectRule(RuleId id, LocalDate since, LocalDate until, String match, RuleScope each, String raisedBy,
-                          String sqlstate, String message, String detail, String hint, String evidence, String source,
-                          String docs, Set<String> subjects) {
+public record DialectRule(
+        RuleId id,
+        LocalDate since,
+        LocalDate until,
+        String match,
+        RuleScope each,
+        String raisedBy,
+        String sqlstate,
+        String message,
+        String detail,
+        String hint,
+        String evidence,
+        String source,
+        String docs,
+        Set<String> subjects) {
 
     public boolean activeAt(DialectEpoch epoch) {
         return (since == null || !epoch.isBefore(since)) && (until == null || epoch.isBefore(until));
@@ -36,8 +48,8 @@ public record DialectRule(RuleId id, LocalDate since, LocalDate until, String ma
 
     /** The error with {@code {placeholders}} filled in. */
     public DsqlError error(Map<String, String> arguments) {
-        return new DsqlError("ERROR", sqlstate, fill(message, arguments), fill(detail, arguments),
-                fill(hint, arguments), id.key());
+        return new DsqlError(
+                "ERROR", sqlstate, fill(message, arguments), fill(detail, arguments), fill(hint, arguments), id.key());
     }
 
     public DsqlError error() {
@@ -46,8 +58,21 @@ public record DialectRule(RuleId id, LocalDate since, LocalDate until, String ma
 
     /** This rule with its message, detail and hint templates filled from {@code values} (the epoch's limits). */
     DialectRule withTemplatesFilled(Map<String, String> values) {
-        return new DialectRule(id, since, until, match, each, raisedBy, sqlstate, fill(message, values),
-                fill(detail, values), fill(hint, values), evidence, source, docs, subjects);
+        return new DialectRule(
+                id,
+                since,
+                until,
+                match,
+                each,
+                raisedBy,
+                sqlstate,
+                fill(message, values),
+                fill(detail, values),
+                fill(hint, values),
+                evidence,
+                source,
+                docs,
+                subjects);
     }
 
     private static String fill(String template, Map<String, String> arguments) {

@@ -2,7 +2,6 @@ package dev.dsqllocal.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,12 +40,12 @@ public final class DialectRules {
     private final Map<String, Long> limits = new LinkedHashMap<>();
     /** Active rules with a {@code match}, in table order: the order statement rules are tried in. */
     private final List<DialectRule> statementRules = new ArrayList<>();
+
     private final Map<RuleId, List<DialectRule>> active = new HashMap<>();
     private final Set<String> settable = new LinkedHashSet<>();
     private final Set<String> localOnly = new LinkedHashSet<>();
 
-    private DialectRules(DialectEpoch epoch, List<DialectRule> all, List<DialectLimit> allLimits,
-                         JsonNode parameters) {
+    private DialectRules(DialectEpoch epoch, List<DialectRule> all, List<DialectLimit> allLimits, JsonNode parameters) {
         this.epoch = epoch;
         this.all = List.copyOf(all);
         this.allLimits = List.copyOf(allLimits);
@@ -111,8 +110,8 @@ public final class DialectRules {
     public static DialectRules parse(JsonNode root, DialectEpoch epoch) {
         LocalDate earliest = date(root, "earliestEpoch");
         if (earliest != null && epoch.isBefore(earliest)) {
-            throw new IllegalArgumentException("dialect epoch " + epoch + " is older than the oldest modelled ("
-                    + earliest + ")");
+            throw new IllegalArgumentException(
+                    "dialect epoch " + epoch + " is older than the oldest modelled (" + earliest + ")");
         }
         List<DialectRule> rules = new ArrayList<>();
         Set<RuleId> seen = new HashSet<>();
@@ -132,8 +131,14 @@ public final class DialectRules {
             if (!l.path("value").canConvertToLong()) {
                 throw new IllegalStateException("limit " + name + ": value must be an integer");
             }
-            limits.add(new DialectLimit(name, date(l, "since"), date(l, "until"), l.get("value").asLong(),
-                    evidence(l, "limit " + name), required(l, "source"), text(l, "docs")));
+            limits.add(new DialectLimit(
+                    name,
+                    date(l, "since"),
+                    date(l, "until"),
+                    l.get("value").asLong(),
+                    evidence(l, "limit " + name),
+                    required(l, "source"),
+                    text(l, "docs")));
         }
         return new DialectRules(epoch, rules, limits, root.path("settableParameters"));
     }
@@ -146,8 +151,8 @@ public final class DialectRules {
             throw new IllegalStateException("rule " + id + ": needs exactly one of match and raisedBy");
         }
         if (match != null && RuleMatchers.named(match).isEmpty()) {
-            throw new IllegalStateException("rule " + id + ": no predicate named '" + match + "' (known: "
-                    + RuleMatchers.names() + ")");
+            throw new IllegalStateException(
+                    "rule " + id + ": no predicate named '" + match + "' (known: " + RuleMatchers.names() + ")");
         }
         if (raisedBy != null && !RAISERS.contains(raisedBy)) {
             throw new IllegalStateException("rule " + id + ": raisedBy must be one of " + RAISERS);
@@ -166,8 +171,20 @@ public final class DialectRules {
         if (since != null && until != null && !since.isBefore(until)) {
             throw new IllegalStateException("rule " + id + ": since must be before until");
         }
-        return new DialectRule(id, since, until, match, each, raisedBy, sqlstate, required(r, "message"),
-                text(r, "detail"), text(r, "hint"), evidence(r, "rule " + id), required(r, "source"), text(r, "docs"),
+        return new DialectRule(
+                id,
+                since,
+                until,
+                match,
+                each,
+                raisedBy,
+                sqlstate,
+                required(r, "message"),
+                text(r, "detail"),
+                text(r, "hint"),
+                evidence(r, "rule " + id),
+                required(r, "source"),
+                text(r, "docs"),
                 Set.copyOf(subjects));
     }
 
@@ -198,13 +215,16 @@ public final class DialectRules {
 
     /** The active entry of a family rule that covers {@code subject}. */
     public Optional<DialectRule> active(RuleId id, String subject) {
-        return active.getOrDefault(id, List.of()).stream().filter(r -> r.covers(subject)).findFirst();
+        return active.getOrDefault(id, List.of()).stream()
+                .filter(r -> r.covers(subject))
+                .findFirst();
     }
 
     /** The error a rule gives, for rules that are always active (transaction limits and the like). */
     public DsqlError error(RuleId id, Map<String, String> arguments) {
-        return active(id).orElseThrow(() -> new IllegalStateException("rule " + id.key() + " not active at "
-                + epoch)).error(arguments);
+        return active(id)
+                .orElseThrow(() -> new IllegalStateException("rule " + id.key() + " not active at " + epoch))
+                .error(arguments);
     }
 
     /** The value of a limit at this epoch; fails for a limit the table does not define at this epoch. */

@@ -1,9 +1,8 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.dialect.TransactionTracker.Action;
 import dev.dsqllocal.dialect.TransactionTracker.Decision;
-
+import dev.dsqllocal.sql.StatementInfo;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +33,7 @@ public final class DialectSession {
     private static final Set<String> FALSE_WORDS = Set.of("off", "false", "no", "0", "f", "n");
 
     /** The first statement of a query that would not run as sent, and why. */
-    public record Refusal(int index, Outcome outcome) {
-    }
+    public record Refusal(int index, Outcome outcome) {}
 
     private final DialectCheck check;
     private final TransactionTracker tracker;
@@ -88,7 +86,8 @@ public final class DialectSession {
     }
 
     public SessionState state() {
-        return new SessionState(tracker.inTransactionBlock(),
+        return new SessionState(
+                tracker.inTransactionBlock(),
                 localSyncCreateIndexDisabled != null ? localSyncCreateIndexDisabled : syncCreateIndexDisabled);
     }
 
@@ -145,7 +144,8 @@ public final class DialectSession {
     }
 
     private void applySetting(StatementInfo.SetFacts set) {
-        if (!set.parameter().equals("disable_sync_create_index") && !(set.reset() && set.parameter().equals("all"))) {
+        if (!set.parameter().equals("disable_sync_create_index")
+                && !(set.reset() && set.parameter().equals("all"))) {
             return;
         }
         Boolean value;

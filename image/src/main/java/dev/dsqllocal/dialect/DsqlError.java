@@ -10,8 +10,7 @@ package dev.dsqllocal.dialect;
  * @param hint     HINT field or null
  * @param ruleId   the dialect rule that produced it (for logs and tests), or null
  */
-public record DsqlError(String severity, String sqlstate, String message, String detail, String hint,
-                        String ruleId) {
+public record DsqlError(String severity, String sqlstate, String message, String detail, String hint, String ruleId) {
 
     public static DsqlError error(String sqlstate, String message) {
         return new DsqlError("ERROR", sqlstate, message, null, null, null);

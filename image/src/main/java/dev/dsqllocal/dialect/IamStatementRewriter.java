@@ -11,8 +11,7 @@ import dev.dsqllocal.sql.StatementInfo;
  */
 final class IamStatementRewriter {
 
-    private IamStatementRewriter() {
-    }
+    private IamStatementRewriter() {}
 
     static String call(StatementInfo.IamMapping mapping) {
         return "CALL sys.dsql_local_iam_" + (mapping.grant() ? "grant" : "revoke") + "("

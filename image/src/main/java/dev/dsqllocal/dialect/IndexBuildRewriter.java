@@ -24,8 +24,7 @@ final class IndexBuildRewriter {
 
     static final String COMMAND_TAG = "CREATE INDEX";
 
-    private IndexBuildRewriter() {
-    }
+    private IndexBuildRewriter() {}
 
     /** The query that runs {@code CREATE INDEX ASYNC} as a synchronous build and answers one {@code job_id} row. */
     static String asyncIndex(SqlStatement statement, StatementInfo.IndexFacts index) {
@@ -41,7 +40,8 @@ final class IndexBuildRewriter {
      */
     static String syncIndexIfEmpty(String createIndex, String quotedTable, DsqlError ifNotEmpty) {
         StringBuilder raise = new StringBuilder("RAISE EXCEPTION USING ERRCODE = ")
-                .append(dollarQuoted(ifNotEmpty.sqlstate())).append(", MESSAGE = ")
+                .append(dollarQuoted(ifNotEmpty.sqlstate()))
+                .append(", MESSAGE = ")
                 .append(dollarQuoted(ifNotEmpty.message()));
         if (ifNotEmpty.detail() != null) {
             raise.append(", DETAIL = ").append(dollarQuoted(ifNotEmpty.detail()));

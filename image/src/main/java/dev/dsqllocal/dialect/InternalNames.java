@@ -1,9 +1,9 @@
 package dev.dsqllocal.dialect;
 
 import dev.dsqllocal.sql.SqlLexer;
+import dev.dsqllocal.sql.SqlStatement;
 import dev.dsqllocal.sql.Token;
 import dev.dsqllocal.sql.TokenType;
-import dev.dsqllocal.sql.SqlStatement;
 import java.util.List;
 
 /**
@@ -27,10 +27,10 @@ final class InternalNames {
     static final String PREFIX = "dsql_local_";
     /** Same length as {@link #PREFIX}; no object has it. */
     static final String HIDDEN = "dsql_l0cal_";
+
     private static final int CHANGED_AT = 6; // the 'o' of "local"
 
-    private InternalNames() {
-    }
+    private InternalNames() {}
 
     /** {@code sql} itself when it names no internal object (the common case: one scan, no lexing). */
     static String hide(String sql) {
@@ -46,8 +46,11 @@ final class InternalNames {
             List<Token> tokens = statement.tokens();
             for (int k = 0; k < tokens.size(); k++) {
                 Token t = tokens.get(k);
-                String name = t.type() == TokenType.QUOTED_IDENTIFIER && t.text().length() > 1
-                        && t.text().charAt(1) == '&' ? unicodeName(t, tokens, k) : t.value();
+                String name = t.type() == TokenType.QUOTED_IDENTIFIER
+                                && t.text().length() > 1
+                                && t.text().charAt(1) == '&'
+                        ? unicodeName(t, tokens, k)
+                        : t.value();
                 if (t.isName() && name.startsWith(PREFIX)) {
                     if (t.type() == TokenType.WORD) {
                         out.setCharAt(t.start() + shift + CHANGED_AT, '0');
@@ -56,8 +59,11 @@ final class InternalNames {
                     } else {
                         String hidden = HIDDEN + name.substring(PREFIX.length());
                         String quoted = '"' + hidden.replace("\"", "\"\"") + '"';
-                        boolean uescape = k + 1 < tokens.size() && tokens.get(k + 1).isWord("uescape");
-                        int end = uescape && k + 2 < tokens.size() ? tokens.get(k + 2).end() : t.end();
+                        boolean uescape =
+                                k + 1 < tokens.size() && tokens.get(k + 1).isWord("uescape");
+                        int end = uescape && k + 2 < tokens.size()
+                                ? tokens.get(k + 2).end()
+                                : t.end();
                         out.replace(t.start() + shift, end + shift, quoted);
                         shift += quoted.length() - (end - t.start());
                     }
@@ -79,8 +85,10 @@ final class InternalNames {
      */
     static String unicodeName(Token t, List<Token> tokens, int at) {
         char escape = '\\';
-        if (at + 2 < tokens.size() && tokens.get(at + 1).isWord("uescape")
-                && tokens.get(at + 2).type() == TokenType.STRING && tokens.get(at + 2).value().length() == 1) {
+        if (at + 2 < tokens.size()
+                && tokens.get(at + 1).isWord("uescape")
+                && tokens.get(at + 2).type() == TokenType.STRING
+                && tokens.get(at + 2).value().length() == 1) {
             escape = tokens.get(at + 2).value().charAt(0);
         }
         String body = t.value();

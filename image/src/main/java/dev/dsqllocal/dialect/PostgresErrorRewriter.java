@@ -27,8 +27,7 @@ final class PostgresErrorRewriter {
     private static final Pattern NO_BTREE_CLASS =
             Pattern.compile("data type (.+) has no default operator class for access method \"btree\"");
 
-    private PostgresErrorRewriter() {
-    }
+    private PostgresErrorRewriter() {}
 
     /** DSQL's version of these ErrorResponse fields, or null when PostgreSQL's are already what DSQL says. */
     static Map<Character, String> rewrite(Map<Character, String> fields) {
@@ -50,8 +49,10 @@ final class PostgresErrorRewriter {
             Matcher m = PROCEDURE_CALLED.matcher(message);
             if (m.matches() && m.group(2).contains("unknown")) {
                 out = out == null ? new LinkedHashMap<>(fields) : out;
-                out.put('M', InternalNames.reveal(m.group(1)) + "(" + m.group(2).replaceAll("\\bunknown\\b", "text")
-                        + ") is a procedure");
+                out.put(
+                        'M',
+                        InternalNames.reveal(m.group(1)) + "(" + m.group(2).replaceAll("\\bunknown\\b", "text")
+                                + ") is a procedure");
             }
         } else if ("42704".equals(code) && message != null) {
             Matcher m = NO_BTREE_CLASS.matcher(message);

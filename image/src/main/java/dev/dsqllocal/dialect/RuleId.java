@@ -15,6 +15,7 @@ public record RuleId(String key) {
     public static final RuleId SYNC_CREATE_INDEX = new RuleId("sync-create-index");
     /** Also refuses a startup parameter that is not on the allow-list. */
     public static final RuleId SET_PARAMETER = new RuleId("set-parameter");
+
     public static final RuleId MULTIPLE_DDL = new RuleId("multiple-ddl");
     public static final RuleId DDL_DML_MIX = new RuleId("ddl-dml-mix");
     public static final RuleId ROW_LIMIT = new RuleId("row-limit");
@@ -24,8 +25,16 @@ public record RuleId(String key) {
     public static final RuleId ANALYZE_IN_TRANSACTION = new RuleId("analyze-in-transaction");
 
     /** The rules code raises by name. */
-    static final List<RuleId> RAISED_BY_CODE = List.of(SYNC_CREATE_INDEX, SET_PARAMETER, MULTIPLE_DDL, DDL_DML_MIX,
-            ROW_LIMIT, SIZE_LIMIT, AGE_LIMIT, ABORTED_TRANSACTION, ANALYZE_IN_TRANSACTION);
+    static final List<RuleId> RAISED_BY_CODE = List.of(
+            SYNC_CREATE_INDEX,
+            SET_PARAMETER,
+            MULTIPLE_DDL,
+            DDL_DML_MIX,
+            ROW_LIMIT,
+            SIZE_LIMIT,
+            AGE_LIMIT,
+            ABORTED_TRANSACTION,
+            ANALYZE_IN_TRANSACTION);
 
     public RuleId {
         Objects.requireNonNull(key, "key");

@@ -1,7 +1,6 @@
 package dev.dsqllocal.dialect;
 
 import dev.dsqllocal.sql.StatementInfo;
-
 import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
 import dev.dsqllocal.sql.StatementInfo.AlterTableAction.Action;
 import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
@@ -9,7 +8,6 @@ import dev.dsqllocal.sql.StatementInfo.IndexFacts;
 import dev.dsqllocal.sql.StatementInfo.LockingClause;
 import dev.dsqllocal.sql.StatementInfo.SetFacts;
 import dev.dsqllocal.sql.StatementInfo.TableFacts;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,8 +51,7 @@ public final class RuleMatchers {
     private static final Map<String, Integer> NEEDS = new java.util.HashMap<>();
     private static final Map<String, RuleMatcher> MATCHERS = Collections.unmodifiableMap(registry());
 
-    private RuleMatchers() {
-    }
+    private RuleMatchers() {}
 
     /** The predicate registered under {@code name}. */
     public static Optional<RuleMatcher> named(String name) {
@@ -73,48 +70,114 @@ public final class RuleMatchers {
     /** The facts (bits) a statement has. */
     static int factsOf(StatementInfo info) {
         String command = info.command();
-        return (info.table().isPresent() ? TABLE : 0) | (info.index().isPresent() ? INDEX : 0)
-                | (info.sequence().isPresent() ? SEQUENCE : 0) | (info.alterTable().isPresent() ? ALTER_TABLE : 0)
+        return (info.table().isPresent() ? TABLE : 0)
+                | (info.index().isPresent() ? INDEX : 0)
+                | (info.sequence().isPresent() ? SEQUENCE : 0)
+                | (info.alterTable().isPresent() ? ALTER_TABLE : 0)
                 | (info.routine().isPresent() ? ROUTINE : 0)
                 | (command.equals("SET") || command.equals("RESET") ? SET_OR_RESET : 0)
-                | (command.equals("SHOW") ? SHOW : 0) | (info.copy().isPresent() ? COPY : 0)
-                | (info.lockingClauses().isEmpty() ? 0 : LOCKING) | (info.tableSample() ? TABLESAMPLE : 0);
+                | (command.equals("SHOW") ? SHOW : 0)
+                | (info.copy().isPresent() ? COPY : 0)
+                | (info.lockingClauses().isEmpty() ? 0 : LOCKING)
+                | (info.tableSample() ? TABLESAMPLE : 0);
     }
 
     private static Map<String, RuleMatcher> registry() {
         Map<String, RuleMatcher> m = new LinkedHashMap<>();
         // --- statements, by what they are
         put(m, "node-tag", ANY, (s, r) -> s.info().nodeTag().filter(r::covers).map(tag -> Map.of("tag", tag)));
-        put(m, "command", ANY, (s, r) -> r.covers(s.info().command())
-                ? Optional.of(Map.of("command", s.info().command())) : Optional.empty());
-        put(m, "type-rename", ANY, (s, r) -> when(s.info().command().equals("ALTER TYPE")
-                && s.info().nodeTag().filter("Rename"::equals).isPresent()));
-        put(m, "type-alter", ANY, (s, r) -> when(s.info().command().equals("ALTER TYPE")
-                && s.info().nodeTag().filter("Rename"::equals).isEmpty()));
-        put(m, "isolation-level", ANY, (s, r) -> TRANSACTION_STARTS.contains(s.info().command())
-                ? s.info().isolationLevel().filter(l -> !l.equals("REPEATABLE READ")).map(l -> Map.of("level", l))
-                : Optional.empty());
-        put(m, "parameter-not-settable", SET_OR_RESET, (s, r) -> setOrReset(s)
-                .filter(p -> !s.rules().isSettable(p.parameter())).map(p -> Map.of("name", p.parameter())));
-        put(m, "parameter-local-only", SET_OR_RESET, (s, r) -> setOrReset(s)
-                .filter(p -> s.rules().isSettable(p.parameter()) && s.rules().isLocalOnly(p.parameter())
-                        && !(p.local() && s.session().inTransactionBlock()))
-                .map(p -> Map.of("name", p.parameter())));
-        put(m, "show-parameter", SHOW, (s, r) -> s.info().command().equals("SHOW")
-                ? s.info().showParameter().filter(r::covers).map(p -> Map.of("name", p)) : Optional.empty());
-        put(m, "copy-server-file", COPY, (s, r) -> when(s.info().copy().filter(c -> !c.clientSide()).isPresent()));
-        put(m, "routine-procedure", ROUTINE, (s, r) -> when(s.info().routine().filter(x -> x.procedure()).isPresent()));
-        put(m, "routine-language", ROUTINE, (s, r) -> s.info().routine()
-                .filter(x -> !x.procedure() && x.language() != null && !x.language().equals("sql"))
-                .map(x -> Map.of("language", x.language())));
+        put(
+                m,
+                "command",
+                ANY,
+                (s, r) -> r.covers(s.info().command())
+                        ? Optional.of(Map.of("command", s.info().command()))
+                        : Optional.empty());
+        put(
+                m,
+                "type-rename",
+                ANY,
+                (s, r) -> when(s.info().command().equals("ALTER TYPE")
+                        && s.info().nodeTag().filter("Rename"::equals).isPresent()));
+        put(
+                m,
+                "type-alter",
+                ANY,
+                (s, r) -> when(s.info().command().equals("ALTER TYPE")
+                        && s.info().nodeTag().filter("Rename"::equals).isEmpty()));
+        put(
+                m,
+                "isolation-level",
+                ANY,
+                (s, r) -> TRANSACTION_STARTS.contains(s.info().command())
+                        ? s.info()
+                                .isolationLevel()
+                                .filter(l -> !l.equals("REPEATABLE READ"))
+                                .map(l -> Map.of("level", l))
+                        : Optional.empty());
+        put(
+                m,
+                "parameter-not-settable",
+                SET_OR_RESET,
+                (s, r) -> setOrReset(s)
+                        .filter(p -> !s.rules().isSettable(p.parameter()))
+                        .map(p -> Map.of("name", p.parameter())));
+        put(
+                m,
+                "parameter-local-only",
+                SET_OR_RESET,
+                (s, r) -> setOrReset(s)
+                        .filter(p -> s.rules().isSettable(p.parameter())
+                                && s.rules().isLocalOnly(p.parameter())
+                                && !(p.local() && s.session().inTransactionBlock()))
+                        .map(p -> Map.of("name", p.parameter())));
+        put(
+                m,
+                "show-parameter",
+                SHOW,
+                (s, r) -> s.info().command().equals("SHOW")
+                        ? s.info().showParameter().filter(r::covers).map(p -> Map.of("name", p))
+                        : Optional.empty());
+        put(
+                m,
+                "copy-server-file",
+                COPY,
+                (s, r) -> when(s.info().copy().filter(c -> !c.clientSide()).isPresent()));
+        put(
+                m,
+                "routine-procedure",
+                ROUTINE,
+                (s, r) -> when(s.info().routine().filter(x -> x.procedure()).isPresent()));
+        put(
+                m,
+                "routine-language",
+                ROUTINE,
+                (s, r) -> s.info()
+                        .routine()
+                        .filter(x -> !x.procedure()
+                                && x.language() != null
+                                && !x.language().equals("sql"))
+                        .map(x -> Map.of("language", x.language())));
         // --- CREATE TABLE
         table(m, "table-temporary", TableFacts::temporary);
         table(m, "table-unlogged", TableFacts::unlogged);
         table(m, "table-partition-of", TableFacts::partitionOf);
-        put(m, "table-columns", TABLE, (s, r) -> when(s.info().table().filter(t -> !t.primaryKey()
-                && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE)).isPresent()));
-        put(m, "table-columns-with-primary-key", TABLE, (s, r) -> when(s.info().table().filter(t -> t.primaryKey()
-                && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE)).isPresent()));
+        put(
+                m,
+                "table-columns",
+                TABLE,
+                (s, r) -> when(s.info()
+                        .table()
+                        .filter(t -> !t.primaryKey() && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE))
+                        .isPresent()));
+        put(
+                m,
+                "table-columns-with-primary-key",
+                TABLE,
+                (s, r) -> when(s.info()
+                        .table()
+                        .filter(t -> t.primaryKey() && t.columns().size() > s.limit(DialectLimit.COLUMNS_PER_TABLE))
+                        .isPresent()));
         put(m, "key-columns", TABLE | INDEX, (s, r) -> {
             long max = s.limit(DialectLimit.KEY_COLUMNS);
             return when(s.info().table().filter(t -> t.maxKeyColumns() > max).isPresent()
@@ -125,55 +188,128 @@ public final class RuleMatchers {
         table(m, "table-partitioned", TableFacts::partitioned);
         table(m, "table-storage-parameters", TableFacts::storageParameters);
         table(m, "table-tablespace", TableFacts::tablespace);
-        put(m, "foreign-key", TABLE | ALTER_TABLE, (s, r) -> when(s.info().table()
-                .filter(TableFacts::foreignKeys).isPresent()
-                || s.info().alterTable().filter(a -> a.actions().stream().anyMatch(RuleMatchers::addsForeignKey))
-                .isPresent()));
+        put(
+                m,
+                "foreign-key",
+                TABLE | ALTER_TABLE,
+                (s, r) -> when(s.info().table().filter(TableFacts::foreignKeys).isPresent()
+                        || s.info()
+                                .alterTable()
+                                .filter(a -> a.actions().stream().anyMatch(RuleMatchers::addsForeignKey))
+                                .isPresent()));
         // --- columns (each column CREATE TABLE defines or ALTER TABLE adds)
-        put(m, "column-serial", ANY, (s, r) -> column(s).filter(c -> c.type().isSerial())
-                .map(c -> Map.of("type", c.type().written())));
-        put(m, "column-array", ANY, (s, r) -> column(s).filter(c -> c.type().array())
-                .map(c -> Map.of("type", c.type().messageName())));
-        put(m, "column-type", ANY, (s, r) -> column(s)
-                .filter(c -> c.type().schema() == null || c.type().schema().equals("pg_catalog"))
-                .filter(c -> r.covers(c.type().displayName())).map(c -> Map.of("type", c.type().displayName())));
-        put(m, "identity-cache", ANY, (s, r) -> when(identity(s)
-                .filter(c -> !cacheAllowed(c.identity().cache(), s)).isPresent()));
-        put(m, "identity-type", ANY, (s, r) -> identity(s).filter(c -> !c.type().displayName().equals("bigint"))
-                .map(c -> Map.of("type", c.type().messageName())));
+        put(
+                m,
+                "column-serial",
+                ANY,
+                (s, r) -> column(s)
+                        .filter(c -> c.type().isSerial())
+                        .map(c -> Map.of("type", c.type().written())));
+        put(
+                m,
+                "column-array",
+                ANY,
+                (s, r) -> column(s)
+                        .filter(c -> c.type().array())
+                        .map(c -> Map.of("type", c.type().messageName())));
+        put(
+                m,
+                "column-type",
+                ANY,
+                (s, r) -> column(s)
+                        .filter(c ->
+                                c.type().schema() == null || c.type().schema().equals("pg_catalog"))
+                        .filter(c -> r.covers(c.type().displayName()))
+                        .map(c -> Map.of("type", c.type().displayName())));
+        put(
+                m,
+                "identity-cache",
+                ANY,
+                (s, r) -> when(identity(s)
+                        .filter(c -> !cacheAllowed(c.identity().cache(), s))
+                        .isPresent()));
+        put(
+                m,
+                "identity-type",
+                ANY,
+                (s, r) -> identity(s)
+                        .filter(c -> !c.type().displayName().equals("bigint"))
+                        .map(c -> Map.of("type", c.type().messageName())));
         // --- CREATE SEQUENCE
-        put(m, "sequence-cache", SEQUENCE, (s, r) -> when(s.info().sequence()
-                .filter(q -> !cacheAllowed(q.cache(), s)).isPresent()));
-        put(m, "sequence-type", SEQUENCE, (s, r) -> s.info().sequence()
-                .filter(q -> q.asType() != null && !q.asType().displayName().equals("bigint"))
-                .map(q -> Map.of("type", q.asType().messageName())));
+        put(
+                m,
+                "sequence-cache",
+                SEQUENCE,
+                (s, r) -> when(s.info()
+                        .sequence()
+                        .filter(q -> !cacheAllowed(q.cache(), s))
+                        .isPresent()));
+        put(
+                m,
+                "sequence-type",
+                SEQUENCE,
+                (s, r) -> s.info()
+                        .sequence()
+                        .filter(q ->
+                                q.asType() != null && !q.asType().displayName().equals("bigint"))
+                        .map(q -> Map.of("type", q.asType().messageName())));
         // --- CREATE INDEX
         index(m, "index-concurrently", IndexFacts::concurrently);
-        put(m, "index-synchronous-disabled", INDEX, (s, r) -> when(s.info().index()
-                .filter(i -> !i.concurrently() && !i.async() && s.session().syncCreateIndexDisabled()).isPresent()));
-        put(m, "index-method", INDEX, (s, r) -> s.info().index()
-                .filter(i -> i.method() != null && !i.method().equals("btree") && !i.method().equals("btree_index"))
-                .map(i -> Map.of("method", i.method())));
+        put(
+                m,
+                "index-synchronous-disabled",
+                INDEX,
+                (s, r) -> when(s.info()
+                        .index()
+                        .filter(i ->
+                                !i.concurrently() && !i.async() && s.session().syncCreateIndexDisabled())
+                        .isPresent()));
+        put(
+                m,
+                "index-method",
+                INDEX,
+                (s, r) -> s.info()
+                        .index()
+                        .filter(i -> i.method() != null
+                                && !i.method().equals("btree")
+                                && !i.method().equals("btree_index"))
+                        .map(i -> Map.of("method", i.method())));
         index(m, "index-sort-order", IndexFacts::hasSortOrder);
         index(m, "index-opclass", IndexFacts::hasOpclass);
         index(m, "index-expressions", IndexFacts::hasExpressions);
         index(m, "index-partial", IndexFacts::partial);
         // --- ALTER TABLE actions
-        action(m, "add-column-constraint", a -> a.action() == Action.ADD_COLUMN && a.addedColumn() != null
-                && a.addedColumn().hasConstraint());
+        action(
+                m,
+                "add-column-constraint",
+                a -> a.action() == Action.ADD_COLUMN
+                        && a.addedColumn() != null
+                        && a.addedColumn().hasConstraint());
         action(m, "drop-column", a -> a.action() == Action.DROP_COLUMN);
         action(m, "alter-column-type", a -> a.action() == Action.ALTER_COLUMN_TYPE);
         action(m, "set-statistics", a -> a.action() == Action.SET_STATISTICS);
         action(m, "set-not-null", a -> a.action() == Action.SET_NOT_NULL);
         // PRIMARY KEY / UNIQUE only over an existing index; CHECK and FOREIGN KEY only NOT VALID.
-        action(m, "add-constraint", a -> a.action() == Action.ADD_CONSTRAINT
-                && (keyConstraint(a) ? !a.usingIndex() : !a.notValid()));
-        action(m, "add-constraint-not-valid", a -> a.action() == Action.ADD_CONSTRAINT && !keyConstraint(a)
-                && a.notValid());
-        put(m, "validate-constraint", ANY, (s, r) -> when(s.action() != null
-                && s.action().action() == Action.VALIDATE_CONSTRAINT && !s.asyncAlter()));
-        put(m, "validate-constraint-async", ANY, (s, r) -> when(s.action() != null
-                && s.action().action() == Action.VALIDATE_CONSTRAINT && s.asyncAlter()));
+        action(
+                m,
+                "add-constraint",
+                a -> a.action() == Action.ADD_CONSTRAINT && (keyConstraint(a) ? !a.usingIndex() : !a.notValid()));
+        action(
+                m,
+                "add-constraint-not-valid",
+                a -> a.action() == Action.ADD_CONSTRAINT && !keyConstraint(a) && a.notValid());
+        put(
+                m,
+                "validate-constraint",
+                ANY,
+                (s, r) -> when(
+                        s.action() != null && s.action().action() == Action.VALIDATE_CONSTRAINT && !s.asyncAlter()));
+        put(
+                m,
+                "validate-constraint-async",
+                ANY,
+                (s, r) -> when(
+                        s.action() != null && s.action().action() == Action.VALIDATE_CONSTRAINT && s.asyncAlter()));
         // --- inside queries
         put(m, "locking-clause", LOCKING, (s, r) -> {
             for (LockingClause clause : LockingClause.values()) {
@@ -184,9 +320,14 @@ public final class RuleMatchers {
             return Optional.empty();
         });
         put(m, "tablesample", TABLESAMPLE, (s, r) -> when(s.info().tableSample()));
-        put(m, "function", ANY, (s, r) -> Optional.ofNullable(s.call())
-                .filter(c -> c.schema() == null || c.schema().equals("pg_catalog"))
-                .filter(c -> r.covers(c.name())).map(c -> Map.of("name", c.name())));
+        put(
+                m,
+                "function",
+                ANY,
+                (s, r) -> Optional.ofNullable(s.call())
+                        .filter(c -> c.schema() == null || c.schema().equals("pg_catalog"))
+                        .filter(c -> r.covers(c.name()))
+                        .map(c -> Map.of("name", c.name())));
         return m;
     }
 

@@ -1,7 +1,6 @@
 package dev.dsqllocal.dialect;
 
 import dev.dsqllocal.sql.StatementInfo;
-
 import dev.dsqllocal.sql.StatementInfo.AlterTableAction;
 import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
 import dev.dsqllocal.sql.StatementInfo.FunctionCall;
@@ -11,9 +10,15 @@ import dev.dsqllocal.sql.StatementInfo.FunctionCall;
  * for rules checked per element ({@link RuleScope}), the element: a column definition (with whether CREATE
  * TABLE defines it), an ALTER TABLE action (with whether the ALTER is ASYNC) or a function call.
  */
-public record RuleSubject(StatementInfo info, SessionState session, DialectRules rules, ColumnDefinition column,
-                          boolean definedByCreateTable, AlterTableAction action, boolean asyncAlter,
-                          FunctionCall call) {
+public record RuleSubject(
+        StatementInfo info,
+        SessionState session,
+        DialectRules rules,
+        ColumnDefinition column,
+        boolean definedByCreateTable,
+        AlterTableAction action,
+        boolean asyncAlter,
+        FunctionCall call) {
 
     static RuleSubject statement(StatementInfo info, SessionState session, DialectRules rules) {
         return new RuleSubject(info, session, rules, null, false, null, false, null);

@@ -62,7 +62,8 @@ public final class StartupParameterFilter {
         if (rules.isSettable(name) && !rules.isLocalOnly(name)) {
             return Optional.empty();
         }
-        return rules.active(RuleId.SET_PARAMETER).map(r -> r.error(Map.of("name", name)).asFatal());
+        return rules.active(RuleId.SET_PARAMETER)
+                .map(r -> r.error(Map.of("name", name)).asFatal());
     }
 
     /**

@@ -62,6 +62,7 @@ public final class TransactionTracker {
     private final Clock clock;
     /** DSQL's limits at the rules' epoch (the table's {@code limits}). */
     private final long maxRowsPerTransaction;
+
     private final long maxTransactionAgeSeconds;
 
     private State state = State.IDLE;
@@ -196,7 +197,8 @@ public final class TransactionTracker {
         if (state == State.IDLE) {
             // autocommit: the statement is its own transaction
             return rows(info, commandTag) > maxRowsPerTransaction
-                    ? new Decision(Action.REFUSE, rules.error(RuleId.ROW_LIMIT, Map.of())) : Decision.PROCEED;
+                    ? new Decision(Action.REFUSE, rules.error(RuleId.ROW_LIMIT, Map.of()))
+                    : Decision.PROCEED;
         }
         if (info.kind() == StatementKind.DDL) {
             ddlCount++;
@@ -240,8 +242,7 @@ public final class TransactionTracker {
                     explicitBlock = true;
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -274,8 +275,12 @@ public final class TransactionTracker {
         }
         String[] parts = commandTag.trim().split(" ");
         String verb = parts[0];
-        if (!(verb.equals("INSERT") || verb.equals("UPDATE") || verb.equals("DELETE") || verb.equals("MERGE")
-                || verb.equals("COPY") || verb.equals("SELECT"))) {
+        if (!(verb.equals("INSERT")
+                || verb.equals("UPDATE")
+                || verb.equals("DELETE")
+                || verb.equals("MERGE")
+                || verb.equals("COPY")
+                || verb.equals("SELECT"))) {
             return 0;
         }
         try {

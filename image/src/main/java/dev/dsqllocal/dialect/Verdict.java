@@ -4,12 +4,10 @@ package dev.dsqllocal.dialect;
 public sealed interface Verdict {
 
     /** Let PostgreSQL run it (possibly after the rewrites {@link StatementInfo#needsEmulation()} asks for). */
-    record Pass() implements Verdict {
-    }
+    record Pass() implements Verdict {}
 
     /** Answer with this error instead of running the statement. */
-    record Refuse(DsqlError error) implements Verdict {
-    }
+    record Refuse(DsqlError error) implements Verdict {}
 
     /**
      * A synchronous {@code CREATE INDEX} with {@code disable_sync_create_index} off: DSQL allows it only when the

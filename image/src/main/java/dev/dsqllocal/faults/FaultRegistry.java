@@ -1,7 +1,6 @@
 package dev.dsqllocal.faults;
 
 import dev.dsqllocal.clusters.ClusterStatus;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

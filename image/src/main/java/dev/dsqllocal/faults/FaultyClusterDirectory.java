@@ -2,7 +2,6 @@ package dev.dsqllocal.faults;
 
 import dev.dsqllocal.clusters.ClusterDirectory;
 import dev.dsqllocal.clusters.ClusterView;
-
 import java.util.Optional;
 
 /**

@@ -35,10 +35,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 int code = ((AuthenticationRequest) BackendMessage.decode(message)).code();
                 if (code != AuthenticationRequest.OK) {
                     message.release();
-                    LOG.error("PostgreSQL asked the gateway for authentication (method {}); it must trust loopback",
+                    LOG.error(
+                            "PostgreSQL asked the gateway for authentication (method {}); it must trust loopback",
                             code);
-                    session.terminate(GatewayError.fatal("08006",
-                            "unable to accept connection, internal error (backend requires authentication)"));
+                    session.terminate(GatewayError.fatal(
+                            "08006", "unable to accept connection, internal error (backend requires authentication)"));
                     ctx.close();
                     return;
                 }

@@ -15,16 +15,20 @@ import org.slf4j.LoggerFactory;
 final class CancelForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(CancelForwarder.class);
 
-    private CancelForwarder() {
-    }
+    private CancelForwarder() {}
 
     static void forward(GatewayContext context, int processId, int secret) {
-        context.cancelKeys().find(processId, secret).ifPresentOrElse(target -> sendToBackend(context, target),
-                () -> LOG.debug("Ignoring a cancel request for an unknown session key"));
+        context.cancelKeys()
+                .find(processId, secret)
+                .ifPresentOrElse(
+                        target -> sendToBackend(context, target),
+                        () -> LOG.debug("Ignoring a cancel request for an unknown session key"));
     }
 
     static void sendToBackend(GatewayContext context, CancelKeys.Target target) {
-        new Bootstrap().group(context.workers()).channel(Transport.socketChannel())
+        new Bootstrap()
+                .group(context.workers())
+                .channel(Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(target.backend().host(), target.backend().port())
@@ -33,8 +37,11 @@ final class CancelForwarder {
                         LOG.debug("Could not forward a cancel request", connected.cause());
                         return;
                     }
-                    connected.channel().writeAndFlush(new CancelRequest(target.backendProcessId(), target.backendSecret())
-                            .encode(connected.channel().alloc())).addListener(ChannelFutureListener.CLOSE);
+                    connected
+                            .channel()
+                            .writeAndFlush(new CancelRequest(target.backendProcessId(), target.backendSecret())
+                                    .encode(connected.channel().alloc()))
+                            .addListener(ChannelFutureListener.CLOSE);
                 });
     }
 }

@@ -16,8 +16,7 @@ final class CancelKeys {
     private final ConcurrentMap<Integer, Target> byProcessId = new ConcurrentHashMap<>();
 
     /** Where a cancel request for a session goes. */
-    record Target(int secret, DatabaseEndpoint backend, int backendProcessId, int backendSecret) {
-    }
+    record Target(int secret, DatabaseEndpoint backend, int backendProcessId, int backendSecret) {}
 
     /** Registers a session's backend key; returns the gateway process id (the secret is in the target). */
     int register(DatabaseEndpoint backend, int backendProcessId, int backendSecret, int[] secretOut) {

@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 final class ClusterRouter {
     private static final Pattern ENDPOINT = Pattern.compile("([a-z0-9]+)\\.dsql\\.([a-z0-9-]+)\\.on\\.aws\\.?");
 
-    private ClusterRouter() {
-    }
+    private ClusterRouter() {}
 
     /** Returns the cluster, or the error to answer. */
     static Object route(ClusterDirectory clusters, String tokenHost, String sniHost) {

@@ -40,26 +40,38 @@ record GatewayError(String severity, String sqlState, String message, String hin
      * never reaches a server; this keeps the DSQL prefix and says what is wrong.
      */
     static GatewayError unknownCluster(String clusterId) {
-        return new GatewayError("FATAL", "08006", "unable to accept connection, cluster not found",
+        return new GatewayError(
+                "FATAL",
+                "08006",
+                "unable to accept connection, cluster not found",
                 "No cluster with identifier " + clusterId + " exists.");
     }
 
     /** A cluster that exists but does not take connections (creating, deleting, failed). Text is a guess. */
     static GatewayError clusterUnavailable(String clusterId, String status) {
-        return new GatewayError("FATAL", "08006", "unable to accept connection, cluster is not available",
+        return new GatewayError(
+                "FATAL",
+                "08006",
+                "unable to accept connection, cluster is not available",
                 "Cluster " + clusterId + " is " + status + ".");
     }
 
     /** No cluster named by the token or SNI and no default cluster. Text is a guess. */
     static GatewayError noCluster() {
-        return new GatewayError("FATAL", "08006", "unable to accept connection, cluster not found",
+        return new GatewayError(
+                "FATAL",
+                "08006",
+                "unable to accept connection, cluster not found",
                 "Sign the token for a cluster endpoint (<cluster id>.dsql.<region>.on.aws); this emulator has no"
                         + " default cluster.");
     }
 
     /** A plaintext StartupMessage: DSQL only speaks TLS. Text is a guess (real DSQL's is not recorded). */
     static GatewayError tlsRequired() {
-        return new GatewayError("FATAL", "08006", "unable to accept connection, SSL/TLS is required",
+        return new GatewayError(
+                "FATAL",
+                "08006",
+                "unable to accept connection, SSL/TLS is required",
                 "Connect with sslmode=require (or verify-full).");
     }
 
@@ -85,7 +97,9 @@ record GatewayError(String severity, String sqlState, String message, String hin
     /** The session reached the maximum connection duration. Text is a guess (DSQL just closes). */
     static GatewayError lifetimeExceeded(java.time.Duration lifetime) {
         String text = lifetime.toSeconds() % 60 == 0 ? lifetime.toMinutes() + " min" : lifetime.toMillis() + " ms";
-        return new GatewayError("FATAL", "57P01",
+        return new GatewayError(
+                "FATAL",
+                "57P01",
                 "terminating connection due to maximum connection duration (" + text + ")",
                 "Open a new connection; DSQL closes every session after its maximum duration.");
     }

@@ -15,25 +15,48 @@ import java.time.Duration;
  * @param authenticationTimeout time from the TLS handshake until the session must be authenticated (PostgreSQL's
  *        {@code authentication_timeout}, 60 s by default)
  */
-public record GatewaySettings(int maxConnectionsPerCluster, int connectionRatePerSecond, int connectionBurst,
-        Duration maxConnectionLifetime, Duration tokenClockSkew, Duration tlsHandshakeTimeout,
+public record GatewaySettings(
+        int maxConnectionsPerCluster,
+        int connectionRatePerSecond,
+        int connectionBurst,
+        Duration maxConnectionLifetime,
+        Duration tokenClockSkew,
+        Duration tlsHandshakeTimeout,
         Duration authenticationTimeout) {
 
     public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_AUTHENTICATION_TIMEOUT = Duration.ofSeconds(60);
 
     public GatewaySettings withMaxConnectionLifetime(Duration lifetime) {
-        return new GatewaySettings(maxConnectionsPerCluster, connectionRatePerSecond, connectionBurst, lifetime,
-                tokenClockSkew, tlsHandshakeTimeout, authenticationTimeout);
+        return new GatewaySettings(
+                maxConnectionsPerCluster,
+                connectionRatePerSecond,
+                connectionBurst,
+                lifetime,
+                tokenClockSkew,
+                tlsHandshakeTimeout,
+                authenticationTimeout);
     }
 
     public GatewaySettings withTlsHandshakeTimeout(Duration timeout) {
-        return new GatewaySettings(maxConnectionsPerCluster, connectionRatePerSecond, connectionBurst,
-                maxConnectionLifetime, tokenClockSkew, timeout, authenticationTimeout);
+        return new GatewaySettings(
+                maxConnectionsPerCluster,
+                connectionRatePerSecond,
+                connectionBurst,
+                maxConnectionLifetime,
+                tokenClockSkew,
+                timeout,
+                authenticationTimeout);
     }
 
     public GatewaySettings withConnectionLimits(int maxConnections, int ratePerSecond, int burst) {
-        return new GatewaySettings(maxConnections, ratePerSecond, burst, maxConnectionLifetime, tokenClockSkew,
-                tlsHandshakeTimeout, authenticationTimeout);
+        return new GatewaySettings(
+                maxConnections,
+                ratePerSecond,
+                burst,
+                maxConnectionLifetime,
+                tokenClockSkew,
+                tlsHandshakeTimeout,
+                authenticationTimeout);
     }
 }

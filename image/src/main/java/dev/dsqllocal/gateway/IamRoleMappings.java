@@ -4,7 +4,6 @@ import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterView;
 import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.postgres.InternalRoles;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,12 +38,11 @@ public final class IamRoleMappings implements RoleMappings {
 
     public IamRoleMappings() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "iam-role-mappings-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "iam-role-mappings-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         pool.allowCoreThreadTimeOut(true);
         this.lookups = pool;
     }
@@ -65,7 +63,7 @@ public final class IamRoleMappings implements RoleMappings {
             return Optional.of("Cluster " + cluster.identifier() + " is not serving connections");
         }
         try (Connection connection = connect(endpoint);
-             PreparedStatement statement = connection.prepareStatement(LOOKUP)) {
+                PreparedStatement statement = connection.prepareStatement(LOOKUP)) {
             statement.setString(1, principal.principalArn());
             statement.setString(2, roleOfAssumedRoleSession(principal.principalArn()));
             statement.setString(3, role);
@@ -105,8 +103,8 @@ public final class IamRoleMappings implements RoleMappings {
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("socketTimeout", "10");
         properties.setProperty("ApplicationName", "dsql-local iam mappings");
-        Connection connection = new org.postgresql.Driver().connect(
-                "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/postgres", properties);
+        Connection connection = new org.postgresql.Driver()
+                .connect("jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/postgres", properties);
         if (connection == null) {
             throw new SQLException("pgJDBC did not accept the URL");
         }

@@ -52,10 +52,15 @@ final class LoginDeadline extends ChannelInboundHandlerAdapter {
 
     private void arm(ChannelHandlerContext ctx, Duration timeout, String phase) {
         disarm();
-        deadline = ctx.executor().schedule(() -> {
-            LOG.debug("Closing {}: no {} within {}", ctx.channel().remoteAddress(), phase, timeout);
-            ctx.close();
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            LOG.debug(
+                                    "Closing {}: no {} within {}", ctx.channel().remoteAddress(), phase, timeout);
+                            ctx.close();
+                        },
+                        timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     private void disarm() {

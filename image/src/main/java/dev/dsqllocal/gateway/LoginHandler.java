@@ -5,13 +5,13 @@ import dev.dsqllocal.auth.AuthTokenException;
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.pgwire.BackendMessage.AuthenticationRequest;
 import dev.dsqllocal.pgwire.BackendMessage.NegotiateProtocolVersion;
 import dev.dsqllocal.pgwire.PasswordMessage;
 import dev.dsqllocal.pgwire.StartupPacket;
 import dev.dsqllocal.pgwire.StartupPacket.CancelRequest;
 import dev.dsqllocal.pgwire.StartupPacket.StartupMessage;
-import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
@@ -37,7 +37,13 @@ final class LoginHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(LoginHandler.class);
     private static final String ADMIN = "admin";
 
-    private enum State { AWAIT_TLS, STARTUP, PASSWORD, CONNECTING, FAILED }
+    private enum State {
+        AWAIT_TLS,
+        STARTUP,
+        PASSWORD,
+        CONNECTING,
+        FAILED
+    }
 
     private final GatewayContext context;
     private final boolean directTls;
@@ -61,7 +67,10 @@ final class LoginHandler extends ByteToMessageDecoder {
             sniHost = sni.hostname();
         } else if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                LOG.debug(
+                        "TLS handshake with {} failed: {}",
+                        ctx.channel().remoteAddress(),
+                        done.cause().toString());
                 state = State.FAILED;
                 ctx.close();
                 return;
@@ -69,8 +78,10 @@ final class LoginHandler extends ByteToMessageDecoder {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
             if (directTls && (ssl == null || !ServerTls.ALPN_POSTGRESQL.equals(ssl.applicationProtocol()))) {
                 // PostgreSQL 17 insists on ALPN for direct TLS, so a stray TLS client cannot be confused for one.
-                fail(ctx, GatewayError.protocolViolation(
-                        "received direct SSL connection request without ALPN protocol negotiation extension"));
+                fail(
+                        ctx,
+                        GatewayError.protocolViolation(
+                                "received direct SSL connection request without ALPN protocol negotiation extension"));
                 return;
             }
             state = State.STARTUP;
@@ -114,15 +125,21 @@ final class LoginHandler extends ByteToMessageDecoder {
             return;
         }
         if (code == StartupPacket.SSL_REQUEST || code == StartupPacket.GSSENC_REQUEST || code >>> 16 != 3) {
-            fail(ctx, GatewayError.fatal("0A000", "unsupported frontend protocol " + (code >>> 16) + "."
-                    + (code & 0xffff) + ": server supports 3.0 to 3.0"));
+            fail(
+                    ctx,
+                    GatewayError.fatal(
+                            "0A000",
+                            "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xffff)
+                                    + ": server supports 3.0 to 3.0"));
             return;
         }
         StartupMessage startup;
         try {
             startup = (StartupMessage) StartupPacket.decode(packet);
         } catch (IllegalArgumentException e) {
-            fail(ctx, GatewayError.protocolViolation("invalid startup packet layout: expected terminator as last byte"));
+            fail(
+                    ctx,
+                    GatewayError.protocolViolation("invalid startup packet layout: expected terminator as last byte"));
             return;
         }
         List<String> unsupportedOptions = new ArrayList<>();
@@ -133,8 +150,7 @@ final class LoginHandler extends ByteToMessageDecoder {
                 case "user" -> user = value;
                 case "database" -> database = value;
                 case "replication" -> {
-                    if (!value.equalsIgnoreCase("false") && !value.equalsIgnoreCase("off")
-                            && !value.equals("0")) {
+                    if (!value.equalsIgnoreCase("false") && !value.equalsIgnoreCase("off") && !value.equals("0")) {
                         fail(ctx, GatewayError.accessDenied("Replication connections are not supported."));
                         return;
                     }
@@ -243,13 +259,16 @@ final class LoginHandler extends ByteToMessageDecoder {
         }
         // A custom role: the mapping lives in the cluster's database, so the answer comes back later.
         ctx.channel().config().setAutoRead(false);
-        context.roleMappings().refusal(cluster, user, principal).whenComplete((hint, failure) ->
-                ctx.executor().execute(() -> {
+        context.roleMappings()
+                .refusal(cluster, user, principal)
+                .whenComplete((hint, failure) -> ctx.executor().execute(() -> {
                     if (!ctx.channel().isActive()) {
                         return;
                     }
                     if (failure != null) {
-                        LOG.warn("Could not look up the IAM mappings of cluster {}: {}", cluster.identifier(),
+                        LOG.warn(
+                                "Could not look up the IAM mappings of cluster {}: {}",
+                                cluster.identifier(),
                                 failure.toString());
                         fail(ctx, GatewayError.accessDenied("IAM role mappings could not be read"));
                     } else if (hint.isPresent()) {
@@ -258,7 +277,10 @@ final class LoginHandler extends ByteToMessageDecoder {
                         try {
                             open(ctx, principal, cluster);
                         } catch (RuntimeException e) {
-                            LOG.error("Login failed unexpectedly for {}", ctx.channel().remoteAddress(), e);
+                            LOG.error(
+                                    "Login failed unexpectedly for {}",
+                                    ctx.channel().remoteAddress(),
+                                    e);
                             fail(ctx, GatewayError.fatal("08006", "unable to accept connection, internal error"));
                         }
                     }
@@ -302,25 +324,30 @@ final class LoginHandler extends ByteToMessageDecoder {
     private GatewayError authorize(AuthToken token, Principal principal, ClusterView cluster) {
         if (!token.region().equals(cluster.region())) {
             // AWS's wording for a credential scoped to another region than the endpoint's.
-            return GatewayError.accessDenied("Credential should be scoped to a valid region, not '"
-                    + token.region() + "'.");
+            return GatewayError.accessDenied(
+                    "Credential should be scoped to a valid region, not '" + token.region() + "'.");
         }
         if (!principal.accountId().equals(cluster.accountId())) {
-            return GatewayError.accessDenied("User: " + principal.principalArn() + " is not authorized to perform: dsql:"
+            return GatewayError.accessDenied("User: " + principal.principalArn()
+                    + " is not authorized to perform: dsql:"
                     + token.action() + " on resource: arn:aws:dsql:" + cluster.region() + ":" + cluster.accountId()
                     + ":cluster/" + cluster.identifier());
         }
         boolean adminUser = ADMIN.equals(user);
         if (adminUser != token.isAdmin()) {
-            return GatewayError.accessDenied("Wrong user to action mapping. user: " + user + ", action: "
-                    + token.action());
+            return GatewayError.accessDenied(
+                    "Wrong user to action mapping. user: " + user + ", action: " + token.action());
         }
         return null; // custom roles: the IAM mapping is checked next (RoleMappings)
     }
 
     private void fail(ChannelHandlerContext ctx, GatewayError error) {
         state = State.FAILED;
-        LOG.debug("Refusing {}: {} {} {}", ctx.channel().remoteAddress(), error.sqlState(), error.message(),
+        LOG.debug(
+                "Refusing {}: {} {} {}",
+                ctx.channel().remoteAddress(),
+                error.sqlState(),
+                error.message(),
                 error.hint() == null ? "" : error.hint());
         ctx.writeAndFlush(error.response().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
     }

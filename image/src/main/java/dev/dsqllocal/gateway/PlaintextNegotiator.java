@@ -79,9 +79,15 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
             }
             default -> {
                 int major = code >>> 16;
-                refuse(ctx, in, major == 3 ? GatewayError.tlsRequired()
-                        : GatewayError.fatal("0A000", "unsupported frontend protocol " + major + "." + (code & 0xffff)
-                                + ": server supports 3.0 to 3.0"));
+                refuse(
+                        ctx,
+                        in,
+                        major == 3
+                                ? GatewayError.tlsRequired()
+                                : GatewayError.fatal(
+                                        "0A000",
+                                        "unsupported frontend protocol " + major + "." + (code & 0xffff)
+                                                + ": server supports 3.0 to 3.0"));
             }
         }
     }
@@ -90,7 +96,8 @@ final class PlaintextNegotiator extends ByteToMessageDecoder {
         done = true;
         ctx.pipeline().addAfter(ctx.name(), "login", new LoginHandler(context, direct, acceptedAt));
         // Every name maps to the one context; the SNI handler is there to learn the name the client asked for.
-        SniHandler sni = new SniHandler(name -> context.tls().sslContext(),
+        SniHandler sni = new SniHandler(
+                name -> context.tls().sslContext(),
                 context.settings().tlsHandshakeTimeout().toMillis());
         ctx.pipeline().replace(this, "tls", sni);
     }

@@ -1,10 +1,10 @@
 package dev.dsqllocal.gateway;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.pgwire.BackendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage;
 import dev.dsqllocal.pgwire.PgFrameDecoder;
 import dev.dsqllocal.pgwire.StartupPacket;
-import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.session.ClientRequest;
 import dev.dsqllocal.session.RequestReader;
 import dev.dsqllocal.session.ServerReply;
@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 final class ProxySession implements SessionPolicy.Session {
     /** Added to the backend's {@code options}: how long a statement may wait for a row or table lock. */
     static final String LOCK_TIMEOUT_OPTION = "-c lock_timeout=100ms";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
     /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
     private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
@@ -64,6 +65,7 @@ final class ProxySession implements SessionPolicy.Session {
     private final SessionPolicy policy;
     /** Null when the policy does not inspect messages. */
     private final RequestReader requests;
+
     private Channel backend;
     private PgFrameDecoder backendDecoder;
     private int gatewayProcessId;
@@ -74,11 +76,17 @@ final class ProxySession implements SessionPolicy.Session {
     private boolean closed;
     /** The policy wrote to the client since the last flush (see {@link #fromClientDone}). */
     private boolean answersWritten;
+
     private ScheduledFuture<?> lifetime;
     private long acceptedAt;
     private long backendStartedAt;
 
-    ProxySession(GatewayContext context, Channel client, String clusterId, String user, DatabaseEndpoint backend,
+    ProxySession(
+            GatewayContext context,
+            Channel client,
+            String clusterId,
+            String user,
+            DatabaseEndpoint backend,
             Map<String, String> clientParameters) {
         this.context = context;
         this.client = client;
@@ -92,8 +100,9 @@ final class ProxySession implements SessionPolicy.Session {
         // DSQL never makes a transaction wait on another's row lock: a short lock wait, then the statement loses
         // (55P03, which the concurrency layer answers as DSQL's OC000). Appended, so the client's options stay.
         String options = startupParameters.get("options");
-        startupParameters.put("options", options == null || options.isBlank() ? LOCK_TIMEOUT_OPTION
-                : options + " " + LOCK_TIMEOUT_OPTION);
+        startupParameters.put(
+                "options",
+                options == null || options.isBlank() ? LOCK_TIMEOUT_OPTION : options + " " + LOCK_TIMEOUT_OPTION);
         this.policy = context.policies().create(clusterId, user);
         this.requests = policy.inspectsMessages() ? new RequestReader(context.policies()::sqlToRun) : null;
     }
@@ -105,26 +114,33 @@ final class ProxySession implements SessionPolicy.Session {
         backendDecoder = new PgFrameDecoder(MAX_BACKEND_MESSAGE, true);
         // Over the server's Unix socket when it has one (far cheaper per message than loopback TCP), else TCP.
         Optional<Path> unixSocket = backendEndpoint.unixSocket().filter(s -> Transport.domainSockets());
-        Bootstrap bootstrap = new Bootstrap().group(client.eventLoop())
+        Bootstrap bootstrap = new Bootstrap()
+                .group(client.eventLoop())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frames", backendDecoder)
+                        ch.pipeline()
+                                .addLast("frames", backendDecoder)
                                 .addLast("backend", new BackendHandler(ProxySession.this));
                     }
                 });
         ChannelFuture connecting;
         if (unixSocket.isPresent()) {
-            connecting = bootstrap.channel(Transport.domainSocketChannel())
+            connecting = bootstrap
+                    .channel(Transport.domainSocketChannel())
                     .connect(new DomainSocketAddress(unixSocket.get().toFile()));
         } else {
-            connecting = bootstrap.channel(Transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true)
+            connecting = bootstrap
+                    .channel(Transport.socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
                     .connect(backendEndpoint.host(), backendEndpoint.port());
         }
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                LOG.warn("Cannot reach PostgreSQL of cluster {} at {}: {}", clusterId,
+                LOG.warn(
+                        "Cannot reach PostgreSQL of cluster {} at {}: {}",
+                        clusterId,
                         unixSocket.map(Path::toString).orElse(backendEndpoint.host() + ":" + backendEndpoint.port()),
                         f.cause().toString());
                 failClient(GatewayError.clusterUnavailable(clusterId, "not reachable"));
@@ -176,8 +192,8 @@ final class ProxySession implements SessionPolicy.Session {
         pipeline.replace("login", "frames", clientDecoder);
         Duration max = context.settings().maxConnectionLifetime();
         if (!max.isZero()) {
-            lifetime = client.eventLoop().schedule(() -> terminate(GatewayError.lifetimeExceeded(max)),
-                    max.toNanos(), TimeUnit.NANOSECONDS);
+            lifetime = client.eventLoop()
+                    .schedule(() -> terminate(GatewayError.lifetimeExceeded(max)), max.toNanos(), TimeUnit.NANOSECONDS);
         }
         client.config().setAutoRead(true);
     }
@@ -391,8 +407,8 @@ final class ProxySession implements SessionPolicy.Session {
             if (established && !backendIdle) {
                 // The client vanished mid-query: stop the query, or PostgreSQL would run it to the end before it
                 // notices the closed socket.
-                CancelForwarder.sendToBackend(context, new CancelKeys.Target(0, backendEndpoint, backendProcessId,
-                        backendSecret));
+                CancelForwarder.sendToBackend(
+                        context, new CancelKeys.Target(0, backendEndpoint, backendProcessId, backendSecret));
             }
             backend.writeAndFlush(FrontendMessage.Terminate.INSTANCE.encode(backend.alloc()))
                     .addListener(ChannelFutureListener.CLOSE);

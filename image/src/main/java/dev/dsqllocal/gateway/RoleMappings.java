@@ -2,7 +2,6 @@ package dev.dsqllocal.gateway;
 
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterView;
-
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +25,8 @@ public interface RoleMappings {
      * {@link #isMapped} answered at once.
      */
     default CompletionStage<Optional<String>> refusal(ClusterView cluster, String role, Principal principal) {
-        return CompletableFuture.completedFuture(isMapped(cluster, role, principal)
-                ? Optional.empty() : Optional.of(unmappedHint(role, principal)));
+        return CompletableFuture.completedFuture(
+                isMapped(cluster, role, principal) ? Optional.empty() : Optional.of(unmappedHint(role, principal)));
     }
 
     /** The HINT for a principal without a mapping to the role. */

@@ -35,20 +35,41 @@ public final class SqlGateway implements AutoCloseable {
     private boolean closed;
     private Channel listener;
 
-    public SqlGateway(GatewaySettings settings, ServerTls tls, ClusterDirectory clusters, CredentialStore credentials,
-            RoleMappings roleMappings, SessionPolicy.Factory policies, Clock clock) {
+    public SqlGateway(
+            GatewaySettings settings,
+            ServerTls tls,
+            ClusterDirectory clusters,
+            CredentialStore credentials,
+            RoleMappings roleMappings,
+            SessionPolicy.Factory policies,
+            Clock clock) {
         this.boss = Transport.group(1, new DefaultThreadFactory("dsql-gateway-accept", true));
         this.workers = Transport.group(0, new DefaultThreadFactory("dsql-gateway", true));
         AuthTokenVerifier verifier = new AuthTokenVerifier(credentials, clock, settings.tokenClockSkew());
-        this.context = new GatewayContext(settings, tls, clusters, credentials, verifier, roleMappings, policies,
-                new ClusterQuotas(settings.maxConnectionsPerCluster(), settings.connectionRatePerSecond(),
-                        settings.connectionBurst(), System::nanoTime),
-                new CancelKeys(), workers, new SessionCounter(), new SetupTimings());
+        this.context = new GatewayContext(
+                settings,
+                tls,
+                clusters,
+                credentials,
+                verifier,
+                roleMappings,
+                policies,
+                new ClusterQuotas(
+                        settings.maxConnectionsPerCluster(),
+                        settings.connectionRatePerSecond(),
+                        settings.connectionBurst(),
+                        System::nanoTime),
+                new CancelKeys(),
+                workers,
+                new SessionCounter(),
+                new SetupTimings());
     }
 
     /** Binds the listener; port 0 picks a free one (see {@link #port()}). */
     public SqlGateway start(String bindAddress, int port) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -56,10 +77,16 @@ public final class SqlGateway implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         context.sessions().clientConnections.incrementAndGet();
-                        ch.closeFuture().addListener(f -> context.sessions().clientConnections.decrementAndGet());
-                        ch.pipeline().addLast("negotiate", new PlaintextNegotiator(context))
-                                .addLast("deadline", new LoginDeadline(context.settings().tlsHandshakeTimeout(),
-                                        context.settings().authenticationTimeout()));
+                        ch.closeFuture()
+                                .addListener(f ->
+                                        context.sessions().clientConnections.decrementAndGet());
+                        ch.pipeline()
+                                .addLast("negotiate", new PlaintextNegotiator(context))
+                                .addLast(
+                                        "deadline",
+                                        new LoginDeadline(
+                                                context.settings().tlsHandshakeTimeout(),
+                                                context.settings().authenticationTimeout()));
                     }
                 });
         listener = bootstrap.bind(bindAddress, port).sync().channel();

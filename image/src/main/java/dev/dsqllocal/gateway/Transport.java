@@ -22,8 +22,7 @@ import java.util.concurrent.ThreadFactory;
 final class Transport {
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("dsqllocal.gateway.nio");
 
-    private Transport() {
-    }
+    private Transport() {}
 
     static String name() {
         return EPOLL ? "epoll" : "nio";

@@ -53,7 +53,7 @@ public sealed interface BackendMessage {
                 case ERROR_RESPONSE -> new ErrorResponse(readFields(body));
                 case NOTICE_RESPONSE -> new NoticeResponse(readFields(body));
                 case EMPTY_QUERY_RESPONSE, PORTAL_SUSPENDED, PARSE_COMPLETE, BIND_COMPLETE, CLOSE_COMPLETE ->
-                        new Bodiless(type);
+                    new Bodiless(type);
                 default -> new Opaque(type);
             };
         } catch (IndexOutOfBoundsException e) {
@@ -108,7 +108,11 @@ public sealed interface BackendMessage {
 
         @Override
         public ByteBuf encode(ByteBufAllocator alloc) {
-            return alloc.buffer(13).writeByte(BACKEND_KEY_DATA).writeInt(12).writeInt(processId).writeInt(secret);
+            return alloc.buffer(13)
+                    .writeByte(BACKEND_KEY_DATA)
+                    .writeInt(12)
+                    .writeInt(processId)
+                    .writeInt(secret);
         }
     }
 

@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The protocol's strings: UTF-8, terminated by a NUL byte. */
 final class CStrings {
-    private CStrings() {
-    }
+    private CStrings() {}
 
     /**
      * Reads the string at the reader index and advances past its terminator.

@@ -8,17 +8,31 @@ import java.util.function.Consumer;
 /** Framing shared by the typed messages: type byte, int32 length counting itself, body. */
 final class Messages {
     /** The client message types {@link FrontendMessage#decode} reads; the others are opaque. */
-    static final BitSet FRONTEND_TYPED = types(FrontendMessage.QUERY, FrontendMessage.PARSE, FrontendMessage.BIND,
-            FrontendMessage.EXECUTE, FrontendMessage.DESCRIBE, FrontendMessage.CLOSE, FrontendMessage.SYNC,
-            FrontendMessage.FLUSH, FrontendMessage.TERMINATE);
+    static final BitSet FRONTEND_TYPED = types(
+            FrontendMessage.QUERY,
+            FrontendMessage.PARSE,
+            FrontendMessage.BIND,
+            FrontendMessage.EXECUTE,
+            FrontendMessage.DESCRIBE,
+            FrontendMessage.CLOSE,
+            FrontendMessage.SYNC,
+            FrontendMessage.FLUSH,
+            FrontendMessage.TERMINATE);
     /** The server message types {@link BackendMessage#decode} reads; the others are opaque. */
-    static final BitSet BACKEND_TYPED = types(BackendMessage.AUTHENTICATION, BackendMessage.BACKEND_KEY_DATA,
-            BackendMessage.READY_FOR_QUERY, BackendMessage.COMMAND_COMPLETE, BackendMessage.ERROR_RESPONSE,
-            BackendMessage.NOTICE_RESPONSE, BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED,
-            BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE);
+    static final BitSet BACKEND_TYPED = types(
+            BackendMessage.AUTHENTICATION,
+            BackendMessage.BACKEND_KEY_DATA,
+            BackendMessage.READY_FOR_QUERY,
+            BackendMessage.COMMAND_COMPLETE,
+            BackendMessage.ERROR_RESPONSE,
+            BackendMessage.NOTICE_RESPONSE,
+            BackendMessage.EMPTY_QUERY_RESPONSE,
+            BackendMessage.PORTAL_SUSPENDED,
+            BackendMessage.PARSE_COMPLETE,
+            BackendMessage.BIND_COMPLETE,
+            BackendMessage.CLOSE_COMPLETE);
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /** A message of {@code type} whose body {@code body} writes; the length is filled in afterwards. */
     static ByteBuf encode(ByteBufAllocator alloc, byte type, int sizeHint, Consumer<ByteBuf> body) {

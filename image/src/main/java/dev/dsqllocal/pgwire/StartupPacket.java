@@ -15,6 +15,7 @@ public sealed interface StartupPacket {
 
     /** Protocol 3.0 as a StartupMessage's code. */
     int PROTOCOL_3_0 = 196608;
+
     int SSL_REQUEST = 80877103;
     int GSSENC_REQUEST = 80877104;
     int CANCEL_REQUEST = 80877102;
@@ -113,7 +114,11 @@ public sealed interface StartupPacket {
     record CancelRequest(int processId, int secret) implements StartupPacket {
         @Override
         public ByteBuf encode(ByteBufAllocator alloc) {
-            return alloc.buffer(16).writeInt(16).writeInt(CANCEL_REQUEST).writeInt(processId).writeInt(secret);
+            return alloc.buffer(16)
+                    .writeInt(16)
+                    .writeInt(CANCEL_REQUEST)
+                    .writeInt(processId)
+                    .writeInt(secret);
         }
     }
 }

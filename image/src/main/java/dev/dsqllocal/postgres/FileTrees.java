@@ -18,8 +18,7 @@ final class FileTrees {
     private static final Set<PosixFilePermission> READABLE_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> READABLE_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Copies a template data directory to {@code target} (which must not exist) with the modes PostgreSQL uses
@@ -30,8 +29,9 @@ final class FileTrees {
     }
 
     /** As above, giving up (with an incomplete copy the caller deletes) as soon as {@code cancelled} says so. */
-    static void copyDataDirectory(Path source, Path target, ServerUser user, Set<String> skip,
-            java.util.function.BooleanSupplier cancelled) throws IOException {
+    static void copyDataDirectory(
+            Path source, Path target, ServerUser user, Set<String> skip, java.util.function.BooleanSupplier cancelled)
+            throws IOException {
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -47,7 +47,8 @@ final class FileTrees {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (file.getParent().equals(source) && skip.contains(file.getFileName().toString())) {
+                if (file.getParent().equals(source)
+                        && skip.contains(file.getFileName().toString())) {
                     return FileVisitResult.CONTINUE;
                 }
                 Path copy = target.resolve(source.relativize(file).toString());
@@ -99,8 +100,8 @@ final class FileTrees {
 
     /** fsync of one file or directory (Linux lets a directory be opened read-only and forced). */
     static void force(Path path) throws IOException {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
-                java.nio.file.StandardOpenOption.READ)) {
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ)) {
             channel.force(true);
         }
     }

@@ -8,6 +8,5 @@ public final class InternalRoles {
     /** The role users connect as, as in Aurora DSQL. */
     public static final String ADMIN = "admin";
 
-    private InternalRoles() {
-    }
+    private InternalRoles() {}
 }

@@ -9,8 +9,7 @@ import java.util.List;
 
 /** What {@code /proc} says about processes that are not necessarily children of this JVM. */
 final class LinuxProcesses {
-    private LinuxProcesses() {
-    }
+    private LinuxProcesses() {}
 
     /**
      * True while {@code pid} runs. Unlike {@link ProcessHandle#isAlive()}, a zombie counts as gone: an orphaned

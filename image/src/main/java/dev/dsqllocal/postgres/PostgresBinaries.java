@@ -43,7 +43,8 @@ final class PostgresBinaries {
             PostgresBinaries binaries = new PostgresBinaries(home);
             for (String program : new String[] {"postgres", "initdb", "pg_ctl"}) {
                 if (!Files.isExecutable(binaries.program(program))) {
-                    throw new IOException("--pg-home / DSQL_LOCAL_PG_HOME " + home + " has no executable bin/" + program);
+                    throw new IOException(
+                            "--pg-home / DSQL_LOCAL_PG_HOME " + home + " has no executable bin/" + program);
                 }
             }
             return binaries;
@@ -96,13 +97,23 @@ final class PostgresBinaries {
                         + " installation");
             }
             Files.createDirectory(temp);
-            Files.setPosixFilePermissions(temp, EnumSet.of(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
-                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+            Files.setPosixFilePermissions(
+                    temp,
+                    EnumSet.of(
+                            PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE,
+                            PosixFilePermission.GROUP_READ,
+                            PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_READ,
+                            PosixFilePermission.OTHERS_EXECUTE));
             untar(resource, temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                LOG.info("unpacked PostgreSQL {} into {} in {} ms", BUNDLED_VERSION, target,
+                LOG.info(
+                        "unpacked PostgreSQL {} into {} in {} ms",
+                        BUNDLED_VERSION,
+                        target,
                         (System.nanoTime() - started) / 1_000_000);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
                 LOG.debug("another process unpacked PostgreSQL into {} first", target);
@@ -120,8 +131,8 @@ final class PostgresBinaries {
 
     private static void untar(InputStream archive, Path into) throws IOException {
         Path root = into.toAbsolutePath().normalize();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZCompressorInputStream(new BufferedInputStream(archive, 1 << 16)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(archive, 1 << 16)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = root.resolve(entry.getName()).normalize();

@@ -3,7 +3,6 @@ package dev.dsqllocal.postgres;
 import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.clusters.DatabaseFleet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,8 +41,8 @@ public final class PostgresFleet implements DatabaseFleet {
      * An ephemeral emulator loses its data on exit anyway, so it skips what only protects against an OS crash:
      * noticeably faster DDL and commits. A durable one keeps PostgreSQL's defaults.
      */
-    private static final Map<String, String> EPHEMERAL_SETTINGS = orderedMap(
-            "fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
+    private static final Map<String, String> EPHEMERAL_SETTINGS =
+            orderedMap("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
 
     /** The custom setting the template's SQL reads to know whether the DSQL dialect is off (see PostgresTemplate). */
     static final String DIALECT_SETTING = "dsql_local.dialect";
@@ -55,6 +54,7 @@ public final class PostgresFleet implements DatabaseFleet {
     private final SpareDataDirectories spares;
     /** Ephemeral fleets only: a template copy left in the cache by an earlier emulator (see SharedReadyCopy). */
     private final Optional<SharedReadyCopy> sharedCopy;
+
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     /** Deletes renamed-away data directories in the background: the rename already made the cluster disappear. */
     private final ExecutorService garbageCollector = Executors.newSingleThreadExecutor(runnable -> {
@@ -62,6 +62,7 @@ public final class PostgresFleet implements DatabaseFleet {
         thread.setDaemon(true);
         return thread;
     });
+
     private volatile boolean closed;
 
     /** One cluster's server; its monitor serialises provision and destroy of that cluster. */
@@ -95,8 +96,9 @@ public final class PostgresFleet implements DatabaseFleet {
      * As above, with the servers' {@code dsql_local.dialect}: {@code off}, {@code latest} or the date of a pinned
      * dialect epoch, from which the template's SQL takes the DSQL limits of that date.
      */
-    public PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable,
-                         String dialectSetting) throws IOException {
+    public PostgresFleet(
+            Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, String dialectSetting)
+            throws IOException {
         this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialectSetting);
     }
 
@@ -106,8 +108,14 @@ public final class PostgresFleet implements DatabaseFleet {
         this(clustersRoot, cacheDir, pgHome, durable, spareCount, "latest");
     }
 
-    PostgresFleet(Path clustersRoot, Path cacheDir, Optional<Path> pgHome, boolean durable, int spareCount,
-                  String dialectSetting) throws IOException {
+    PostgresFleet(
+            Path clustersRoot,
+            Path cacheDir,
+            Optional<Path> pgHome,
+            boolean durable,
+            int spareCount,
+            String dialectSetting)
+            throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
@@ -120,9 +128,10 @@ public final class PostgresFleet implements DatabaseFleet {
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");
         removeLeftovers();
         this.spares = new SpareDataDirectories(this.clustersRoot, installation.template(), user, durable, spareCount);
-        this.sharedCopy = durable || spareCount == 0 ? Optional.empty()
-                : Optional.of(new SharedReadyCopy(installation.cacheDir(), installation.template(), user,
-                        this.clustersRoot));
+        this.sharedCopy = durable || spareCount == 0
+                ? Optional.empty()
+                : Optional.of(
+                        new SharedReadyCopy(installation.cacheDir(), installation.template(), user, this.clustersRoot));
     }
 
     @Override
@@ -223,14 +232,16 @@ public final class PostgresFleet implements DatabaseFleet {
         List<Thread> stoppers = new ArrayList<>();
         for (Map.Entry<String, Slot> entry : slots.entrySet()) {
             Slot slot = entry.getValue();
-            Thread stopper = new Thread(() -> {
-                synchronized (slot) {
-                    if (slot.server != null) {
-                        slot.server.stop();
-                        slot.server = null;
-                    }
-                }
-            }, "postgres-stop-" + entry.getKey());
+            Thread stopper = new Thread(
+                    () -> {
+                        synchronized (slot) {
+                            if (slot.server != null) {
+                                slot.server.stop();
+                                slot.server = null;
+                            }
+                        }
+                    },
+                    "postgres-stop-" + entry.getKey());
             stopper.start();
             stoppers.add(stopper);
         }
@@ -287,7 +298,8 @@ public final class PostgresFleet implements DatabaseFleet {
         }
         Path temp = clustersRoot.resolve(clusterId + TEMP_MARKER + UUID.randomUUID());
         try {
-            FileTrees.copyDataDirectory(installation.template(), temp, installation.user(), PostgresTemplate.NOT_COPIED);
+            FileTrees.copyDataDirectory(
+                    installation.template(), temp, installation.user(), PostgresTemplate.NOT_COPIED);
             if (durable) {
                 FileTrees.sync(temp);
             }

@@ -46,9 +46,13 @@ final class PostgresInstallation {
         if (user.canReach(absolute)) {
             return absolute;
         }
-        Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "dsql-local-cache").toAbsolutePath();
-        LOG.info("PostgreSQL runs as nobody (the emulator runs as root) and nobody cannot reach {}; using the cache"
-                + " directory {} instead", absolute, fallback);
+        Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "dsql-local-cache")
+                .toAbsolutePath();
+        LOG.info(
+                "PostgreSQL runs as nobody (the emulator runs as root) and nobody cannot reach {}; using the cache"
+                        + " directory {} instead",
+                absolute,
+                fallback);
         return fallback;
     }
 

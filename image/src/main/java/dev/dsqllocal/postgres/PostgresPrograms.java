@@ -35,7 +35,8 @@ final class PostgresPrograms {
         ProcessBuilder builder = new ProcessBuilder(user.command(command))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
-                .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(
+                        log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         // PGDATA, PGPORT, PGOPTIONS... of the user's shell must not change how the servers behave
         env.keySet().removeIf(name -> name.startsWith("PG"));
@@ -50,7 +51,8 @@ final class PostgresPrograms {
         try {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException(program + " did not finish within " + timeoutSeconds + " s; output:\n" + tail(log));
+                throw new IOException(
+                        program + " did not finish within " + timeoutSeconds + " s; output:\n" + tail(log));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -58,7 +60,8 @@ final class PostgresPrograms {
             throw new IOException("interrupted while running " + program, e);
         }
         if (process.exitValue() != 0) {
-            throw new IOException(program + " failed with exit code " + process.exitValue() + "; output:\n" + tail(log));
+            throw new IOException(
+                    program + " failed with exit code " + process.exitValue() + "; output:\n" + tail(log));
         }
     }
 

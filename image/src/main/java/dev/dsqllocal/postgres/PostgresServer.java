@@ -37,8 +37,8 @@ final class PostgresServer {
     private final int port;
     private final Optional<Path> unixSocket;
 
-    private PostgresServer(PostgresPrograms programs, Path dataDir, Process process, int port,
-            Optional<Path> unixSocket) {
+    private PostgresServer(
+            PostgresPrograms programs, Path dataDir, Process process, int port, Optional<Path> unixSocket) {
         this.programs = programs;
         this.dataDir = dataDir;
         this.process = process;
@@ -107,7 +107,9 @@ final class PostgresServer {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             Optional<PostmasterPidFile> pidFile = PostmasterPidFile.read(dir);
-            if (pidFile.isPresent() && pidFile.get().pid() == process.pid() && pidFile.get().ready()) {
+            if (pidFile.isPresent()
+                    && pidFile.get().pid() == process.pid()
+                    && pidFile.get().ready()) {
                 return Optional.empty();
             }
             if (!process.isAlive()) {
@@ -150,7 +152,10 @@ final class PostgresServer {
         }
         List<String> cmd = LinuxProcesses.commandLine(pid);
         int d = cmd.indexOf("-D");
-        return !cmd.isEmpty() && cmd.get(0).endsWith("postgres") && d >= 0 && d + 1 < cmd.size()
+        return !cmd.isEmpty()
+                && cmd.get(0).endsWith("postgres")
+                && d >= 0
+                && d + 1 < cmd.size()
                 && Path.of(cmd.get(d + 1)).toAbsolutePath().normalize().equals(dir);
     }
 
@@ -172,8 +177,9 @@ final class PostgresServer {
     static Optional<Path> unixSocketIn(Path dir, int port) {
         String directory = dir.toString();
         Path socket = dir.resolve(".s.PGSQL." + port);
-        boolean plain = directory.chars().noneMatch(c -> c == ',' || c == '"' || c == '\'' || c == '\\'
-                || Character.isWhitespace(c));
+        boolean plain = directory
+                .chars()
+                .noneMatch(c -> c == ',' || c == '"' || c == '\'' || c == '\\' || Character.isWhitespace(c));
         if (!plain || socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             return Optional.empty();
         }
@@ -218,7 +224,9 @@ final class PostgresServer {
         if (waitFor(FAST_SHUTDOWN_TIMEOUT)) {
             return;
         }
-        LOG.warn("PostgreSQL on {} did not shut down within {} s; shutting it down immediately", dataDir,
+        LOG.warn(
+                "PostgreSQL on {} did not shut down within {} s; shutting it down immediately",
+                dataDir,
                 FAST_SHUTDOWN_TIMEOUT.toSeconds());
         programs.signal(process.pid(), "QUIT");
         if (waitFor(IMMEDIATE_SHUTDOWN_TIMEOUT)) {

@@ -52,10 +52,19 @@ final class PostgresTemplate {
      * thus creating a cluster) moves ~15 MB less. Nothing user-visible depends on the segment size.
      */
     private static final List<String> INITDB_ARGS = List.of(
-            "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--auth=trust", "--wal-segsize=1",
+            "-U",
+            SUPERUSER,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth=trust",
+            "--wal-segsize=1",
             // while initdb runs, delete used WAL segments instead of recycling them: 3 fewer segments to copy
             // (SERVER_SETTINGS, appended after initdb's lines, restores both for the clusters)
-            "-c", "wal_recycle=off", "-c", "min_wal_size=2MB");
+            "-c",
+            "wal_recycle=off",
+            "-c",
+            "min_wal_size=2MB");
 
     /*
      * Appended to postgresql.conf. Loopback only, no Unix socket (PostgresServer adds one in the data directory for
@@ -64,7 +73,8 @@ final class PostgresTemplate {
      * DSQL's session parameter disable_sync_create_index lives in PostgreSQL as a custom setting (the dialect
      * rewrites its SET/RESET/SHOW); it needs its default here, or SHOW before any SET fails with 42704.
      */
-    static final String SERVER_SETTINGS = String.join("\n",
+    static final String SERVER_SETTINGS = String.join(
+            "\n",
             "",
             "# --- DSQL Local ---",
             "listen_addresses = '127.0.0.1'",
@@ -106,7 +116,8 @@ final class PostgresTemplate {
             INSERT INTO sys.dsql_local_schema_version VALUES ('{version}');
             """.replace("{version}", SYS_SCHEMA_VERSION);
 
-    private static final String BOOTSTRAP_SQL = String.join("\n",
+    private static final String BOOTSTRAP_SQL = String.join(
+            "\n",
             "CREATE ROLE " + ADMIN + " WITH LOGIN CREATEROLE;",
             "ALTER DATABASE postgres OWNER TO " + ADMIN + ";",
             "ALTER SCHEMA public OWNER TO " + ADMIN + ";",
@@ -123,8 +134,7 @@ final class PostgresTemplate {
 
     private static final Duration STALE_BUILD_AGE = Duration.ofMinutes(30);
 
-    private PostgresTemplate() {
-    }
+    private PostgresTemplate() {}
 
     /** The template directory for these binaries in {@code cacheDir}, built first if it does not exist yet. */
     static Path ensure(Path cacheDir, PostgresPrograms programs) throws IOException {
@@ -141,7 +151,10 @@ final class PostgresTemplate {
             Files.createDirectory(temp);
             programs.user().prepareDataDirectory(temp);
             programs.run("initdb", concat(List.of("-D", temp.toString()), INITDB_ARGS), initdbLog, 120);
-            Files.writeString(temp.resolve("postgresql.conf"), SERVER_SETTINGS, StandardCharsets.UTF_8,
+            Files.writeString(
+                    temp.resolve("postgresql.conf"),
+                    SERVER_SETTINGS,
+                    StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
             bootstrap(programs, temp);
             for (String name : NOT_COPIED) {
@@ -152,7 +165,10 @@ final class PostgresTemplate {
             FileTrees.makeReadableByAll(temp);
             try {
                 Files.move(temp, template, StandardCopyOption.ATOMIC_MOVE);
-                LOG.info("built the PostgreSQL template {} in {} ms", template, (System.nanoTime() - started) / 1_000_000);
+                LOG.info(
+                        "built the PostgreSQL template {} in {} ms",
+                        template,
+                        (System.nanoTime() - started) / 1_000_000);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 LOG.debug("another process built the template {} first", template);
             }
@@ -165,7 +181,8 @@ final class PostgresTemplate {
 
     private static void bootstrap(PostgresPrograms programs, Path dataDir) throws IOException {
         PostgresServer server = PostgresServer.start(programs, dataDir, BOOTSTRAP_SERVER_SETTINGS);
-        try (Connection connection = connect(server.port(), SUPERUSER); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(server.port(), SUPERUSER);
+                Statement statement = connection.createStatement()) {
             statement.execute(BOOTSTRAP_SQL);
         } catch (SQLException e) {
             throw new IOException("bootstrap SQL failed on the template: " + e.getMessage(), e);
@@ -210,8 +227,12 @@ final class PostgresTemplate {
     static String key(Path binariesHome) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(binariesHome.toString(), String.join(" ", INITDB_ARGS), SERVER_SETTINGS,
-                    BOOTSTRAP_SERVER_SETTINGS.toString(), BOOTSTRAP_SQL)) {
+            for (String part : List.of(
+                    binariesHome.toString(),
+                    String.join(" ", INITDB_ARGS),
+                    SERVER_SETTINGS,
+                    BOOTSTRAP_SERVER_SETTINGS.toString(),
+                    BOOTSTRAP_SQL)) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
@@ -223,8 +244,9 @@ final class PostgresTemplate {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

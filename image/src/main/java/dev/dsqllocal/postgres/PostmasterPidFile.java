@@ -32,7 +32,9 @@ record PostmasterPidFile(long pid, String dataDirectory, int port, String status
         try {
             long pid = Long.parseLong(lines.get(0).trim());
             String dir = lines.size() > 1 ? lines.get(1).trim() : "";
-            int port = lines.size() > 3 && !lines.get(3).isBlank() ? Integer.parseInt(lines.get(3).trim()) : -1;
+            int port = lines.size() > 3 && !lines.get(3).isBlank()
+                    ? Integer.parseInt(lines.get(3).trim())
+                    : -1;
             String status = lines.size() > 7 ? lines.get(7).trim() : "";
             return Optional.of(new PostmasterPidFile(pid, dir, port, status));
         } catch (NumberFormatException e) {

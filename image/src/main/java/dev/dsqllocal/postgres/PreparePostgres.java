@@ -10,8 +10,7 @@ import java.util.Optional;
  * server will run as (a root-prepared cache is readable by others, but a non-root one may not serve root).
  */
 public final class PreparePostgres {
-    private PreparePostgres() {
-    }
+    private PreparePostgres() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {

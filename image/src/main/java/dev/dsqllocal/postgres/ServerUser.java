@@ -180,7 +180,8 @@ final class ServerUser {
 
     private static Optional<Path> findOnPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
-        Stream<String> dirs = Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
+        Stream<String> dirs =
+                Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
         return dirs.filter(d -> !d.isEmpty())
                 .map(d -> Path.of(d, program))
                 .filter(Files::isExecutable)

@@ -123,8 +123,11 @@ final class SpareDataDirectories implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    LOG.warn("could not prepare a spare PostgreSQL data directory in {}; clusters will be created"
-                            + " by copying the template ({})", root, e.toString());
+                    LOG.warn(
+                            "could not prepare a spare PostgreSQL data directory in {}; clusters will be created"
+                                    + " by copying the template ({})",
+                            root,
+                            e.toString());
                 }
                 closed = true; // stop preparing; take() then copies inline
             } finally {

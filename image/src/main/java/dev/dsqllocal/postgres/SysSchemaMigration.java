@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 final class SysSchemaMigration {
     private static final Logger LOG = LoggerFactory.getLogger(SysSchemaMigration.class);
 
-    private SysSchemaMigration() {
-    }
+    private SysSchemaMigration() {}
 
     /** Migrates the server listening on {@code port} if needed; true when it ran the schema SQL. */
     static boolean apply(int port) throws IOException {
@@ -45,8 +44,8 @@ final class SysSchemaMigration {
 
     private static String recordedVersion(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery(
-                    "SELECT to_regclass('sys.dsql_local_schema_version') IS NOT NULL")) {
+            try (ResultSet rs =
+                    statement.executeQuery("SELECT to_regclass('sys.dsql_local_schema_version') IS NOT NULL")) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     return null;
                 }

@@ -11,6 +11,7 @@ import dev.dsqllocal.clusters.ClusterIds;
 import dev.dsqllocal.clusters.ClusterService;
 import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.clusters.Lifecycle;
+import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.controlplane.ApiDispatcher;
 import dev.dsqllocal.controlplane.ControlPlaneOperations;
 import dev.dsqllocal.controlplane.FaultEndpoints;
@@ -42,7 +43,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import dev.dsqllocal.contract.ServerContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +57,7 @@ public final class DsqlLocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DsqlLocalServer.class);
     /** Prefix of the log line container wait strategies look for. */
     public static final String READY_PREFIX = ServerContract.READY_LOG_LINE;
+
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
     /** Makes the fleet: (clusters root, config) → fleet. Lets tests use a stand-in; production uses PostgresFleet. */
@@ -124,7 +125,9 @@ public final class DsqlLocalServer implements AutoCloseable {
     private void run(FleetFactory fleets, GatewayFactory gateways) throws Exception {
         long started = System.nanoTime();
         ephemeral = config.dataDir().isEmpty();
-        dataDir = ephemeral ? Files.createTempDirectory("dsql-local-") : config.dataDir().get();
+        dataDir = ephemeral
+                ? Files.createTempDirectory("dsql-local-")
+                : config.dataDir().get();
         if (ephemeral) {
             // When the emulator runs as root, PostgreSQL runs as an unprivileged user that must be able to reach
             // its data directories below this one: searchable (not listable) by others.
@@ -177,18 +180,29 @@ public final class DsqlLocalServer implements AutoCloseable {
         awaitStartupClusters(restarted, initial);
         ready = true;
         long ms = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("{} in {} ms: api=http://{}:{} sql={}:{} region={} account={} cluster={}", READY_PREFIX, ms,
-                config.bindAddress(), apiPort(), config.bindAddress(), sqlPort(), config.defaultRegion(),
-                config.defaultAccountId(), defaultClusterId().orElse("none"));
+        LOG.info(
+                "{} in {} ms: api=http://{}:{} sql={}:{} region={} account={} cluster={}",
+                READY_PREFIX,
+                ms,
+                config.bindAddress(),
+                apiPort(),
+                config.bindAddress(),
+                sqlPort(),
+                config.defaultRegion(),
+                config.defaultAccountId(),
+                defaultClusterId().orElse("none"));
     }
 
     /** The control-plane API; /dsql-local/health answers 503 "starting" until the ready line. */
     private void startApi(long started, CompletableFuture<ServiceModel> model) throws Exception {
         ObjectMapper json = new ObjectMapper();
         ApiDispatcher.registerHealth(localEndpoints, () -> ready);
-        ApiDispatcher dispatcher = new ApiDispatcher(model.join(),
+        ApiDispatcher dispatcher = new ApiDispatcher(
+                model.join(),
                 new SigV4Verifier(credentials, Clock.systemUTC()),
-                new ControlPlaneOperations(domain, store, json, faults, Clock.systemUTC()), localEndpoints, json);
+                new ControlPlaneOperations(domain, store, json, faults, Clock.systemUTC()),
+                localEndpoints,
+                json);
         new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
@@ -199,14 +213,18 @@ public final class DsqlLocalServer implements AutoCloseable {
      * the default cluster at once, so a crash during start-up resumes them instead of creating more.
      */
     private List<String> createInitialClusters() {
-        Caller caller = new Caller(config.defaultAccountId(), config.defaultRegion(),
+        Caller caller = new Caller(
+                config.defaultAccountId(),
+                config.defaultRegion(),
                 credentials.defaultPrincipal().principalArn());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < config.initialClusters(); i++) {
             Optional<String> id = i == 0 ? config.defaultClusterId() : Optional.empty();
             // Startup clusters are for local use: deletion protection off so tests can delete them freely.
-            Cluster c = clusters.createCluster(caller, new ClusterService.ClusterSpec(id, false,
-                    Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
+            Cluster c = clusters.createCluster(
+                    caller,
+                    new ClusterService.ClusterSpec(
+                            id, false, Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
             ids.add(c.identifier());
         }
         clusters.markInitialized(ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0)));
@@ -227,8 +245,14 @@ public final class DsqlLocalServer implements AutoCloseable {
     }
 
     static Lifecycle lifecycle(ServerConfig c) {
-        return new Lifecycle(c.createDelay(), c.updateDelay(), c.deleteDelay(), c.streamCreateDelay(),
-                c.streamDeleteDelay(), c.maxClustersPerRegion(), c.maxMultiRegionClustersPerRegion(),
+        return new Lifecycle(
+                c.createDelay(),
+                c.updateDelay(),
+                c.deleteDelay(),
+                c.streamCreateDelay(),
+                c.streamDeleteDelay(),
+                c.maxClustersPerRegion(),
+                c.maxMultiRegionClustersPerRegion(),
                 c.maxStreamsPerCluster());
     }
 
@@ -322,13 +346,16 @@ public final class DsqlLocalServer implements AutoCloseable {
 
     /** Fleet factories. */
     public static final class Fleets {
-        private Fleets() {
-        }
+        private Fleets() {}
 
         /** The real PostgreSQL fleet: durable (fsync on) with a data directory, faster when ephemeral. */
         public static FleetFactory postgres() {
-            return (clustersRoot, config) -> new PostgresFleet(clustersRoot, config.cacheDir(), config.pgHome(),
-                    config.dataDir().isPresent(), config.dialect().map(Object::toString).orElse("off"));
+            return (clustersRoot, config) -> new PostgresFleet(
+                    clustersRoot,
+                    config.cacheDir(),
+                    config.pgHome(),
+                    config.dataDir().isPresent(),
+                    config.dialect().map(Object::toString).orElse("off"));
         }
     }
 }

@@ -7,8 +7,7 @@ import java.util.Arrays;
  * cleanly (every PostgreSQL server, the ephemeral data directory) when the JVM is asked to exit.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -25,8 +24,9 @@ public final class Main {
             return;
         }
         if (!java.util.Set.of("error", "warn", "info", "debug", "trace").contains(config.logLevel())) {
-            System.err.println("dsql-local: --log-level / DSQL_LOCAL_LOG_LEVEL must be error, warn, info, debug or trace,"
-                    + " not '" + config.logLevel() + "'");
+            System.err.println(
+                    "dsql-local: --log-level / DSQL_LOCAL_LOG_LEVEL must be error, warn, info, debug or trace,"
+                            + " not '" + config.logLevel() + "'");
             System.exit(2);
             return;
         }

@@ -88,7 +88,8 @@ public final class ServerConfig {
     /** The text printed by {@code --help}. */
     public static String help() {
         StringBuilder out = new StringBuilder();
-        out.append("DSQL Local: a local Amazon Aurora DSQL (control plane + IAM-token SQL endpoint + PostgreSQL 16)\n\n");
+        out.append(
+                "DSQL Local: a local Amazon Aurora DSQL (control plane + IAM-token SQL endpoint + PostgreSQL 16)\n\n");
         out.append("Usage: java -jar dsql-local.jar [--option value]...\n\n");
         out.append("Every option can also be set by its environment variable; a flag wins.\n\n");
         for (Option option : Option.values()) {
@@ -108,13 +109,25 @@ public final class ServerConfig {
         sqlPort();
         authMode();
         principals();
-        for (Option option : List.of(Option.CREATE_DELAY, Option.UPDATE_DELAY, Option.DELETE_DELAY,
-                Option.STREAM_CREATE_DELAY, Option.STREAM_DELETE_DELAY, Option.MAX_CONNECTION_LIFETIME,
-                Option.TOKEN_CLOCK_SKEW, Option.TLS_HANDSHAKE_TIMEOUT)) {
+        for (Option option : List.of(
+                Option.CREATE_DELAY,
+                Option.UPDATE_DELAY,
+                Option.DELETE_DELAY,
+                Option.STREAM_CREATE_DELAY,
+                Option.STREAM_DELETE_DELAY,
+                Option.MAX_CONNECTION_LIFETIME,
+                Option.TOKEN_CLOCK_SKEW,
+                Option.TLS_HANDSHAKE_TIMEOUT)) {
             duration(option);
         }
-        for (Option option : List.of(Option.INITIAL_CLUSTERS, Option.MAX_CLUSTERS, Option.MAX_MULTI_REGION_CLUSTERS,
-                Option.MAX_STREAMS, Option.MAX_CONNECTIONS, Option.CONNECTION_RATE, Option.CONNECTION_BURST)) {
+        for (Option option : List.of(
+                Option.INITIAL_CLUSTERS,
+                Option.MAX_CLUSTERS,
+                Option.MAX_MULTI_REGION_CLUSTERS,
+                Option.MAX_STREAMS,
+                Option.MAX_CONNECTIONS,
+                Option.CONNECTION_RATE,
+                Option.CONNECTION_BURST)) {
             nonNegativeInt(option);
         }
         defaultClusterId();
@@ -189,8 +202,12 @@ public final class ServerConfig {
     /** The default credentials first, then those of {@code --credentials}. */
     public List<Principal> principals() {
         List<Principal> principals = new ArrayList<>();
-        principals.add(principal(raw(Option.ACCESS_KEY), raw(Option.SECRET_KEY), raw(Option.ACCOUNT_ID),
-                raw(Option.PRINCIPAL_ARN), "--access-key/--secret-key/--account-id"));
+        principals.add(principal(
+                raw(Option.ACCESS_KEY),
+                raw(Option.SECRET_KEY),
+                raw(Option.ACCOUNT_ID),
+                raw(Option.PRINCIPAL_ARN),
+                "--access-key/--secret-key/--account-id"));
         String extra = raw(Option.CREDENTIALS).trim();
         if (!extra.isEmpty()) {
             for (String entry : extra.split(",")) {
@@ -199,8 +216,8 @@ public final class ServerConfig {
                     throw new ConfigException("--credentials / DSQL_LOCAL_CREDENTIALS entries are"
                             + " ACCESS_KEY:SECRET:ACCOUNT_ID[:PRINCIPAL_ARN], not '" + entry + "'");
                 }
-                principals.add(principal(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : "",
-                        "--credentials"));
+                principals.add(
+                        principal(parts[0], parts[1], parts[2], parts.length == 4 ? parts[3] : "", "--credentials"));
             }
         }
         return principals;
@@ -227,7 +244,8 @@ public final class ServerConfig {
             return Optional.empty();
         }
         if (!CLUSTER_ID.matcher(id).matches()) {
-            throw new ConfigException("--default-cluster-id / DSQL_LOCAL_DEFAULT_CLUSTER_ID must be 26 chars of [a-z0-9]");
+            throw new ConfigException(
+                    "--default-cluster-id / DSQL_LOCAL_DEFAULT_CLUSTER_ID must be 26 chars of [a-z0-9]");
         }
         return Optional.of(id);
     }
@@ -339,8 +357,8 @@ public final class ServerConfig {
     public Duration duration(Option option) {
         Matcher m = DURATION.matcher(raw(option).trim());
         if (!m.matches()) {
-            throw new ConfigException(describe(option) + " must be a duration such as 500ms, 2s, 60m or 1h, not '"
-                    + raw(option) + "'");
+            throw new ConfigException(
+                    describe(option) + " must be a duration such as 500ms, 2s, 60m or 1h, not '" + raw(option) + "'");
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

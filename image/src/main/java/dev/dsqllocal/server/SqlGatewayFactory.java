@@ -2,9 +2,9 @@ package dev.dsqllocal.server;
 
 import dev.dsqllocal.concurrency.CatalogVersions;
 import dev.dsqllocal.concurrency.CommitFaults;
-import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.concurrency.ConcurrencyPolicy;
 import dev.dsqllocal.concurrency.Conflict;
+import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.controlplane.LocalEndpoints;
 import dev.dsqllocal.faults.FaultyClusterDirectory;
 import dev.dsqllocal.gateway.GatewaySettings;
@@ -36,18 +36,22 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
     public SqlGateway start(DsqlLocalServer server) throws Exception {
         ServerConfig config = server.config();
         Path tlsDir = server.dataDir().resolve("tls");
-        ServerTls tls = ServerTls.load(tlsDir, config.tlsCertificate(), config.tlsPrivateKey(),
-                config.defaultRegion(), config.tlsHostnames());
+        ServerTls tls = ServerTls.load(
+                tlsDir, config.tlsCertificate(), config.tlsPrivateKey(), config.defaultRegion(), config.tlsHostnames());
         byte[] caPem = tls.caPem().getBytes(StandardCharsets.US_ASCII);
-        server.localEndpoints().register(CA_PATH,
-                () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
+        server.localEndpoints().register(CA_PATH, () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
         // Optimistic concurrency (OC000/OC001) and injected faults run before whatever policy was configured.
-        CommitFaults faults = (clusterId, tables) -> server.faults().takeCommitConflict(clusterId, tables)
-                .map(code -> Conflict.valueOf(code.name()));
+        CommitFaults faults = (clusterId, tables) ->
+                server.faults().takeCommitConflict(clusterId, tables).map(code -> Conflict.valueOf(code.name()));
         SessionPolicy.Factory sessions = ConcurrencyPolicy.factory(policies, faults, new CatalogVersions());
-        SqlGateway gateway = new SqlGateway(settings(config), tls,
+        SqlGateway gateway = new SqlGateway(
+                settings(config),
+                tls,
                 new FaultyClusterDirectory(server.clusterDirectory(), server.faults()),
-                server.credentials(), roleMappings, sessions, Clock.systemUTC());
+                server.credentials(),
+                roleMappings,
+                sessions,
+                Clock.systemUTC());
         try {
             return gateway.start(config.bindAddress(), config.sqlPort());
         } catch (InterruptedException | RuntimeException e) {
@@ -58,8 +62,13 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
 
     /** The gateway's limits and timeouts as configured (the authentication timeout is PostgreSQL's default). */
     static GatewaySettings settings(ServerConfig config) {
-        return new GatewaySettings(config.maxConnectionsPerCluster(), config.connectionRatePerSecond(),
-                config.connectionBurst(), config.maxConnectionLifetime(), config.tokenClockSkew(),
-                config.tlsHandshakeTimeout(), GatewaySettings.DEFAULT_AUTHENTICATION_TIMEOUT);
+        return new GatewaySettings(
+                config.maxConnectionsPerCluster(),
+                config.connectionRatePerSecond(),
+                config.connectionBurst(),
+                config.maxConnectionLifetime(),
+                config.tokenClockSkew(),
+                config.tlsHandshakeTimeout(),
+                GatewaySettings.DEFAULT_AUTHENTICATION_TIMEOUT);
     }
 }

@@ -20,7 +20,11 @@ public final class ClientRequest {
     private final List<StatementInfo> statements;
     private List<FrontendMessage> replacement;
 
-    ClientRequest(FrontendMessage message, String sql, boolean sqlChanged, boolean singleStatement,
+    ClientRequest(
+            FrontendMessage message,
+            String sql,
+            boolean sqlChanged,
+            boolean singleStatement,
             List<StatementInfo> statements) {
         this.message = message;
         this.sql = sql;

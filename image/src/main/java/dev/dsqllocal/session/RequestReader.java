@@ -33,8 +33,8 @@ public final class RequestReader {
     public ClientRequest read(FrontendMessage message) {
         if (message instanceof Query query) {
             String sql = sqlToRun.apply(query.sql());
-            return new ClientRequest(message, sql, !sql.equals(query.sql()), false,
-                    StatementClassifier.classifyAll(sql));
+            return new ClientRequest(
+                    message, sql, !sql.equals(query.sql()), false, StatementClassifier.classifyAll(sql));
         }
         if (message instanceof Parse parse) {
             String sql = sqlToRun.apply(parse.sql());

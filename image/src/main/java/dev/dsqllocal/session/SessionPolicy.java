@@ -30,16 +30,13 @@ public interface SessionPolicy {
     }
 
     /** A client request on its way to PostgreSQL. */
-    default void onClient(Session session, ClientRequest request) {
-    }
+    default void onClient(Session session, ClientRequest request) {}
 
     /** A message from PostgreSQL on its way to the client. */
-    default void onServer(Session session, ServerReply reply) {
-    }
+    default void onServer(Session session, ServerReply reply) {}
 
     /** Called once when the session ends, whatever the reason. */
-    default void onClose(Session session) {
-    }
+    default void onClose(Session session) {}
 
     /**
      * {@code first}, then {@code then}: a request {@code first} replaced or dropped does not reach {@code then}
@@ -124,6 +121,5 @@ public interface SessionPolicy {
     }
 
     /** Why a StartupMessage is refused: the fields of the FATAL ErrorResponse ({@code hint} may be null). */
-    record StartupRefusal(String sqlState, String message, String hint) {
-    }
+    record StartupRefusal(String sqlState, String message, String hint) {}
 }

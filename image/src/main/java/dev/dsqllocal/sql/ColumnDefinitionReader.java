@@ -2,15 +2,13 @@ package dev.dsqllocal.sql;
 
 import dev.dsqllocal.sql.StatementInfo.ColumnDefinition;
 import dev.dsqllocal.sql.StatementInfo.IdentitySpec;
-
 import java.util.List;
 import java.util.Set;
 
 /** Reads column definitions, type names and sequence options (shared by CREATE TABLE, ALTER TABLE, CREATE SEQUENCE). */
 final class ColumnDefinitionReader {
 
-    private ColumnDefinitionReader() {
-    }
+    private ColumnDefinitionReader() {}
 
     /** {@code name type [constraints...]}; null if it does not look like one. */
     static ColumnDefinition columnDefinition(TokenCursor c) {
@@ -41,8 +39,12 @@ final class ColumnDefinitionReader {
                 c.acceptQualifiedName();
             } else if (c.accept("storage") || c.accept("compression")) {
                 c.next();
-            } else if (c.atWord("default") || c.atWord("not") || c.atWord("primary") || c.atWord("unique")
-                    || c.atWord("check") || c.atWord("constraint")) {
+            } else if (c.atWord("default")
+                    || c.atWord("not")
+                    || c.atWord("primary")
+                    || c.atWord("unique")
+                    || c.atWord("check")
+                    || c.atWord("constraint")) {
                 hasConstraint = true;
                 c.next();
             } else if (c.skipGroup().isEmpty()) {
@@ -123,7 +125,8 @@ final class ColumnDefinitionReader {
                 case "float" -> {
                     if (c.atPunctuation('(') && c.peek(1) != null && c.peek(1).type() == TokenType.NUMBER) {
                         floatPrecision = true;
-                        precision = (int) Math.min(Integer.MAX_VALUE, parseLong(c.peek(1).text()));
+                        precision = (int)
+                                Math.min(Integer.MAX_VALUE, parseLong(c.peek(1).text()));
                     }
                 }
                 case "time", "timestamp" -> {
@@ -137,13 +140,14 @@ final class ColumnDefinitionReader {
                     }
                 }
                 case "interval" -> {
-                    while (c.peek() != null && c.peek().type() == TokenType.WORD && Set.of("year", "month", "day",
-                            "hour", "minute", "second", "to").contains(c.peek().value())) {
+                    while (c.peek() != null
+                            && c.peek().type() == TokenType.WORD
+                            && Set.of("year", "month", "day", "hour", "minute", "second", "to")
+                                    .contains(c.peek().value())) {
                         c.next();
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (c.atPunctuation('(')) {

@@ -8,7 +8,6 @@ import dev.dsqllocal.sql.StatementInfo.IndexFacts;
 import dev.dsqllocal.sql.StatementInfo.RoutineFacts;
 import dev.dsqllocal.sql.StatementInfo.SequenceFacts;
 import dev.dsqllocal.sql.StatementInfo.TableFacts;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +16,7 @@ import java.util.Set;
 /** Reads CREATE, ALTER and DROP statements for {@link StatementClassifier}. */
 final class DdlStatementReader {
 
-    private DdlStatementReader() {
-    }
+    private DdlStatementReader() {}
 
     // ------------------------------------------------------------------ CREATE
 
@@ -115,8 +113,9 @@ final class DdlStatementReader {
                 continue;
             }
             Token head = element.get(0);
-            if (head.type() == TokenType.WORD && Set.of("constraint", "primary", "unique", "check", "foreign",
-                    "exclude", "like").contains(head.value())) {
+            if (head.type() == TokenType.WORD
+                    && Set.of("constraint", "primary", "unique", "check", "foreign", "exclude", "like")
+                            .contains(head.value())) {
                 foreignKeys |= TokenCursor.containsTopLevelWord(element, "references");
                 int pk = TokenCursor.indexOfTopLevelWord(element, "primary", 0);
                 int unique = TokenCursor.indexOfTopLevelWord(element, "unique", 0);
@@ -127,7 +126,9 @@ final class DdlStatementReader {
                     k.accept("key");
                     k.accept("nulls", "not", "distinct");
                     k.accept("nulls", "distinct");
-                    maxKeyColumns = Math.max(maxKeyColumns, TokenCursor.splitTopLevel(k.skipGroup(), ',').size());
+                    maxKeyColumns = Math.max(
+                            maxKeyColumns,
+                            TokenCursor.splitTopLevel(k.skipGroup(), ',').size());
                 }
                 continue;
             }
@@ -146,13 +147,22 @@ final class DdlStatementReader {
                 storageParameters = true;
             }
         }
-        b.table(new TableFacts(name, temporary, unlogged,
+        b.table(new TableFacts(
+                name,
+                temporary,
+                unlogged,
                 TokenCursor.containsTopLevelWord(tail, "inherits"),
                 TokenCursor.indexOfTopLevelWord(tail, "partition", 0) >= 0
                         && TokenCursor.containsTopLevelWord(tail, "by"),
                 partitionOf,
                 TokenCursor.containsTopLevelWord(tail, "tablespace"),
-                storageParameters, typed, foreignKeys, collate, primaryKey, maxKeyColumns, columns));
+                storageParameters,
+                typed,
+                foreignKeys,
+                collate,
+                primaryKey,
+                maxKeyColumns,
+                columns));
     }
 
     /**
@@ -215,8 +225,21 @@ final class DdlStatementReader {
             }
         }
         boolean partial = TokenCursor.containsTopLevelWord(c.rest(), "where");
-        b.index(new IndexFacts(name, table, quotedTable, unique, asyncToken != null, concurrently, ifNotExists, method, partial,
-                expressions, sortOrder, opclass, keys.size(), asyncToken));
+        b.index(new IndexFacts(
+                name,
+                table,
+                quotedTable,
+                unique,
+                asyncToken != null,
+                concurrently,
+                ifNotExists,
+                method,
+                partial,
+                expressions,
+                sortOrder,
+                opclass,
+                keys.size(),
+                asyncToken));
     }
 
     static void createSequence(TokenCursor c, StatementInfo.Builder b) {
@@ -239,7 +262,8 @@ final class DdlStatementReader {
         if (!procedure) {
             c.accept("function");
         }
-        b.kind(StatementKind.DDL, procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION").nodeTag("CreateFunction");
+        b.kind(StatementKind.DDL, procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION")
+                .nodeTag("CreateFunction");
         c.acceptQualifiedName();
         c.skipGroup();
         List<Token> rest = c.rest();
@@ -248,8 +272,8 @@ final class DdlStatementReader {
         if (at >= 0 && at + 1 < rest.size()) {
             Token l = rest.get(at + 1);
             language = l.type() == TokenType.WORD ? l.value() : l.value().toLowerCase(Locale.ROOT);
-        } else if (TokenCursor.containsTopLevelWord(rest, "atomic") || TokenCursor.containsTopLevelWord(rest,
-                "return")) {
+        } else if (TokenCursor.containsTopLevelWord(rest, "atomic")
+                || TokenCursor.containsTopLevelWord(rest, "return")) {
             language = "sql"; // SQL-standard body
         }
         b.routine(new RoutineFacts(procedure, language));
@@ -321,8 +345,8 @@ final class DdlStatementReader {
         b.alterTable(new AlterTableFacts(table, quotedTable, asyncToken != null, asyncToken, actions));
     }
 
-    private static final Set<String> TABLE_CONSTRAINT_STARTS = Set.of("constraint", "primary", "unique", "check",
-            "foreign", "exclude");
+    private static final Set<String> TABLE_CONSTRAINT_STARTS =
+            Set.of("constraint", "primary", "unique", "check", "foreign", "exclude");
 
     static AlterTableAction alterTableAction(TokenCursor c) {
         List<Token> all = c.rest();
@@ -340,14 +364,19 @@ final class DdlStatementReader {
                 if (using >= 0 && using + 1 < all.size() && all.get(using + 1).isWord("index")) {
                     usingIndex = true;
                 }
-                return new AlterTableAction(Action.ADD_CONSTRAINT, null, null,
-                        type == null ? null : TokenCursor.upper(type.value()), notValid, usingIndex);
+                return new AlterTableAction(
+                        Action.ADD_CONSTRAINT,
+                        null,
+                        null,
+                        type == null ? null : TokenCursor.upper(type.value()),
+                        notValid,
+                        usingIndex);
             }
             c.accept("column");
             c.accept("if", "not", "exists");
             ColumnDefinition column = ColumnDefinitionReader.columnDefinition(c);
-            return new AlterTableAction(Action.ADD_COLUMN, column == null ? null : column.name(), column, null,
-                    false, false);
+            return new AlterTableAction(
+                    Action.ADD_COLUMN, column == null ? null : column.name(), column, null, false, false);
         }
         if (c.accept("drop")) {
             if (c.atWord("constraint")) {
@@ -387,8 +416,11 @@ final class DdlStatementReader {
     static void drop(TokenCursor c, StatementInfo.Builder b) {
         c.accept("drop");
         StringBuilder object = new StringBuilder();
-        while (!c.atEnd() && c.peek().type() == TokenType.WORD && !c.atWords("if", "exists")
-                && object.length() < 40 && isObjectTypeWord(c.peek().value(), object.length() == 0)) {
+        while (!c.atEnd()
+                && c.peek().type() == TokenType.WORD
+                && !c.atWords("if", "exists")
+                && object.length() < 40
+                && isObjectTypeWord(c.peek().value(), object.length() == 0)) {
             if (object.length() > 0) {
                 object.append(' ');
             }
@@ -404,19 +436,76 @@ final class DdlStatementReader {
         }
     }
 
-    private static final Set<String> OBJECT_TYPE_WORDS = Set.of("access", "method", "aggregate", "cast", "collation",
-            "conversion", "database", "domain", "event", "trigger", "extension", "foreign", "data", "wrapper", "table",
-            "function", "index", "language", "procedural", "materialized", "view", "operator", "class", "family",
-            "owned", "policy", "procedure", "publication", "role", "routine", "rule", "schema", "sequence", "server",
-            "statistics", "subscription", "tablespace", "text", "search", "configuration", "dictionary", "parser",
-            "template", "transform", "type", "user", "mapping", "group");
+    private static final Set<String> OBJECT_TYPE_WORDS = Set.of(
+            "access",
+            "method",
+            "aggregate",
+            "cast",
+            "collation",
+            "conversion",
+            "database",
+            "domain",
+            "event",
+            "trigger",
+            "extension",
+            "foreign",
+            "data",
+            "wrapper",
+            "table",
+            "function",
+            "index",
+            "language",
+            "procedural",
+            "materialized",
+            "view",
+            "operator",
+            "class",
+            "family",
+            "owned",
+            "policy",
+            "procedure",
+            "publication",
+            "role",
+            "routine",
+            "rule",
+            "schema",
+            "sequence",
+            "server",
+            "statistics",
+            "subscription",
+            "tablespace",
+            "text",
+            "search",
+            "configuration",
+            "dictionary",
+            "parser",
+            "template",
+            "transform",
+            "type",
+            "user",
+            "mapping",
+            "group");
 
     private static boolean isObjectTypeWord(String word, boolean first) {
         if (first) {
             return OBJECT_TYPE_WORDS.contains(word);
         }
         // Second and later words only for multi-word object types (MATERIALIZED VIEW, FOREIGN TABLE, ...).
-        return Set.of("method", "trigger", "table", "data", "wrapper", "view", "class", "family", "search",
-                "configuration", "dictionary", "parser", "template", "mapping").contains(word);
+        return Set.of(
+                        "method",
+                        "trigger",
+                        "table",
+                        "data",
+                        "wrapper",
+                        "view",
+                        "class",
+                        "family",
+                        "search",
+                        "configuration",
+                        "dictionary",
+                        "parser",
+                        "template",
+                        "mapping")
+                .contains(word);
     }
 }

@@ -1,14 +1,12 @@
 package dev.dsqllocal.sql;
 
 import dev.dsqllocal.sql.StatementInfo.SetFacts;
-
 import java.util.List;
 
 /** Reads transaction control and SET / RESET / SHOW statements for {@link StatementClassifier}. */
 final class SessionStatementReader {
 
-    private SessionStatementReader() {
-    }
+    private SessionStatementReader() {}
 
     // ------------------------------------------------------------------ transactions and settings
 
@@ -25,8 +23,8 @@ final class SessionStatementReader {
                     isolation(c, b);
                 }
             }
-            case "commit", "end" -> b.kind(StatementKind.TRANSACTION_CONTROL,
-                    c.atWord("prepared") ? "COMMIT PREPARED" : "COMMIT");
+            case "commit", "end" ->
+                b.kind(StatementKind.TRANSACTION_CONTROL, c.atWord("prepared") ? "COMMIT PREPARED" : "COMMIT");
             case "rollback", "abort" -> {
                 if (c.atWord("prepared")) {
                     b.kind(StatementKind.TRANSACTION_CONTROL, "ROLLBACK PREPARED");
@@ -40,8 +38,7 @@ final class SessionStatementReader {
             }
             case "savepoint" -> b.kind(StatementKind.TRANSACTION_CONTROL, "SAVEPOINT");
             case "release" -> b.kind(StatementKind.TRANSACTION_CONTROL, "RELEASE");
-            default -> {
-            }
+            default -> {}
         }
     }
 

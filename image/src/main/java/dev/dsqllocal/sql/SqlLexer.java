@@ -15,8 +15,7 @@ import java.util.List;
 public final class SqlLexer {
 
     /** Tokens of a whole SQL string. */
-    public record Result(List<Token> tokens, boolean complete) {
-    }
+    public record Result(List<Token> tokens, boolean complete) {}
 
     private static final String OPERATOR_CHARS = "~!@#^&|`?+-*/%<>=";
 
@@ -90,8 +89,8 @@ public final class SqlLexer {
         return t.size() > i && (t.get(i).isWord("function") || t.get(i).isWord("procedure"));
     }
 
-    private static void addStatement(List<SqlStatement> out, String sql, int start, int end, List<Token> tokens,
-                                     boolean complete) {
+    private static void addStatement(
+            List<SqlStatement> out, String sql, int start, int end, List<Token> tokens, boolean complete) {
         if (tokens.isEmpty() && complete) {
             return;
         }
@@ -169,8 +168,7 @@ public final class SqlLexer {
         }
         if (OPERATOR_CHARS.indexOf(c) >= 0) {
             pos++;
-            while (pos < sql.length() && OPERATOR_CHARS.indexOf(sql.charAt(pos)) >= 0
-                    && !startsComment(pos)) {
+            while (pos < sql.length() && OPERATOR_CHARS.indexOf(sql.charAt(pos)) >= 0 && !startsComment(pos)) {
                 pos++;
             }
             pos = start + trimmedOperatorLength(sql.substring(start, pos));

@@ -4,14 +4,12 @@ import dev.dsqllocal.sql.StatementInfo.CopyFacts;
 import dev.dsqllocal.sql.StatementInfo.FunctionCall;
 import dev.dsqllocal.sql.StatementInfo.IamMapping;
 import dev.dsqllocal.sql.StatementInfo.LockingClause;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a statement's tokens far enough to know what it is and to collect the facts DSQL's dialect rules
@@ -24,19 +22,85 @@ public final class StatementClassifier {
 
     /** Words that, followed by {@code (}, are grammar rather than a function call. */
     private static final Set<String> NOT_FUNCTIONS = Set.of(
-            "all", "and", "any", "array", "as", "between", "by", "case", "check", "conflict", "constraint",
-            "cube", "distinct", "else", "except", "exists", "filter", "from", "grouping", "having", "in", "include",
-            "intersect", "is", "join", "key", "lateral", "not", "on", "or", "over", "partition", "primary", "rollup",
-            "row", "select", "sets", "some", "then", "union", "unique", "using", "values", "when", "where", "with",
-            "within", "window", "default", "references", "materialized", "recursive", "returning", "set", "to");
+            "all",
+            "and",
+            "any",
+            "array",
+            "as",
+            "between",
+            "by",
+            "case",
+            "check",
+            "conflict",
+            "constraint",
+            "cube",
+            "distinct",
+            "else",
+            "except",
+            "exists",
+            "filter",
+            "from",
+            "grouping",
+            "having",
+            "in",
+            "include",
+            "intersect",
+            "is",
+            "join",
+            "key",
+            "lateral",
+            "not",
+            "on",
+            "or",
+            "over",
+            "partition",
+            "primary",
+            "rollup",
+            "row",
+            "select",
+            "sets",
+            "some",
+            "then",
+            "union",
+            "unique",
+            "using",
+            "values",
+            "when",
+            "where",
+            "with",
+            "within",
+            "window",
+            "default",
+            "references",
+            "materialized",
+            "recursive",
+            "returning",
+            "set",
+            "to");
 
     /** A word before {@code name (} that makes {@code name} an object being named, not a function being called. */
     private static final Set<String> OBJECT_NAME_CONTEXT = Set.of(
-            "into", "table", "references", "on", "function", "procedure", "index", "type", "view", "exists", "only",
-            "trigger", "sequence", "aggregate", "operator", "domain", "routine", "update", "statistics");
+            "into",
+            "table",
+            "references",
+            "on",
+            "function",
+            "procedure",
+            "index",
+            "type",
+            "view",
+            "exists",
+            "only",
+            "trigger",
+            "sequence",
+            "aggregate",
+            "operator",
+            "domain",
+            "routine",
+            "update",
+            "statistics");
 
-    private StatementClassifier() {
-    }
+    private StatementClassifier() {}
 
     /** Splits a simple-query string and classifies every statement in it. */
     public static List<StatementInfo> classifyAll(String sql) {
@@ -92,22 +156,26 @@ public final class StatementClassifier {
         switch (first.value()) {
             case "select", "values", "table" -> query(c, b);
             case "with" -> with(c, b);
-            case "insert", "update", "delete" -> b.kind(StatementKind.DML, TokenCursor.upper(first.value())).writesRows(true);
+            case "insert", "update", "delete" ->
+                b.kind(StatementKind.DML, TokenCursor.upper(first.value())).writesRows(true);
             case "merge" -> b.kind(StatementKind.DML, "MERGE").nodeTag("Merge").writesRows(true);
             case "copy" -> copy(c, b);
             case "create" -> DdlStatementReader.create(c, b);
             case "alter" -> DdlStatementReader.alter(c, b);
             case "drop" -> DdlStatementReader.drop(c, b);
-            case "truncate" -> b.kind(StatementKind.DML, "TRUNCATE TABLE").nodeTag("Truncate").writesRows(true);
+            case "truncate" ->
+                b.kind(StatementKind.DML, "TRUNCATE TABLE").nodeTag("Truncate").writesRows(true);
             case "comment" -> b.kind(StatementKind.DDL, "COMMENT");
             case "grant" -> b.kind(StatementKind.DDL, "GRANT");
             case "revoke" -> b.kind(StatementKind.DDL, "REVOKE");
             case "security" -> b.kind(StatementKind.DDL, "SECURITY LABEL").nodeTag("SecLabel");
             case "import" -> b.kind(StatementKind.DDL, "IMPORT FOREIGN SCHEMA").nodeTag("ImportForeignSchema");
-            case "refresh" -> b.kind(StatementKind.DDL, "REFRESH MATERIALIZED VIEW").nodeTag("RefreshMatView");
+            case "refresh" ->
+                b.kind(StatementKind.DDL, "REFRESH MATERIALIZED VIEW").nodeTag("RefreshMatView");
             case "reindex" -> b.kind(StatementKind.UTILITY, "REINDEX").nodeTag("Reindex");
             case "cluster" -> b.kind(StatementKind.UTILITY, "CLUSTER").nodeTag("Cluster");
-            case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" -> SessionStatementReader.transaction(c, b);
+            case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" ->
+                SessionStatementReader.transaction(c, b);
             case "prepare" -> SessionStatementReader.prepare(c, b);
             case "set" -> SessionStatementReader.set(c, b, statement);
             case "reset" -> SessionStatementReader.reset(c, b);
@@ -127,8 +195,9 @@ public final class StatementClassifier {
             case "close" -> b.kind(StatementKind.UTILITY, "CLOSE CURSOR").nodeTag("ClosePortal");
             case "execute" -> b.kind(StatementKind.UTILITY, "EXECUTE").nodeTag("Execute");
             case "deallocate" -> SessionStatementReader.deallocate(c, b);
-            case "discard" -> b.kind(StatementKind.UTILITY, c.atWords("discard", "all") ? "DISCARD ALL" : "DISCARD")
-                    .nodeTag("Discard");
+            case "discard" ->
+                b.kind(StatementKind.UTILITY, c.atWords("discard", "all") ? "DISCARD ALL" : "DISCARD")
+                        .nodeTag("Discard");
             case "checkpoint" -> b.kind(StatementKind.UTILITY, "CHECKPOINT").nodeTag("Checkpoint");
             case "load" -> b.kind(StatementKind.UTILITY, "LOAD").nodeTag("Load");
             case "aws" -> awsIam(c, b);
@@ -166,8 +235,10 @@ public final class StatementClassifier {
             c.accept("not");
             c.accept("materialized");
             List<Token> body = c.skipGroup();
-            if (!body.isEmpty() && body.get(0).type() == TokenType.WORD
-                    && Set.of("insert", "update", "delete", "merge").contains(body.get(0).value())) {
+            if (!body.isEmpty()
+                    && body.get(0).type() == TokenType.WORD
+                    && Set.of("insert", "update", "delete", "merge")
+                            .contains(body.get(0).value())) {
                 dataModifying = true;
             }
             // SEARCH / CYCLE clauses up to the next CTE or the main statement
@@ -185,7 +256,8 @@ public final class StatementClassifier {
         }
         Token main = c.peek();
         switch (main.value()) {
-            case "insert", "update", "delete" -> b.kind(StatementKind.DML, TokenCursor.upper(main.value())).writesRows(true);
+            case "insert", "update", "delete" ->
+                b.kind(StatementKind.DML, TokenCursor.upper(main.value())).writesRows(true);
             case "merge" -> b.kind(StatementKind.DML, "MERGE").nodeTag("Merge").writesRows(true);
             default -> {
                 query(c, b);
@@ -198,8 +270,10 @@ public final class StatementClassifier {
 
     private static boolean atMainStatement(TokenCursor c) {
         Token t = c.peek();
-        return t.isPunctuation('(') || (t.type() == TokenType.WORD
-                && Set.of("select", "insert", "update", "delete", "merge", "values", "table").contains(t.value()));
+        return t.isPunctuation('(')
+                || (t.type() == TokenType.WORD
+                        && Set.of("select", "insert", "update", "delete", "merge", "values", "table")
+                                .contains(t.value()));
     }
 
     private static void copy(TokenCursor c, StatementInfo.Builder b) {
@@ -217,7 +291,8 @@ public final class StatementClassifier {
             return;
         }
         boolean clientSide = c.atWord("stdin") || c.atWord("stdout");
-        b.kind(from ? StatementKind.DML : StatementKind.QUERY, "COPY").copy(new CopyFacts(from, clientSide))
+        b.kind(from ? StatementKind.DML : StatementKind.QUERY, "COPY")
+                .copy(new CopyFacts(from, clientSide))
                 .writesRows(from);
     }
 
@@ -229,9 +304,12 @@ public final class StatementClassifier {
         List<Token> options = c.skipGroup();
         if (!options.isEmpty()) {
             for (List<Token> option : TokenCursor.splitTopLevel(options, ',')) {
-                if (!option.isEmpty() && (option.get(0).isWord("analyze") || option.get(0).isWord("analyse"))) {
-                    analyze = option.size() == 1 || !(option.get(1).isWord("false") || option.get(1).isWord("off")
-                            || option.get(1).text().equals("0"));
+                if (!option.isEmpty()
+                        && (option.get(0).isWord("analyze") || option.get(0).isWord("analyse"))) {
+                    analyze = option.size() == 1
+                            || !(option.get(1).isWord("false")
+                                    || option.get(1).isWord("off")
+                                    || option.get(1).text().equals("0"));
                 }
             }
         } else {
@@ -243,8 +321,8 @@ public final class StatementClassifier {
             return;
         }
         int from = inner.get(0).start() - statement.start();
-        SqlStatement innerStatement = new SqlStatement(statement.text().substring(from),
-                inner.get(0).start(), inner, true);
+        SqlStatement innerStatement =
+                new SqlStatement(statement.text().substring(from), inner.get(0).start(), inner, true);
         StatementInfo explained = classify(innerStatement);
         b.kind(StatementKind.UTILITY, "EXPLAIN").writesRows(analyze && explained.writesRows());
     }
@@ -297,7 +375,8 @@ public final class StatementClassifier {
         if (kind == StatementKind.UNKNOWN || kind == StatementKind.EMPTY) {
             return;
         }
-        boolean queryLike = kind == StatementKind.QUERY || kind == StatementKind.DML
+        boolean queryLike = kind == StatementKind.QUERY
+                || kind == StatementKind.DML
                 || (kind == StatementKind.UTILITY && tokens.get(0).isWord("explain"));
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
@@ -314,10 +393,11 @@ public final class StatementClassifier {
                 functionCall(tokens, i).ifPresent(b::function);
             }
         }
-        if (kind == StatementKind.QUERY && (b.locking().contains(LockingClause.FOR_UPDATE)
-                || b.locking().contains(LockingClause.FOR_KEY_SHARE)
-                || b.locking().contains(LockingClause.FOR_NO_KEY_UPDATE)
-                || b.locking().contains(LockingClause.FOR_SHARE))) {
+        if (kind == StatementKind.QUERY
+                && (b.locking().contains(LockingClause.FOR_UPDATE)
+                        || b.locking().contains(LockingClause.FOR_KEY_SHARE)
+                        || b.locking().contains(LockingClause.FOR_NO_KEY_UPDATE)
+                        || b.locking().contains(LockingClause.FOR_SHARE))) {
             b.writesRows(true);
         }
     }
@@ -332,7 +412,10 @@ public final class StatementClassifier {
         if (i + 1 < t.size() && t.get(i).isWord("key") && t.get(i + 1).isWord("share")) {
             return LockingClause.FOR_KEY_SHARE;
         }
-        if (i + 2 < t.size() && t.get(i).isWord("no") && t.get(i + 1).isWord("key") && t.get(i + 2).isWord("update")) {
+        if (i + 2 < t.size()
+                && t.get(i).isWord("no")
+                && t.get(i + 1).isWord("key")
+                && t.get(i + 2).isWord("update")) {
             return LockingClause.FOR_NO_KEY_UPDATE;
         }
         return null;
@@ -345,16 +428,17 @@ public final class StatementClassifier {
         }
         String schema = null;
         int before = i - 1;
-        if (before >= 1 && tokens.get(before).isPunctuation('.') && tokens.get(before - 1).isName()) {
+        if (before >= 1
+                && tokens.get(before).isPunctuation('.')
+                && tokens.get(before - 1).isName()) {
             schema = tokens.get(before - 1).value();
             before -= 2;
         }
-        if (before >= 0 && tokens.get(before).type() == TokenType.WORD
+        if (before >= 0
+                && tokens.get(before).type() == TokenType.WORD
                 && OBJECT_NAME_CONTEXT.contains(tokens.get(before).value())) {
             return Optional.empty();
         }
         return Optional.of(new FunctionCall(schema, name.value()));
     }
-
-
 }

@@ -14,11 +14,15 @@ import java.util.Set;
 public final class StatementInfo {
 
     /** Row-locking clause of a SELECT. */
-    public enum LockingClause { FOR_UPDATE, FOR_NO_KEY_UPDATE, FOR_SHARE, FOR_KEY_SHARE }
+    public enum LockingClause {
+        FOR_UPDATE,
+        FOR_NO_KEY_UPDATE,
+        FOR_SHARE,
+        FOR_KEY_SHARE
+    }
 
     /** A function called somewhere in the statement (outside literals). */
-    public record FunctionCall(String schema, String name) {
-    }
+    public record FunctionCall(String schema, String name) {}
 
     /**
      * CREATE INDEX.
@@ -28,23 +32,37 @@ public final class StatementInfo {
      * @param keyColumns  number of key elements (columns or expressions)
      * @param asyncToken  the {@code ASYNC} keyword token, to cut out before PostgreSQL sees the statement
      */
-    public record IndexFacts(String name, String table, String quotedTable, boolean unique, boolean async,
-                             boolean concurrently, boolean ifNotExists, String method, boolean partial,
-                             boolean hasExpressions, boolean hasSortOrder, boolean hasOpclass, int keyColumns,
-                             Token asyncToken) {
-    }
+    public record IndexFacts(
+            String name,
+            String table,
+            String quotedTable,
+            boolean unique,
+            boolean async,
+            boolean concurrently,
+            boolean ifNotExists,
+            String method,
+            boolean partial,
+            boolean hasExpressions,
+            boolean hasSortOrder,
+            boolean hasOpclass,
+            int keyColumns,
+            Token asyncToken) {}
 
     /** An identity column's sequence options; {@code cache} is null when no CACHE was given. */
-    public record IdentitySpec(Long cache) {
-    }
+    public record IdentitySpec(Long cache) {}
 
     /**
      * A column definition in CREATE TABLE or ALTER TABLE ADD COLUMN.
      *
      * @param hasConstraint any constraint, DEFAULT, NOT NULL, identity or generation clause
      */
-    public record ColumnDefinition(String name, TypeRef type, IdentitySpec identity, boolean hasConstraint,
-                                   boolean references, boolean collate) {
+    public record ColumnDefinition(
+            String name,
+            TypeRef type,
+            IdentitySpec identity,
+            boolean hasConstraint,
+            boolean references,
+            boolean collate) {
         public Optional<IdentitySpec> identityOpt() {
             return Optional.ofNullable(identity);
         }
@@ -56,23 +74,31 @@ public final class StatementInfo {
      * @param primaryKey    a PRIMARY KEY is declared (column or table constraint)
      * @param maxKeyColumns the most columns in one PRIMARY KEY or UNIQUE table constraint
      */
-    public record TableFacts(String name, boolean temporary, boolean unlogged, boolean inherits,
-                             boolean partitioned, boolean partitionOf, boolean tablespace,
-                             boolean storageParameters, boolean typedTable, boolean foreignKeys,
-                             boolean collate, boolean primaryKey, int maxKeyColumns,
-                             List<ColumnDefinition> columns) {
+    public record TableFacts(
+            String name,
+            boolean temporary,
+            boolean unlogged,
+            boolean inherits,
+            boolean partitioned,
+            boolean partitionOf,
+            boolean tablespace,
+            boolean storageParameters,
+            boolean typedTable,
+            boolean foreignKeys,
+            boolean collate,
+            boolean primaryKey,
+            int maxKeyColumns,
+            List<ColumnDefinition> columns) {
         public TableFacts {
             columns = List.copyOf(columns);
         }
     }
 
     /** CREATE SEQUENCE; {@code cache} null when absent, {@code asType} null when absent. */
-    public record SequenceFacts(String name, Long cache, TypeRef asType) {
-    }
+    public record SequenceFacts(String name, Long cache, TypeRef asType) {}
 
     /** CREATE FUNCTION / PROCEDURE; {@code language} folded, null when not given. */
-    public record RoutineFacts(boolean procedure, String language) {
-    }
+    public record RoutineFacts(boolean procedure, String language) {}
 
     /**
      * SET / RESET / SET LOCAL / SET TRANSACTION.
@@ -81,15 +107,25 @@ public final class StatementInfo {
      *                  SET TRANSACTION and SET SESSION CHARACTERISTICS, {@code all} for RESET ALL)
      * @param value     first token of the value as written (string body for literals), null for RESET/DEFAULT
      */
-    public record SetFacts(String parameter, boolean local, boolean reset, String value) {
-    }
+    public record SetFacts(String parameter, boolean local, boolean reset, String value) {}
 
     /** One subcommand of ALTER TABLE. */
-    public record AlterTableAction(Action action, String column, ColumnDefinition addedColumn,
-                                   String constraintType, boolean notValid, boolean usingIndex) {
+    public record AlterTableAction(
+            Action action,
+            String column,
+            ColumnDefinition addedColumn,
+            String constraintType,
+            boolean notValid,
+            boolean usingIndex) {
         public enum Action {
-            ADD_COLUMN, DROP_COLUMN, ALTER_COLUMN_TYPE, SET_STATISTICS, SET_NOT_NULL, ADD_CONSTRAINT,
-            VALIDATE_CONSTRAINT, OTHER
+            ADD_COLUMN,
+            DROP_COLUMN,
+            ALTER_COLUMN_TYPE,
+            SET_STATISTICS,
+            SET_NOT_NULL,
+            ADD_CONSTRAINT,
+            VALIDATE_CONSTRAINT,
+            OTHER
         }
     }
 
@@ -98,20 +134,18 @@ public final class StatementInfo {
      *
      * @param quotedTable the table written so that PostgreSQL resolves it to the same relation (every part quoted)
      */
-    public record AlterTableFacts(String table, String quotedTable, boolean async, Token asyncToken,
-                                  List<AlterTableAction> actions) {
+    public record AlterTableFacts(
+            String table, String quotedTable, boolean async, Token asyncToken, List<AlterTableAction> actions) {
         public AlterTableFacts {
             actions = List.copyOf(actions);
         }
     }
 
     /** {@code AWS IAM GRANT role TO 'arn'} / {@code AWS IAM REVOKE role FROM 'arn'}: not PostgreSQL grammar. */
-    public record IamMapping(boolean grant, String role, String arn) {
-    }
+    public record IamMapping(boolean grant, String role, String arn) {}
 
     /** COPY: direction and whether it is the client-side (STDIN/STDOUT) form. */
-    public record CopyFacts(boolean from, boolean clientSide) {
-    }
+    public record CopyFacts(boolean from, boolean clientSide) {}
 
     private final StatementKind kind;
     private final String command;
@@ -252,7 +286,9 @@ public final class StatementInfo {
      * and SET/RESET/SHOW of {@code disable_sync_create_index}, a DSQL setting PostgreSQL does not know).
      */
     public boolean needsEmulation() {
-        return (index != null && index.async()) || (alterTable != null && alterTable.async()) || iamMapping != null
+        return (index != null && index.async())
+                || (alterTable != null && alterTable.async())
+                || iamMapping != null
                 || waitForJobArgument != null
                 || (set != null && set.parameter().equals(DSQL_ONLY_SETTING))
                 || DSQL_ONLY_SETTING.equals(showParameter);

@@ -15,28 +15,46 @@ import java.util.Map;
 public record TypeRef(String written, String displayName, String schema, boolean array) {
 
     private static final Map<String, String> CANONICAL = Map.ofEntries(
-            Map.entry("int", "integer"), Map.entry("int4", "integer"), Map.entry("integer", "integer"),
-            Map.entry("bigint", "bigint"), Map.entry("int8", "bigint"),
-            Map.entry("smallint", "smallint"), Map.entry("int2", "smallint"),
-            Map.entry("real", "real"), Map.entry("float4", "real"),
-            Map.entry("float8", "double precision"), Map.entry("double precision", "double precision"),
+            Map.entry("int", "integer"),
+            Map.entry("int4", "integer"),
+            Map.entry("integer", "integer"),
+            Map.entry("bigint", "bigint"),
+            Map.entry("int8", "bigint"),
+            Map.entry("smallint", "smallint"),
+            Map.entry("int2", "smallint"),
+            Map.entry("real", "real"),
+            Map.entry("float4", "real"),
+            Map.entry("float8", "double precision"),
+            Map.entry("double precision", "double precision"),
             Map.entry("float", "double precision"),
-            Map.entry("numeric", "numeric"), Map.entry("decimal", "numeric"), Map.entry("dec", "numeric"),
-            Map.entry("bool", "boolean"), Map.entry("boolean", "boolean"),
-            Map.entry("char", "character"), Map.entry("character", "character"), Map.entry("nchar", "character"),
-            Map.entry("national character", "character"), Map.entry("national char", "character"),
-            Map.entry("varchar", "character varying"), Map.entry("character varying", "character varying"),
+            Map.entry("numeric", "numeric"),
+            Map.entry("decimal", "numeric"),
+            Map.entry("dec", "numeric"),
+            Map.entry("bool", "boolean"),
+            Map.entry("boolean", "boolean"),
+            Map.entry("char", "character"),
+            Map.entry("character", "character"),
+            Map.entry("nchar", "character"),
+            Map.entry("national character", "character"),
+            Map.entry("national char", "character"),
+            Map.entry("varchar", "character varying"),
+            Map.entry("character varying", "character varying"),
             Map.entry("char varying", "character varying"),
             Map.entry("national character varying", "character varying"),
             Map.entry("national char varying", "character varying"),
-            Map.entry("varbit", "bit varying"), Map.entry("bit varying", "bit varying"),
+            Map.entry("varbit", "bit varying"),
+            Map.entry("bit varying", "bit varying"),
             Map.entry("timestamp", "timestamp without time zone"),
             Map.entry("timestamp without time zone", "timestamp without time zone"),
             Map.entry("timestamptz", "timestamp with time zone"),
             Map.entry("timestamp with time zone", "timestamp with time zone"),
-            Map.entry("time", "time without time zone"), Map.entry("time without time zone", "time without time zone"),
-            Map.entry("timetz", "time with time zone"), Map.entry("time with time zone", "time with time zone"),
-            Map.entry("serial4", "serial"), Map.entry("serial8", "bigserial"), Map.entry("serial2", "smallserial"));
+            Map.entry("time", "time without time zone"),
+            Map.entry("time without time zone", "time without time zone"),
+            Map.entry("timetz", "time with time zone"),
+            Map.entry("time with time zone", "time with time zone"),
+            Map.entry("serial4", "serial"),
+            Map.entry("serial8", "bigserial"),
+            Map.entry("serial2", "smallserial"));
 
     /** Builds a reference from the folded words of a type name, e.g. {@code ["double", "precision"]}. */
     static TypeRef of(String writtenName, String schema, boolean array) {
@@ -59,7 +77,9 @@ public record TypeRef(String written, String displayName, String schema, boolean
     }
 
     public boolean isSerial() {
-        return schema == null && (displayName.equals("serial") || displayName.equals("bigserial")
-                || displayName.equals("smallserial"));
+        return schema == null
+                && (displayName.equals("serial")
+                        || displayName.equals("bigserial")
+                        || displayName.equals("smallserial"));
     }
 }

@@ -10,5 +10,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param response the answer given
  * @param createdAt epoch milliseconds; records expire after a retention period
  */
-public record IdempotencyRecord(String key, JsonNode fingerprint, JsonNode response, long createdAt) {
-}
+public record IdempotencyRecord(String key, JsonNode fingerprint, JsonNode response, long createdAt) {}

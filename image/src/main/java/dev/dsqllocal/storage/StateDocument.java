@@ -8,7 +8,11 @@ import java.util.Map;
  * components as JSON fields) and the control plane's idempotency records. Fields unknown to this version are
  * ignored on reading, missing ones take their empty value, so older files stay readable.
  */
-record StateDocument(int schemaVersion, String defaultClusterId, boolean initialized, Map<String, Cluster> clusters,
+record StateDocument(
+        int schemaVersion,
+        String defaultClusterId,
+        boolean initialized,
+        Map<String, Cluster> clusters,
         Map<String, IdempotencyRecord> idempotency) {
 
     static final int SCHEMA_VERSION = 1;

@@ -32,6 +32,7 @@ public final class StateStore implements ClusterPersistence {
     private final boolean durable;
     /** Set while the current thread runs {@link #inOneWrite}: its saves are written once, at the end. */
     private final ThreadLocal<Boolean> deferring = ThreadLocal.withInitial(() -> false);
+
     private ClusterSnapshot clusters = ClusterSnapshot.empty();
     private Map<String, IdempotencyRecord> idempotency = Map.of();
     private boolean unwritten;
@@ -54,8 +55,8 @@ public final class StateStore implements ClusterPersistence {
             Files.deleteIfExists(temp);
             if (Files.exists(file)) {
                 StateDocument doc = json.readValue(file.toFile(), StateDocument.class);
-                clusters = new ClusterSnapshot(doc.clusters(), Optional.ofNullable(doc.defaultClusterId()),
-                        doc.initialized());
+                clusters = new ClusterSnapshot(
+                        doc.clusters(), Optional.ofNullable(doc.defaultClusterId()), doc.initialized());
                 idempotency = ordered(doc.idempotency());
             }
             return this;
@@ -121,13 +122,17 @@ public final class StateStore implements ClusterPersistence {
 
     private void write() {
         unwritten = false;
-        StateDocument doc = new StateDocument(StateDocument.SCHEMA_VERSION, clusters.defaultClusterId().orElse(null),
-                clusters.initialized(), clusters.clusters(), idempotency);
+        StateDocument doc = new StateDocument(
+                StateDocument.SCHEMA_VERSION,
+                clusters.defaultClusterId().orElse(null),
+                clusters.initialized(),
+                clusters.clusters(),
+                idempotency);
         try {
             Files.createDirectories(file.getParent());
             byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(bytes));
                 if (durable) {
                     ch.force(true);

@@ -1,7 +1,6 @@
 package dev.dsqllocal.tls;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,24 +37,28 @@ final class CertificateIssuer {
     /** Below the 825 days macOS and browsers accept for a leaf, so the pair also works outside PostgreSQL clients. */
     private static final Duration SERVER_VALIDITY = Duration.ofDays(825);
 
-    private CertificateIssuer() {
-    }
+    private CertificateIssuer() {}
 
-    record Issued(X509Certificate certificate, PrivateKey key) {
-    }
+    record Issued(X509Certificate certificate, PrivateKey key) {}
 
     static Issued newAuthority() throws GeneralSecurityException {
         KeyPair keys = newKeyPair();
-        X500Name name = new X500Name("CN=DSQL Local CA " + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE)
-                + ", O=DSQL Local");
+        X500Name name = new X500Name(
+                "CN=DSQL Local CA " + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + ", O=DSQL Local");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(CA_VALIDITY)),
+                name,
+                keys.getPublic());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
         } catch (java.io.IOException e) {
             throw new GeneralSecurityException(e);
         }
@@ -67,23 +70,30 @@ final class CertificateIssuer {
         KeyPair keys = newKeyPair();
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=DSQL Local SQL endpoint, O=DSQL Local");
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(SERVER_VALIDITY)), subject,
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                ca.certificate(),
+                serial(),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(SERVER_VALIDITY)),
+                subject,
                 keys.getPublic());
         List<GeneralName> names = new ArrayList<>();
         for (String host : hostNames) {
-            names.add(isIpAddress(host) ? new GeneralName(GeneralName.iPAddress, host)
-                    : new GeneralName(GeneralName.dNSName, host));
+            names.add(
+                    isIpAddress(host)
+                            ? new GeneralName(GeneralName.iPAddress, host)
+                            : new GeneralName(GeneralName.dNSName, host));
         }
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(new GeneralName[0])));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    ext.createAuthorityKeyIdentifier(ca.certificate()));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
         } catch (java.io.IOException e) {
             throw new GeneralSecurityException(e);
         }
@@ -93,7 +103,6 @@ final class CertificateIssuer {
     static boolean isIpAddress(String host) {
         return host.matches("[0-9.]+") && host.chars().filter(c -> c == '.').count() == 3 || host.contains(":");
     }
-
 
     private static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -35,7 +36,6 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +51,25 @@ public final class ServerTls {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
     /** ALPN protocol id of PostgreSQL 17 direct TLS ({@code sslnegotiation=direct}). */
     public static final String ALPN_POSTGRESQL = "postgresql";
-    static final List<String> COMMON_REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
-            "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
-            "eu-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+
+    static final List<String> COMMON_REGIONS = List.of(
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "ca-central-1",
+            "sa-east-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-south-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-southeast-1",
+            "ap-southeast-2",
             "ap-south-1");
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
@@ -74,8 +90,13 @@ public final class ServerTls {
      * @param certFile user-supplied certificate chain (PEM), or empty to use the generated pair
      * @param keyFile the private key of {@code certFile}
      */
-    public static ServerTls load(Path tlsDir, Optional<Path> certFile, Optional<Path> keyFile, String defaultRegion,
-            List<String> extraHostNames) throws IOException, GeneralSecurityException {
+    public static ServerTls load(
+            Path tlsDir,
+            Optional<Path> certFile,
+            Optional<Path> keyFile,
+            String defaultRegion,
+            List<String> extraHostNames)
+            throws IOException, GeneralSecurityException {
         Files.createDirectories(tlsDir);
         if (certFile.isPresent() && keyFile.isPresent()) {
             List<X509Certificate> chain = readCertificates(certFile.get());
@@ -92,8 +113,8 @@ public final class ServerTls {
         Set<String> names = hostNames(defaultRegion, extraHostNames);
         CertificateIssuer.Issued server = loadOrIssueServer(tlsDir, ca, names);
         String caPem = pem(List.of(ca.certificate()));
-        return new ServerTls(context(server.key(), List.of(server.certificate(), ca.certificate())), caPem,
-                server.certificate());
+        return new ServerTls(
+                context(server.key(), List.of(server.certificate(), ca.certificate())), caPem, server.certificate());
     }
 
     public SslContext sslContext() {
@@ -136,10 +157,13 @@ public final class ServerTls {
         if (name == null || name.isBlank()) {
             name = System.getenv("HOSTNAME") != null ? System.getenv("HOSTNAME") : System.getenv("COMPUTERNAME");
         }
-        return name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim().toLowerCase(Locale.ROOT));
+        return name == null || name.isBlank()
+                ? Optional.empty()
+                : Optional.of(name.trim().toLowerCase(Locale.ROOT));
     }
 
-    private static CertificateIssuer.Issued loadOrCreateAuthority(Path dir) throws IOException, GeneralSecurityException {
+    private static CertificateIssuer.Issued loadOrCreateAuthority(Path dir)
+            throws IOException, GeneralSecurityException {
         Path cert = dir.resolve("ca.pem");
         Path key = dir.resolve("ca-key.pem");
         if (Files.exists(cert) && Files.exists(key)) {
@@ -203,11 +227,13 @@ public final class ServerTls {
         return SslContextBuilder.forServer(keyManagers(key, chain))
                 .sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
                         // Clients that offer ALPN without "postgresql" (or none, after SSLRequest) still connect;
                         // the gateway itself insists on "postgresql" for direct TLS, as PostgreSQL 17 does.
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_POSTGRESQL))
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ALPN_POSTGRESQL))
                 .build();
     }
 

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,8 +22,10 @@ class AuthTokenVerifierTest {
     private static final String HOST = "test.dsql.us-east-1.on.aws";
 
     private static AuthTokenVerifier verifier(Instant now, AuthMode mode, Principal... principals) {
-        return new AuthTokenVerifier(new CredentialStore(List.of(principals), mode),
-                Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(5));
+        return new AuthTokenVerifier(
+                new CredentialStore(List.of(principals), mode),
+                Clock.fixed(now, ZoneOffset.UTC),
+                Duration.ofMinutes(5));
     }
 
     private static Principal vectorPrincipal() {
@@ -45,21 +47,27 @@ class AuthTokenVerifierTest {
                 + "&X-Amz-Signature=" + signature;
         AuthToken parsed = AuthToken.parse(token);
         assertThat(parsed.isAdmin()).isEqualTo(action.equals("DbConnectAdmin"));
-        assertThat(verifier(VECTOR_TIME, AuthMode.STRICT, vectorPrincipal()).verify(parsed).accountId())
+        assertThat(verifier(VECTOR_TIME, AuthMode.STRICT, vectorPrincipal())
+                        .verify(parsed)
+                        .accountId())
                 .isEqualTo("111122223333");
 
         // One flipped hex digit of the signature is refused.
         String altered = token.substring(0, token.length() - 1) + (token.endsWith("0") ? "1" : "0");
-        assertThatThrownBy(() -> verifier(VECTOR_TIME, AuthMode.STRICT, vectorPrincipal()).verify(AuthToken.parse(altered)))
-                .isInstanceOf(AuthTokenException.class).hasMessageContaining("signature we calculated does not match");
+        assertThatThrownBy(() -> verifier(VECTOR_TIME, AuthMode.STRICT, vectorPrincipal())
+                        .verify(AuthToken.parse(altered)))
+                .isInstanceOf(AuthTokenException.class)
+                .hasMessageContaining("signature we calculated does not match");
     }
 
     @Test
     void botocoreParameterOrderAndSessionTokenVerify() throws Exception {
         Instant now = Instant.now();
-        DsqlUtilities utilities = DsqlUtilities.builder().region(Region.US_WEST_2)
+        DsqlUtilities utilities = DsqlUtilities.builder()
+                .region(Region.US_WEST_2)
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsSessionCredentials.create("ASIAEXAMPLE", "s3cret", "FQoGZXIvYXdzE+/abc=="))).build();
+                        AwsSessionCredentials.create("ASIAEXAMPLE", "s3cret", "FQoGZXIvYXdzE+/abc==")))
+                .build();
         String token = utilities.generateDbConnectAuthToken(b -> b.hostname("abc.dsql.us-west-2.on.aws"));
         assertThat(token).contains("X-Amz-Security-Token=");
         // Reorder the query parameters alphabetically, as some SDKs emit them.
@@ -78,7 +86,8 @@ class AuthTokenVerifierTest {
     void expiredTokenHasSignatureExpiredHint() throws Exception {
         AuthToken token = AuthToken.parse(realToken(Instant.now(), "test", "test", 900));
         AuthTokenVerifier later = verifier(Instant.now().plusSeconds(901), AuthMode.STRICT, principal("test", "test"));
-        assertThatThrownBy(() -> later.verify(token)).isInstanceOf(AuthTokenException.class)
+        assertThatThrownBy(() -> later.verify(token))
+                .isInstanceOf(AuthTokenException.class)
                 .hasMessageStartingWith("Signature expired: ");
     }
 
@@ -87,24 +96,28 @@ class AuthTokenVerifierTest {
         AuthToken token = AuthToken.parse(realToken(Instant.now(), "test", "test", 900));
         AuthTokenVerifier early = verifier(Instant.now().minusSeconds(600), AuthMode.STRICT, principal("test", "test"));
         assertThatThrownBy(() -> early.verify(token)).hasMessageStartingWith("Signature not yet current");
-        AuthTokenVerifier withinSkew = verifier(Instant.now().minusSeconds(200), AuthMode.STRICT, principal("test", "test"));
+        AuthTokenVerifier withinSkew =
+                verifier(Instant.now().minusSeconds(200), AuthMode.STRICT, principal("test", "test"));
         assertThat(withinSkew.verify(token).accessKeyId()).isEqualTo("test");
     }
 
     @Test
     void wrongSecretAndUnknownKeyAreRefusedInStrictModeOnly() throws Exception {
         AuthToken wrongSecret = AuthToken.parse(realToken(Instant.now(), "test", "not-the-secret", 900));
-        assertThatThrownBy(() -> verifier(Instant.now(), AuthMode.STRICT, principal("test", "test")).verify(wrongSecret))
+        assertThatThrownBy(() -> verifier(Instant.now(), AuthMode.STRICT, principal("test", "test"))
+                        .verify(wrongSecret))
                 .hasMessageContaining("signature we calculated does not match");
         AuthToken unknownKey = AuthToken.parse(realToken(Instant.now(), "AKIAUNKNOWN", "x", 900));
-        assertThatThrownBy(() -> verifier(Instant.now(), AuthMode.STRICT, principal("test", "test")).verify(unknownKey))
+        assertThatThrownBy(() -> verifier(Instant.now(), AuthMode.STRICT, principal("test", "test"))
+                        .verify(unknownKey))
                 .hasMessageContaining("security token included in the request is invalid");
 
         // Relaxed mode skips the signature (any key acts in the default account) but keeps the time checks.
         AuthTokenVerifier relaxed = verifier(Instant.now(), AuthMode.RELAXED, principal("test", "test"));
         assertThat(relaxed.verify(wrongSecret).accountId()).isEqualTo("000000000000");
         assertThat(relaxed.verify(unknownKey).accountId()).isEqualTo("000000000000");
-        AuthTokenVerifier relaxedLater = verifier(Instant.now().plusSeconds(1000), AuthMode.RELAXED, principal("test", "test"));
+        AuthTokenVerifier relaxedLater =
+                verifier(Instant.now().plusSeconds(1000), AuthMode.RELAXED, principal("test", "test"));
         assertThatThrownBy(() -> relaxedLater.verify(unknownKey)).hasMessageStartingWith("Signature expired");
     }
 
@@ -116,7 +129,8 @@ class AuthTokenVerifierTest {
                 + "e319d85380261f643d78a558f76257f05aacea758a6ccd42a2510e2ae0854a47";
         assertThatThrownBy(() -> AuthToken.parse("secret")).hasMessageContaining("not an IAM authentication token");
         assertThatThrownBy(() -> AuthToken.parse("")).hasMessageContaining("empty");
-        assertThatThrownBy(() -> AuthToken.parse(good + "&Action=DbConnect")).hasMessageContaining("repeats the Action");
+        assertThatThrownBy(() -> AuthToken.parse(good + "&Action=DbConnect"))
+                .hasMessageContaining("repeats the Action");
         assertThatThrownBy(() -> AuthToken.parse(good.replace("&X-Amz-Expires=900", "")))
                 .hasMessageContaining("missing the X-Amz-Expires");
         assertThatThrownBy(() -> AuthToken.parse(good.replace("X-Amz-Expires=900", "X-Amz-Expires=604801")))
@@ -134,7 +148,9 @@ class AuthTokenVerifierTest {
         assertThatThrownBy(() -> AuthToken.parse(good + "&Extra=1")).hasMessageContaining("unexpected parameter");
         assertThatThrownBy(() -> AuthToken.parse("bad host" + good.substring(good.indexOf('/'))))
                 .hasMessageContaining("not a valid host name");
-        assertThat(AuthToken.parse("[::1]:5432" + good.substring(good.indexOf('/'))).host()).isEqualTo("[::1]:5432");
+        assertThat(AuthToken.parse("[::1]:5432" + good.substring(good.indexOf('/')))
+                        .host())
+                .isEqualTo("[::1]:5432");
     }
 
     static Principal principal(String key, String secret) {
@@ -142,10 +158,11 @@ class AuthTokenVerifierTest {
     }
 
     static String realToken(Instant at, String key, String secret, int expires) {
-        return DsqlUtilities.builder().region(Region.US_EAST_1)
+        return DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
                 .build()
-                .generateDbConnectAdminAuthToken(b -> b.hostname("abc.dsql.us-east-1.on.aws")
-                        .expiresIn(Duration.ofSeconds(expires)));
+                .generateDbConnectAdminAuthToken(
+                        b -> b.hostname("abc.dsql.us-east-1.on.aws").expiresIn(Duration.ofSeconds(expires)));
     }
 }

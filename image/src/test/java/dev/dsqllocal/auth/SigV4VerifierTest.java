@@ -23,13 +23,19 @@ class SigV4VerifierTest {
             new SigV4Verifier(credentials, Clock.fixed(Instant.parse("2026-11-21T00:04:31Z"), ZoneOffset.UTC));
 
     private static SigV4Verifier.Request botocoreListClusters(String signature) {
-        return new SigV4Verifier.Request("GET", "localhost:14566", "/cluster", "", Map.of(
-                "host", List.of("localhost:14566"),
-                "x-amz-date", List.of("20261121T000430Z"),
-                "user-agent", List.of("aws-cli/1.45.11 botocore/1.43.11"),
-                "amz-sdk-request", List.of("attempt=1"),
-                "authorization", List.of("AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/dsql/aws4_request,"
-                        + " SignedHeaders=host;x-amz-date, Signature=" + signature)),
+        return new SigV4Verifier.Request(
+                "GET",
+                "localhost:14566",
+                "/cluster",
+                "",
+                Map.of(
+                        "host", List.of("localhost:14566"),
+                        "x-amz-date", List.of("20261121T000430Z"),
+                        "user-agent", List.of("aws-cli/1.45.11 botocore/1.43.11"),
+                        "amz-sdk-request", List.of("attempt=1"),
+                        "authorization",
+                                List.of("AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/dsql/aws4_request,"
+                                        + " SignedHeaders=host;x-amz-date, Signature=" + signature)),
                 new byte[0]);
     }
 
@@ -46,7 +52,8 @@ class SigV4VerifierTest {
         String altered = "b" + BOTOCORE_SIGNATURE.substring(1);
 
         assertThatThrownBy(() -> verifier.verify(botocoreListClusters(altered)))
-                .isInstanceOfSatisfying(SigV4Verifier.AuthenticationException.class,
+                .isInstanceOfSatisfying(
+                        SigV4Verifier.AuthenticationException.class,
                         e -> assertThat(e.errorType()).isEqualTo("InvalidSignatureException"));
     }
 }

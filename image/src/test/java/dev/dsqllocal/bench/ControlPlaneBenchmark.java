@@ -24,8 +24,7 @@ import software.amazon.awssdk.services.dsql.model.ClusterStatus;
  * -Dexec.mainClass=dev.dsqllocal.bench.ControlPlaneBenchmark}
  */
 public final class ControlPlaneBenchmark {
-    private ControlPlaneBenchmark() {
-    }
+    private ControlPlaneBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -45,23 +44,28 @@ public final class ControlPlaneBenchmark {
             measure("--data-dir", data, calls);
         } finally {
             try (var s = Files.walk(data)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     private static void measure(String mode, Path data, int calls) throws Exception {
         try (DsqlLocalServer server = DsqlLocalServer.start(config(data));
-                DsqlClient dsql = DsqlClient.builder().region(Region.US_EAST_1)
+                DsqlClient dsql = DsqlClient.builder()
+                        .region(Region.US_EAST_1)
                         .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .httpClient(UrlConnectionHttpClient.create()).build()) {
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build()) {
             long[] createToActive = new long[5];
             for (int i = 0; i < createToActive.length; i++) {
                 // One create at a time, 1 s apart: the latency of a single CreateCluster, not of a burst.
                 Thread.sleep(1000);
                 long t0 = System.nanoTime();
-                String id = dsql.createCluster(r -> r.deletionProtectionEnabled(false)).identifier();
+                String id = dsql.createCluster(r -> r.deletionProtectionEnabled(false))
+                        .identifier();
                 while (dsql.getCluster(r -> r.identifier(id)).status() != ClusterStatus.ACTIVE) {
                     Thread.onSpinWait();
                 }
@@ -88,14 +92,22 @@ public final class ControlPlaneBenchmark {
 
     private static Path dataDir() throws java.io.IOException {
         // Searchable by others: as root, PostgreSQL runs as an unprivileged user below this directory.
-        return Files.createTempDirectory("dsql-bench-",
+        return Files.createTempDirectory(
+                "dsql-bench-",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
     }
 
     private static ServerConfig config(Path data) {
-        return ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1",
-                Option.DATA_DIR, data == null ? "" : data.toString()));
+        return ServerConfig.of(Map.of(
+                Option.API_PORT,
+                "0",
+                Option.SQL_PORT,
+                "0",
+                Option.BIND_ADDRESS,
+                "127.0.0.1",
+                Option.DATA_DIR,
+                data == null ? "" : data.toString()));
     }
 
     private static long startStop(Path data) throws Exception {
@@ -105,7 +117,8 @@ public final class ControlPlaneBenchmark {
         } finally {
             if (data != null) {
                 try (var s = Files.walk(data)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    s.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }

@@ -89,7 +89,8 @@ public final class FleetBenchmark {
         print("first connection + SELECT 1", connect);
         print("provision existing cluster (start to ready)", restart);
         print("destroy (fast shutdown + delete)", destroy);
-        System.out.printf("start %d existing clusters one after another: %d ms; close() stopping all %d: %d ms%n",
+        System.out.printf(
+                "start %d existing clusters one after another: %d ms; close() stopping all %d: %d ms%n",
                 runs, startAll, runs, closeAll);
         System.out.println("mode: " + (durable ? "durable" : "ephemeral (fsync off)"));
     }
@@ -101,7 +102,8 @@ public final class FleetBenchmark {
     private static void print(String what, List<Long> samples) {
         List<Long> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
-        System.out.printf("%-55s min %4d  median %4d  max %4d ms  (n=%d)%n", what, sorted.get(0),
-                sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size());
+        System.out.printf(
+                "%-55s min %4d  median %4d  max %4d ms  (n=%d)%n",
+                what, sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size());
     }
 }

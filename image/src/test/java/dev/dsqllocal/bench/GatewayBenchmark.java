@@ -1,6 +1,5 @@
 package dev.dsqllocal.bench;
 
-import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.auth.AuthMode;
 import dev.dsqllocal.auth.AuthToken;
 import dev.dsqllocal.auth.AuthTokenVerifier;
@@ -8,12 +7,13 @@ import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.gateway.GatewaySettings;
 import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.gateway.TestClusters;
 import dev.dsqllocal.gateway.TestPostgres;
-import dev.dsqllocal.clusters.DatabaseEndpoint;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,11 +54,10 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  * absolutes. Results of a run on the 2-core development VM are in {@code image/bench/README.md}.
  */
 public final class GatewayBenchmark {
-    private static final Principal CREDENTIALS = new Principal("test", "test", "000000000000",
-            "arn:aws:iam::000000000000:root");
+    private static final Principal CREDENTIALS =
+            new Principal("test", "test", "000000000000", "arn:aws:iam::000000000000:root");
 
-    private GatewayBenchmark() {
-    }
+    private GatewayBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -69,48 +68,89 @@ public final class GatewayBenchmark {
         SessionPolicy.Factory interceptors = dialect
                 ? dev.dsqllocal.concurrency.ConcurrencyPolicy.factory(
                         dev.dsqllocal.dialect.DialectPolicy.factory(
-                                dev.dsqllocal.dialect.DialectRules.forEpoch(dev.dsqllocal.dialect.DialectEpoch.parse("latest")),
+                                dev.dsqllocal.dialect.DialectRules.forEpoch(
+                                        dev.dsqllocal.dialect.DialectEpoch.parse("latest")),
                                 Clock.systemUTC()),
                         (cluster, tables) -> faults.takeCommitConflict(cluster, tables)
                                 .map(code -> dev.dsqllocal.concurrency.Conflict.valueOf(code.name())),
                         new dev.dsqllocal.concurrency.CatalogVersions())
                 : SessionPolicy.Factory.NONE;
-        System.out.println("gateway interceptors: " + (dialect ? "DSQL dialect + optimistic concurrency" : "none (bare proxy)"));
+        System.out.println(
+                "gateway interceptors: " + (dialect ? "DSQL dialect + optimistic concurrency" : "none (bare proxy)"));
         Path tlsDir = Files.createTempDirectory("bench-tls");
         ServerTls tls = ServerTls.load(tlsDir, Optional.empty(), Optional.empty(), "us-east-1", List.of());
-        try (TestPostgres postgres = TestPostgres.start(tlsDir.resolve("server.pem"), tlsDir.resolve("server-key.pem"))) {
+        try (TestPostgres postgres =
+                TestPostgres.start(tlsDir.resolve("server.pem"), tlsDir.resolve("server-key.pem"))) {
             DatabaseEndpoint backend = postgres.endpoint();
             String id = "benchbenchbenchbenchbench1";
             TestClusters clusters = new TestClusters()
                     .put(new ClusterView(id, "000000000000", "us-east-1", ClusterStatus.ACTIVE, Optional.of(backend)))
                     .defaultCluster(id);
-            GatewaySettings settings = new GatewaySettings(0, 0, 0, Duration.ofHours(1), Duration.ofMinutes(5),
-                    Duration.ofSeconds(5), Duration.ofSeconds(60));
+            GatewaySettings settings = new GatewaySettings(
+                    0, 0, 0, Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(60));
             if (VARIANT != null) {
                 System.setProperty(VARIANT, "true"); // the variant gateway is started (and later run) with it
             }
-            SqlGateway variantGateway = VARIANT == null ? null : new SqlGateway(settings, tls, clusters,
-                    new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
+            SqlGateway variantGateway = VARIANT == null
+                    ? null
+                    : new SqlGateway(
+                                    settings,
+                                    tls,
+                                    clusters,
+                                    new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT),
+                                    RoleMappings.NONE,
+                                    interceptors,
+                                    Clock.systemUTC())
+                            .start("127.0.0.1", 0);
             System.clearProperty(VARIANT == null ? "bench.none" : VARIANT);
-            try (SqlGateway gateway = new SqlGateway(settings, tls, clusters,
-                    new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                    interceptors, Clock.systemUTC()).start("127.0.0.1", 0);
-                    AutoCloseable closeVariant = variantGateway == null ? () -> { } : variantGateway;
+            try (SqlGateway gateway = new SqlGateway(
+                                    settings,
+                                    tls,
+                                    clusters,
+                                    new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT),
+                                    RoleMappings.NONE,
+                                    interceptors,
+                                    Clock.systemUTC())
+                            .start("127.0.0.1", 0);
+                    AutoCloseable closeVariant = variantGateway == null ? () -> {} : variantGateway;
                     // with "dialect", the bare proxy is measured beside it in the same rounds
-                    SqlGateway bare = !dialect ? null : new SqlGateway(settings, tls, clusters,
-                            new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT), RoleMappings.NONE,
-                            SessionPolicy.Factory.NONE, Clock.systemUTC()).start("127.0.0.1", 0)) {
-                String token = DsqlUtilities.builder().region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost")
-                                .expiresIn(Duration.ofHours(1)));
-                run(List.of("pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", "" + backend.port(), "-U",
-                        "admin", "postgres"), Map.of());
+                    SqlGateway bare = !dialect
+                            ? null
+                            : new SqlGateway(
+                                            settings,
+                                            tls,
+                                            clusters,
+                                            new CredentialStore(List.of(CREDENTIALS), AuthMode.STRICT),
+                                            RoleMappings.NONE,
+                                            SessionPolicy.Factory.NONE,
+                                            Clock.systemUTC())
+                                    .start("127.0.0.1", 0)) {
+                String token = DsqlUtilities.builder()
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .build()
+                        .generateDbConnectAdminAuthToken(
+                                b -> b.hostname("localhost").expiresIn(Duration.ofHours(1)));
+                run(
+                        List.of(
+                                "pgbench",
+                                "-i",
+                                "-q",
+                                "-s",
+                                "10",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                "" + backend.port(),
+                                "-U",
+                                "admin",
+                                "postgres"),
+                        Map.of());
                 String directUrl = "jdbc:postgresql://127.0.0.1:" + backend.port() + "/postgres?user=admin";
                 String gatewayUrl = "jdbc:postgresql://localhost:" + gateway.port()
-                        + "/postgres?user=admin&sslmode=require&password=" + java.net.URLEncoder.encode(token,
-                                StandardCharsets.UTF_8);
+                        + "/postgres?user=admin&sslmode=require&password="
+                        + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
 
                 // Warm up both paths (JIT, PostgreSQL caches).
                 pgbench(backend.port(), "127.0.0.1", Map.of("PGSSLMODE", "disable"), 3);
@@ -136,7 +176,8 @@ public final class GatewayBenchmark {
                 double directWithTlsAgain = pgbench(backend.port(), "127.0.0.1", directTls, seconds);
                 double viaGatewayAgain = pgbench(gateway.port(), "localhost", gatewayEnv, seconds);
                 double viaBareAgain = bare == null ? 0 : pgbench(bare.port(), "localhost", gatewayEnv, seconds);
-                double variantAgain = VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
+                double variantAgain =
+                        VARIANT == null ? 0 : pgbenchWithVariant(variantGateway.port(), gatewayEnv, seconds);
                 long[] directLatency = queryLatency(directUrl, 20_000);
                 long[] directTlsLatency = queryLatency(directUrl + "&sslmode=require", 20_000);
                 long[] gatewayLatency = queryLatency(gatewayUrl, 20_000);
@@ -147,43 +188,74 @@ public final class GatewayBenchmark {
                 long[] verify = verifyLatency(token, 20_000);
 
                 System.out.println();
-                System.out.printf(Locale.ROOT, "pgbench -S, 8 clients, %d s per run (two runs each, alternating)%n", seconds);
+                System.out.printf(
+                        Locale.ROOT, "pgbench -S, 8 clients, %d s per run (two runs each, alternating)%n", seconds);
                 System.out.printf(Locale.ROOT, "  direct, plaintext:  %.0f / %.0f tps%n", direct, directAgain);
-                System.out.printf(Locale.ROOT, "  direct, TLS:        %.0f / %.0f tps%n", directWithTls, directWithTlsAgain);
+                System.out.printf(
+                        Locale.ROOT, "  direct, TLS:        %.0f / %.0f tps%n", directWithTls, directWithTlsAgain);
                 System.out.printf(Locale.ROOT, "  gateway (TLS):      %.0f / %.0f tps%n", viaGateway, viaGatewayAgain);
-                System.out.printf(Locale.ROOT, "  ratio gateway / direct plaintext: %.1f %%; gateway / direct TLS: %.1f %%%n",
+                System.out.printf(
+                        Locale.ROOT,
+                        "  ratio gateway / direct plaintext: %.1f %%; gateway / direct TLS: %.1f %%%n",
                         100 * (viaGateway + viaGatewayAgain) / (direct + directAgain),
                         100 * (viaGateway + viaGatewayAgain) / (directWithTls + directWithTlsAgain));
                 if (bare != null) {
-                    System.out.printf(Locale.ROOT, "  gateway, bare proxy (TLS), same rounds: %.0f / %.0f tps: %.1f %% of direct"
-                            + " plaintext, %.1f %% of direct TLS%n", viaBare, viaBareAgain,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  gateway, bare proxy (TLS), same rounds: %.0f / %.0f tps: %.1f %% of direct"
+                                    + " plaintext, %.1f %% of direct TLS%n",
+                            viaBare,
+                            viaBareAgain,
                             100 * (viaBare + viaBareAgain) / (direct + directAgain),
                             100 * (viaBare + viaBareAgain) / (directWithTls + directWithTlsAgain));
                 }
                 if (VARIANT != null) {
-                    System.out.printf(Locale.ROOT, "  gateway, -D%s=true: %.0f / %.0f tps (%.1f %% of direct TLS)%n",
-                            VARIANT, variant, variantAgain,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  gateway, -D%s=true: %.0f / %.0f tps (%.1f %% of direct TLS)%n",
+                            VARIANT,
+                            variant,
+                            variantAgain,
                             100 * (variant + variantAgain) / (directWithTls + directWithTlsAgain));
                 }
-                System.out.printf(Locale.ROOT, "select 1 round trip, one connection, simple protocol (µs): "
-                        + "direct plaintext p50 %.1f p99 %.1f; direct TLS p50 %.1f p99 %.1f; gateway p50 %.1f p99 %.1f%n"
-                        + "  extra at p50: %.1f vs direct plaintext, %.1f vs direct TLS (the gateway hop alone)%n",
-                        directLatency[0] / 1e3, directLatency[1] / 1e3, directTlsLatency[0] / 1e3,
-                        directTlsLatency[1] / 1e3, gatewayLatency[0] / 1e3, gatewayLatency[1] / 1e3,
-                        (gatewayLatency[0] - directLatency[0]) / 1e3, (gatewayLatency[0] - directTlsLatency[0]) / 1e3);
-                System.out.printf(Locale.ROOT, "connection setup (ms): direct (plaintext, trust) p50 %.2f p99 %.2f; "
-                        + "direct (TLS, trust) p50 %.2f p99 %.2f; gateway (TLS + token + backend) p50 %.2f p99 %.2f%n",
-                        directConnect[0] / 1e6, directConnect[1] / 1e6, directTlsConnect[0] / 1e6,
-                        directTlsConnect[1] / 1e6, gatewayConnect[0] / 1e6, gatewayConnect[1] / 1e6);
-                System.out.printf(Locale.ROOT, "  inside the gateway, medians (ms): accept -> token verified (TLS handshake,"
-                        + " startup, token check, client turn-arounds) %.2f; backend session start %.2f%n",
-                        gateway.setupTimings().medianLoginNanos() / 1e6, gateway.setupTimings().medianBackendNanos() / 1e6);
+                System.out.printf(
+                        Locale.ROOT,
+                        "select 1 round trip, one connection, simple protocol (µs): "
+                                + "direct plaintext p50 %.1f p99 %.1f; direct TLS p50 %.1f p99 %.1f; gateway p50 %.1f p99 %.1f%n"
+                                + "  extra at p50: %.1f vs direct plaintext, %.1f vs direct TLS (the gateway hop alone)%n",
+                        directLatency[0] / 1e3,
+                        directLatency[1] / 1e3,
+                        directTlsLatency[0] / 1e3,
+                        directTlsLatency[1] / 1e3,
+                        gatewayLatency[0] / 1e3,
+                        gatewayLatency[1] / 1e3,
+                        (gatewayLatency[0] - directLatency[0]) / 1e3,
+                        (gatewayLatency[0] - directTlsLatency[0]) / 1e3);
+                System.out.printf(
+                        Locale.ROOT,
+                        "connection setup (ms): direct (plaintext, trust) p50 %.2f p99 %.2f; "
+                                + "direct (TLS, trust) p50 %.2f p99 %.2f; gateway (TLS + token + backend) p50 %.2f p99 %.2f%n",
+                        directConnect[0] / 1e6,
+                        directConnect[1] / 1e6,
+                        directTlsConnect[0] / 1e6,
+                        directTlsConnect[1] / 1e6,
+                        gatewayConnect[0] / 1e6,
+                        gatewayConnect[1] / 1e6);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  inside the gateway, medians (ms): accept -> token verified (TLS handshake,"
+                                + " startup, token check, client turn-arounds) %.2f; backend session start %.2f%n",
+                        gateway.setupTimings().medianLoginNanos() / 1e6,
+                        gateway.setupTimings().medianBackendNanos() / 1e6);
                 tlsDir.toFile().deleteOnExit();
                 for (java.io.File f : tlsDir.toFile().listFiles()) {
                     f.deleteOnExit();
                 }
-                System.out.printf(Locale.ROOT, "token parse + SigV4 verification alone (µs): p50 %.1f p99 %.1f%n",
-                        verify[0] / 1e3, verify[1] / 1e3);
+                System.out.printf(
+                        Locale.ROOT,
+                        "token parse + SigV4 verification alone (µs): p50 %.1f p99 %.1f%n",
+                        verify[0] / 1e3,
+                        verify[1] / 1e3);
             }
         }
     }
@@ -205,8 +277,25 @@ public final class GatewayBenchmark {
     }
 
     private static double pgbench(int port, String host, Map<String, String> env, int seconds) throws Exception {
-        String out = run(List.of("pgbench", "-S", "-n", "-c", "8", "-j", "2", "-T", String.valueOf(seconds),
-                "-h", host, "-p", String.valueOf(port), "-U", "admin", "postgres"), env);
+        String out = run(
+                List.of(
+                        "pgbench",
+                        "-S",
+                        "-n",
+                        "-c",
+                        "8",
+                        "-j",
+                        "2",
+                        "-T",
+                        String.valueOf(seconds),
+                        "-h",
+                        host,
+                        "-p",
+                        String.valueOf(port),
+                        "-U",
+                        "admin",
+                        "postgres"),
+                env);
         Matcher m = Pattern.compile("tps = ([0-9.]+)").matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("no tps in pgbench output:\n" + out);
@@ -219,7 +308,8 @@ public final class GatewayBenchmark {
         Properties props = new Properties();
         props.setProperty("preferQueryMode", "simple");
         long[] samples = new long[count];
-        try (Connection c = DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, props);
+                Statement st = c.createStatement()) {
             for (int i = 0; i < count; i++) {
                 long start = System.nanoTime();
                 try (ResultSet rs = st.executeQuery("select 1")) {

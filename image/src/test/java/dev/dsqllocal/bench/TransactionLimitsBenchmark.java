@@ -27,26 +27,35 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  */
 public final class TransactionLimitsBenchmark {
 
-    private TransactionLimitsBenchmark() {
-    }
+    private TransactionLimitsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int statements = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        try (DsqlLocalServer server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
-                Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")))) {
-            String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+        try (DsqlLocalServer server = DsqlLocalServer.start(ServerConfig.of(
+                Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")))) {
+            String token = DsqlUtilities.builder()
+                    .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                    .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + server.sqlPort()
-                    + "/postgres?sslmode=verify-full&sslrootcert=" + server.dataDir().resolve("tls/ca.pem"),
-                    "admin", token); Statement st = c.createStatement()) {
+                    .build()
+                    .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://localhost:" + server.sqlPort()
+                                    + "/postgres?sslmode=verify-full&sslrootcert="
+                                    + server.dataDir().resolve("tls/ca.pem"),
+                            "admin",
+                            token);
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE bench_limited (id int PRIMARY KEY, v text)");
                 st.execute("CREATE TABLE bench_plain (id int PRIMARY KEY, v text)");
-                DatabaseEndpoint db = server.clusterDirectory().defaultCluster().orElseThrow().database()
+                DatabaseEndpoint db = server.clusterDirectory()
+                        .defaultCluster()
+                        .orElseThrow()
+                        .database()
                         .orElseThrow();
-                try (Connection su = DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port()
-                        + "/postgres", "postgres", ""); Statement s = su.createStatement()) {
+                try (Connection su = DriverManager.getConnection(
+                                "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres", "postgres", "");
+                        Statement s = su.createStatement()) {
                     for (String trigger : List.of("inserts", "updates", "deletes")) {
                         s.execute("DROP TRIGGER dsql_local_count_" + trigger + " ON public.bench_plain");
                     }
@@ -63,12 +72,15 @@ public final class TransactionLimitsBenchmark {
                         plain.add(b);
                     }
                 }
-                System.out.printf("autocommit single-row INSERT over the gateway, %d statements x %d rounds:%n",
+                System.out.printf(
+                        "autocommit single-row INSERT over the gateway, %d statements x %d rounds:%n",
                         statements, rounds);
-                System.out.printf("  with limit triggers:    median %.1f, min %.1f us/statement %s%n", median(limited),
-                        Collections.min(limited), limited);
-                System.out.printf("  without limit triggers: median %.1f, min %.1f us/statement %s%n", median(plain),
-                        Collections.min(plain), plain);
+                System.out.printf(
+                        "  with limit triggers:    median %.1f, min %.1f us/statement %s%n",
+                        median(limited), Collections.min(limited), limited);
+                System.out.printf(
+                        "  without limit triggers: median %.1f, min %.1f us/statement %s%n",
+                        median(plain), Collections.min(plain), plain);
             }
         }
     }

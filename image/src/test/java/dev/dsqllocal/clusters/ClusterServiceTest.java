@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /** The state machine with a stand-in fleet and persistence: failures, cascades, pagination and identifiers. */
 class ClusterServiceTest {
     /** No delays and the AWS default quotas. */
-    static final Lifecycle NO_DELAYS = new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, 20, 5, 5);
+    static final Lifecycle NO_DELAYS =
+            new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 20, 5, 5);
+
     static final Caller ME = new Caller("000000000000", "us-east-1", "arn:aws:iam::000000000000:root");
 
     final AtomicReference<ClusterSnapshot> saved = new AtomicReference<>(ClusterSnapshot.empty());
@@ -56,11 +57,9 @@ class ClusterServiceTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        domain = new ClusterDomain(ClusterSnapshot.empty(), saved::set, fleet, NO_DELAYS,
-                Clock.systemUTC());
+        domain = new ClusterDomain(ClusterSnapshot.empty(), saved::set, fleet, NO_DELAYS, Clock.systemUTC());
         service = domain.clusters();
     }
 
@@ -70,8 +69,16 @@ class ClusterServiceTest {
     }
 
     private String create() {
-        return service.createCluster(ME, new ClusterService.ClusterSpec(Optional.empty(), false, Optional.empty(),
-                Optional.empty(), Map.of(), Optional.empty())).identifier();
+        return service.createCluster(
+                        ME,
+                        new ClusterService.ClusterSpec(
+                                Optional.empty(),
+                                false,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of(),
+                                Optional.empty()))
+                .identifier();
     }
 
     @Test
@@ -90,15 +97,21 @@ class ClusterServiceTest {
     void deletingAClusterTakesItsStreamsWithIt() throws Exception {
         String id = create();
         assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
-        var spec = new ClusterStreams.StreamSpec("arn:aws:kinesis:us-east-1:000000000000:stream/s",
-                "arn:aws:iam::000000000000:role/r", "UNORDERED", "JSON", Map.of());
+        var spec = new ClusterStreams.StreamSpec(
+                "arn:aws:kinesis:us-east-1:000000000000:stream/s",
+                "arn:aws:iam::000000000000:role/r",
+                "UNORDERED",
+                "JSON",
+                Map.of());
         ClusterStreams streams = domain.streams();
         String sid = streams.createStream(ME, id, spec).identifier();
         waitUntil(() -> streams.getStream(ME, id, sid).status() == StreamStatus.ACTIVE);
         assertThat(service.deleteCluster(ME, id).streams().get(sid).status()).isEqualTo(StreamStatus.DELETING);
         waitUntil(() -> service.find(id).isEmpty());
-        assertThatThrownBy(() -> streams.getStream(ME, id, sid)).isInstanceOfSatisfying(
-                ClusterException.NotFound.class, e -> assertThat(e.resourceId()).isEqualTo(id));
+        assertThatThrownBy(() -> streams.getStream(ME, id, sid))
+                .isInstanceOfSatisfying(
+                        ClusterException.NotFound.class,
+                        e -> assertThat(e.resourceId()).isEqualTo(id));
     }
 
     @Test
@@ -116,7 +129,8 @@ class ClusterServiceTest {
         assertThat(second.more()).isFalse();
         assertThat(second.items()).extracting(Cluster::identifier).allMatch(id -> id.compareTo(last) > 0);
         // Another account's or Region's clusters are not listed.
-        assertThat(service.listClusters(new Caller("000000000000", "us-west-2", ME.principalArn()), 10, "").items())
+        assertThat(service.listClusters(new Caller("000000000000", "us-west-2", ME.principalArn()), 10, "")
+                        .items())
                 .isEmpty();
     }
 
@@ -124,16 +138,26 @@ class ClusterServiceTest {
     void refusalsAreDomainErrorsAndChangeNothing() throws Exception {
         String id = create();
         assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
-        service.updateCluster(ME, id, new ClusterService.ClusterUpdate(Optional.of(true), Optional.empty(),
-                Optional.empty()));
+        service.updateCluster(
+                ME, id, new ClusterService.ClusterUpdate(Optional.of(true), Optional.empty(), Optional.empty()));
         assertThat(service.awaitActive(id, Duration.ofSeconds(5))).isTrue();
-        assertThatThrownBy(() -> service.deleteCluster(ME, id)).isInstanceOfSatisfying(
-                ClusterException.InvalidInput.class,
-                e -> assertThat(e.reason()).isEqualTo(ClusterException.InvalidInput.Reason.DELETION_PROTECTION));
+        assertThatThrownBy(() -> service.deleteCluster(ME, id))
+                .isInstanceOfSatisfying(
+                        ClusterException.InvalidInput.class,
+                        e -> assertThat(e.reason())
+                                .isEqualTo(ClusterException.InvalidInput.Reason.DELETION_PROTECTION));
         assertThat(service.getCluster(ME, id).status()).isEqualTo(ClusterStatus.ACTIVE);
-        assertThatThrownBy(() -> service.createCluster(ME, new ClusterService.ClusterSpec(Optional.of(id), false,
-                Optional.empty(), Optional.empty(), Map.of(), Optional.empty())))
-                .isInstanceOfSatisfying(ClusterException.Conflict.class,
+        assertThatThrownBy(() -> service.createCluster(
+                        ME,
+                        new ClusterService.ClusterSpec(
+                                Optional.of(id),
+                                false,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of(),
+                                Optional.empty())))
+                .isInstanceOfSatisfying(
+                        ClusterException.Conflict.class,
                         e -> assertThat(e.resourceId()).contains(id));
         assertThatThrownBy(() -> domain.policies().getPolicy(ME, id)).isInstanceOf(ClusterException.NotFound.class);
         assertThat(domain.policies().putPolicy(ME, id, "{}", Optional.empty())).isEqualTo(1);
@@ -150,8 +174,10 @@ class ClusterServiceTest {
         }
         assertThat(Arns.cluster("cn-north-1", "123456789012", "a".repeat(26)))
                 .startsWith("arn:aws-cn:dsql:cn-north-1:123456789012:cluster/");
-        assertThat(Arns.cluster("us-gov-west-1", "123456789012", "a".repeat(26))).startsWith("arn:aws-us-gov:");
-        assertThat(List.of(ClusterIds.base32(new byte[] {'f', 'o', 'o', 'b', 'a', 'r'}))).containsExactly("mzxw6ytboi");
+        assertThat(Arns.cluster("us-gov-west-1", "123456789012", "a".repeat(26)))
+                .startsWith("arn:aws-us-gov:");
+        assertThat(List.of(ClusterIds.base32(new byte[] {'f', 'o', 'o', 'b', 'a', 'r'})))
+                .containsExactly("mzxw6ytboi");
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

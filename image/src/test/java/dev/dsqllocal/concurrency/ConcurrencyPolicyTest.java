@@ -30,8 +30,10 @@ class ConcurrencyPolicyTest {
 
     private final CatalogVersions catalogs = new CatalogVersions();
     private final List<Conflict> injected = new ArrayList<>();
-    private final SessionPolicy.Factory factory = ConcurrencyPolicy.factory(SessionPolicy.Factory.NONE,
-            (clusterId, tables) -> injected.isEmpty() ? Optional.empty() : Optional.of(injected.remove(0)), catalogs);
+    private final SessionPolicy.Factory factory = ConcurrencyPolicy.factory(
+            SessionPolicy.Factory.NONE,
+            (clusterId, tables) -> injected.isEmpty() ? Optional.empty() : Optional.of(injected.remove(0)),
+            catalogs);
 
     private PolicyDriver session() {
         return new PolicyDriver(factory, "c");
@@ -46,7 +48,8 @@ class ConcurrencyPolicyTest {
 
     /** PostgreSQL's answers to the gateway's {@code ROLLBACK; DO ... RAISE} for {@code conflict}. */
     private static BackendMessage answerRollbackAndRaise(PolicyDriver s, Conflict conflict, char statusAfter) {
-        assertThat(s.reply(new CommandComplete("ROLLBACK"))).as("the gateway's own ROLLBACK is not the client's")
+        assertThat(s.reply(new CommandComplete("ROLLBACK")))
+                .as("the gateway's own ROLLBACK is not the client's")
                 .isNull();
         BackendMessage error = s.reply(raised("40001", conflict.message()));
         assertThat(s.reply(new ReadyForQuery(statusAfter))).isEqualTo(new ReadyForQuery(statusAfter));
@@ -75,16 +78,22 @@ class ConcurrencyPolicyTest {
         run(b, "SELECT 1", "SELECT 1", 'I');
         run(a, "CREATE TABLE t (id int)", "CREATE TABLE", 'I');
 
-        assertThat(b.sendOne(new Query("SELECT 1"))).as("SELECT 1 touches no storage").isEqualTo(new Query("SELECT 1"));
+        assertThat(b.sendOne(new Query("SELECT 1")))
+                .as("SELECT 1 touches no storage")
+                .isEqualTo(new Query("SELECT 1"));
         b.reply(new CommandComplete("SELECT 1"));
         b.reply(new ReadyForQuery('I'));
         assertThat(b.sendOne(new Query("SELECT * FROM t"))).isEqualTo(new Query(failingQuery(Conflict.OC001)));
         BackendMessage error = answerRollbackAndRaise(b, Conflict.OC001, 'I');
-        assertThat(((ErrorResponse) error).fields()).containsEntry('C', "40001")
-                .containsEntry('M', "schema has been updated by another transaction (OC001)").doesNotContainKey('W');
-        assertThat(b.sendOne(new Query("SELECT * FROM t"))).as("once: the retry runs")
+        assertThat(((ErrorResponse) error).fields())
+                .containsEntry('C', "40001")
+                .containsEntry('M', "schema has been updated by another transaction (OC001)")
+                .doesNotContainKey('W');
+        assertThat(b.sendOne(new Query("SELECT * FROM t")))
+                .as("once: the retry runs")
                 .isEqualTo(new Query("SELECT * FROM t"));
-        assertThat(a.sendOne(new Query("SELECT * FROM t"))).as("the session that ran the DDL is current")
+        assertThat(a.sendOne(new Query("SELECT * FROM t")))
+                .as("the session that ran the DDL is current")
                 .isEqualTo(new Query("SELECT * FROM t"));
     }
 
@@ -139,7 +148,8 @@ class ConcurrencyPolicyTest {
         assertThat(b.reply(new CommandComplete("ROLLBACK"))).isNull();
         assertThat(b.reply(parseComplete)).isNull();
         assertThat(b.reply(bindComplete)).isNull();
-        assertThat(((ErrorResponse) b.reply(raised("40001", Conflict.OC001.message()))).sqlState()).isEqualTo("40001");
+        assertThat(((ErrorResponse) b.reply(raised("40001", Conflict.OC001.message()))).sqlState())
+                .isEqualTo("40001");
         assertThat(b.reply(new ReadyForQuery('I'))).isEqualTo(new ReadyForQuery('I'));
     }
 
@@ -158,56 +168,67 @@ class ConcurrencyPolicyTest {
             assertThat(s.reply(new CommandComplete("ROLLBACK"))).isNull();
             assertThat(s.reply(new ReadyForQuery('I'))).isNull();
         }
-        assertThat(idle.sendOne(new Query("SELECT 1"))).as("its transaction is gone, even SELECT 1 fails")
+        assertThat(idle.sendOne(new Query("SELECT 1")))
+                .as("its transaction is gone, even SELECT 1 fails")
                 .isEqualTo(new Query(failingQuery(Conflict.OC001)));
         assertThat(other.sendOne(new Query("ROLLBACK"))).isEqualTo(new Query("ROLLBACK"));
         Map<Character, String> warning = new LinkedHashMap<>();
         warning.put('S', "WARNING");
         warning.put('C', "25P01");
         warning.put('M', "there is no transaction in progress");
-        assertThat(other.reply(new NoticeResponse(warning))).as("the gateway ended it, not the client").isNull();
+        assertThat(other.reply(new NoticeResponse(warning)))
+                .as("the gateway ended it, not the client")
+                .isNull();
         assertThat(other.reply(new CommandComplete("ROLLBACK"))).isEqualTo(new CommandComplete("ROLLBACK"));
     }
 
     @Test
     void findsTheTableADmlStatementWrites() {
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle(
-                "INSERT INTO app.\"Orders\" (id) VALUES (1)"))).contains("app.orders");
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle(
-                "UPDATE ONLY items SET v = 1"))).contains("items");
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle(
-                "WITH x AS (SELECT 1) DELETE FROM public.items USING x"))).contains("public.items");
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle(
-                "SELECT * FROM items FOR UPDATE"))).isEmpty();
+        assertThat(ConcurrencyPolicy.dmlTarget(
+                        StatementClassifier.classifySingle("INSERT INTO app.\"Orders\" (id) VALUES (1)")))
+                .contains("app.orders");
+        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle("UPDATE ONLY items SET v = 1")))
+                .contains("items");
+        assertThat(ConcurrencyPolicy.dmlTarget(
+                        StatementClassifier.classifySingle("WITH x AS (SELECT 1) DELETE FROM public.items USING x")))
+                .contains("public.items");
+        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle("SELECT * FROM items FOR UPDATE")))
+                .isEmpty();
     }
 
     @Test
     void postgresConflictsBecomeDsqlOc000AndOtherErrorsPassUntouched() {
-        for (String code : new String[]{"40001", "55P03", "40P01"}) {
+        for (String code : new String[] {"40001", "55P03", "40P01"}) {
             ErrorResponse rewritten = ConcurrencyPolicy.asDsqlConflict(error(code, "could not serialize access"));
-            assertThat(rewritten.fields()).containsEntry('C', "40001")
-                    .containsEntry('M', "change conflicts with another transaction (OC000)").doesNotContainKey('W');
+            assertThat(rewritten.fields())
+                    .containsEntry('C', "40001")
+                    .containsEntry('M', "change conflicts with another transaction (OC000)")
+                    .doesNotContainKey('W');
         }
         ErrorResponse other = error("23505", "duplicate key");
         assertThat(ConcurrencyPolicy.asDsqlConflict(other)).isSameAs(other);
         ErrorResponse own = ConcurrencyPolicy.asDsqlConflict(
                 error("40001", "schema has been updated by another transaction (OC001)"));
-        assertThat(own.fields()).containsEntry('M', "schema has been updated by another transaction (OC001)")
+        assertThat(own.fields())
+                .containsEntry('M', "schema has been updated by another transaction (OC001)")
                 .doesNotContainKey('W');
         PolicyDriver s = session();
         s.sendOne(new Query("UPDATE t SET v = 2"));
         assertThat(((ErrorResponse) s.reply(error("55P03", "canceling statement due to lock timeout"))).message())
-                .as("through the policy").isEqualTo("change conflicts with another transaction (OC000)");
+                .as("through the policy")
+                .isEqualTo("change conflicts with another transaction (OC000)");
     }
 
     @Test
     void recognisesTheNoticeOfDdlThatDidNothing() {
-        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("42P07",
-                "relation \"t\" already exists, skipping"))).isTrue();
-        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("00000",
-                "table \"t\" does not exist, skipping"))).isTrue();
-        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("00000", "drop cascades to table t"))).isFalse();
-        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("P0001", "user notice, skipping"))).isFalse();
+        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("42P07", "relation \"t\" already exists, skipping")))
+                .isTrue();
+        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("00000", "table \"t\" does not exist, skipping")))
+                .isTrue();
+        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("00000", "drop cascades to table t")))
+                .isFalse();
+        assertThat(ConcurrencyPolicy.isSkippedDdlNotice(notice("P0001", "user notice, skipping")))
+                .isFalse();
     }
 
     private static NoticeResponse notice(String code, String message) {

@@ -1,20 +1,11 @@
 package dev.dsqllocal.concurrency;
 
-import dev.dsqllocal.gateway.TestPostgres;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dsql.DsqlClient;
-import software.amazon.awssdk.services.dsql.DsqlUtilities;
-import software.amazon.awssdk.services.dsql.model.ClusterStatus;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +18,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dsql.DsqlClient;
+import software.amazon.awssdk.services.dsql.DsqlUtilities;
+import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
 /**
  * DSQL's optimistic concurrency and the fault-injection API, through the emulator as shipped (real gateway, real
@@ -45,8 +43,8 @@ class OptimisticConcurrencyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")));
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")));
         cluster = server.defaultClusterId().orElseThrow();
     }
 
@@ -65,18 +63,23 @@ class OptimisticConcurrencyIT {
     }
 
     static Connection connect(String params) throws SQLException {
-        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+        String token = DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + server.sqlPort()
-                + "/postgres?sslmode=verify-full&sslrootcert=" + server.dataDir().resolve("tls/ca.pem") + params,
-                "admin", token);
+                .build()
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
+                        + server.dataDir().resolve("tls/ca.pem") + params,
+                "admin",
+                token);
     }
 
     static HttpResponse<String> faults(String method, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
-                + "/dsql-local/clusters/" + cluster + "/faults"));
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.apiPort() + "/dsql-local/clusters/" + cluster + "/faults"));
+        b.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -98,7 +101,8 @@ class OptimisticConcurrencyIT {
     }
 
     private static void table(String name) throws SQLException {
-        try (Connection c = connect(""); Statement st = c.createStatement()) {
+        try (Connection c = connect("");
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, v int)");
             st.execute("INSERT INTO " + name + " VALUES (1, 0), (2, 0)");
         }
@@ -107,8 +111,10 @@ class OptimisticConcurrencyIT {
     @Test
     void writersOfTheSameRowNeverWaitAndTheLoserGetsOc000() throws Exception {
         table("occ_same");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             b.setAutoCommit(false);
             // b's snapshot predates a's commit: a plain write-write conflict.
@@ -122,7 +128,9 @@ class OptimisticConcurrencyIT {
             sa.executeUpdate("UPDATE occ_same SET v = 3 WHERE id = 2");
             long started = System.nanoTime();
             assertConflict(failure(sb, "UPDATE occ_same SET v = 4 WHERE id = 2"), OC000);
-            assertThat((System.nanoTime() - started) / 1_000_000).as("ms waited").isLessThan(5_000);
+            assertThat((System.nanoTime() - started) / 1_000_000)
+                    .as("ms waited")
+                    .isLessThan(5_000);
             b.rollback();
             a.commit();
             assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 2")).isEqualTo(3);
@@ -133,8 +141,10 @@ class OptimisticConcurrencyIT {
     @Test
     void disjointRowsDoNotConflict() throws Exception {
         table("occ_disjoint");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             b.setAutoCommit(false);
             sa.executeUpdate("UPDATE occ_disjoint SET v = 1 WHERE id = 1");
@@ -148,8 +158,10 @@ class OptimisticConcurrencyIT {
     @Test
     void selectForUpdateOfARowChangedSinceTheSnapshotIsOc000() throws Exception {
         table("occ_lock");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM occ_lock")).isEqualTo(2);
             sb.executeUpdate("UPDATE occ_lock SET v = 9 WHERE id = 1");
@@ -161,8 +173,10 @@ class OptimisticConcurrencyIT {
     @Test
     void aDeadlockPatternEndsInOc000NotADeadlockError() throws Exception {
         table("occ_deadlock");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             b.setAutoCommit(false);
             sa.executeUpdate("UPDATE occ_deadlock SET v = 1 WHERE id = 1");
@@ -179,15 +193,18 @@ class OptimisticConcurrencyIT {
     @Test
     void ddlElsewhereFailsAnOpenTransactionWithOc001AndARetrySucceeds() throws Exception {
         table("occ_schema");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM occ_schema")).isEqualTo(2);
             sb.execute("CREATE TABLE occ_schema_other (id int PRIMARY KEY)");
             assertConflict(failure(sa, "UPDATE occ_schema SET v = 5 WHERE id = 1"), OC001);
             a.rollback();
             // The retry starts a new transaction at the new catalog version.
-            assertThat(sa.executeUpdate("UPDATE occ_schema SET v = 5 WHERE id = 1")).isEqualTo(1);
+            assertThat(sa.executeUpdate("UPDATE occ_schema SET v = 5 WHERE id = 1"))
+                    .isEqualTo(1);
             a.commit();
             // GRANT is a catalog change too, and the failure can land at COMMIT.
             sa.executeUpdate("UPDATE occ_schema SET v = 6 WHERE id = 1");
@@ -195,7 +212,9 @@ class OptimisticConcurrencyIT {
             SQLException atCommit = catchThrowableOfType(SQLException.class, a::commit);
             assertConflict(atCommit, OC001);
             a.setAutoCommit(true);
-            assertThat(value(sa, "SELECT v FROM occ_schema WHERE id = 1")).as("rolled back").isEqualTo(5);
+            assertThat(value(sa, "SELECT v FROM occ_schema WHERE id = 1"))
+                    .as("rolled back")
+                    .isEqualTo(5);
         }
     }
 
@@ -203,8 +222,10 @@ class OptimisticConcurrencyIT {
     @Test
     void afterDdlElsewhereValidationAndDescribePassAndTheNextRealStatementFailsOnce() throws Exception {
         table("occ_after_ddl");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             assertThat(value(sa, "SELECT count(*) FROM occ_after_ddl")).isEqualTo(2);
             sb.execute("CREATE TABLE occ_after_ddl_other (id int PRIMARY KEY)");
 
@@ -214,9 +235,12 @@ class OptimisticConcurrencyIT {
                 assertThat(described.getMetaData().getColumnName(1)).isEqualTo("v"); // Parse + Describe only
             }
             assertConflict(failure(sa, "UPDATE occ_after_ddl SET v = 1"), OC001);
-            assertThat(value(sa, "SELECT sum(v) FROM occ_after_ddl")).as("nothing applied").isZero();
+            assertThat(value(sa, "SELECT sum(v) FROM occ_after_ddl"))
+                    .as("nothing applied")
+                    .isZero();
             assertThat(sa.executeUpdate("UPDATE occ_after_ddl SET v = 1")).isEqualTo(2);
-            assertThat(value(sb, "SELECT count(*) FROM occ_after_ddl_other")).as("the DDL session is current")
+            assertThat(value(sb, "SELECT count(*) FROM occ_after_ddl_other"))
+                    .as("the DDL session is current")
                     .isZero();
         }
     }
@@ -224,9 +248,11 @@ class OptimisticConcurrencyIT {
     @Test
     void aBatchAfterDdlElsewhereFailsWholeAndItsRetryApplies() throws Exception {
         table("occ_batch");
-        try (Connection a = connect(""); Connection b = connect("");
-             PreparedStatement insert = a.prepareStatement("INSERT INTO occ_batch VALUES (?, 0)");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                PreparedStatement insert = a.prepareStatement("INSERT INTO occ_batch VALUES (?, 0)");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             assertThat(value(sa, "SELECT count(*) FROM occ_batch")).isEqualTo(2);
             sb.execute("GRANT SELECT ON occ_batch TO PUBLIC");
             for (int id = 10; id < 13; id++) {
@@ -236,7 +262,9 @@ class OptimisticConcurrencyIT {
             BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, insert::executeBatch);
             assertThat((Object) e.getNextException()).isNotNull();
             assertConflict(e.getNextException(), OC001);
-            assertThat(value(sa, "SELECT count(*) FROM occ_batch")).as("nothing applied").isEqualTo(2);
+            assertThat(value(sa, "SELECT count(*) FROM occ_batch"))
+                    .as("nothing applied")
+                    .isEqualTo(2);
             for (int id = 10; id < 13; id++) {
                 insert.setInt(1, id);
                 insert.addBatch();
@@ -249,9 +277,10 @@ class OptimisticConcurrencyIT {
     @Test
     void aServerPreparedStatementAfterDdlElsewhereFailsOnceInATransactionAndTheRetryCommits() throws Exception {
         table("occ_prepared");
-        try (Connection a = connect("&prepareThreshold=1"); Connection b = connect("");
-             PreparedStatement read = a.prepareStatement("SELECT v FROM occ_prepared WHERE id = ?");
-             Statement sb = b.createStatement()) {
+        try (Connection a = connect("&prepareThreshold=1");
+                Connection b = connect("");
+                PreparedStatement read = a.prepareStatement("SELECT v FROM occ_prepared WHERE id = ?");
+                Statement sb = b.createStatement()) {
             read.setInt(1, 1);
             for (int i = 0; i < 3; i++) { // named server-side statement from here on
                 try (ResultSet rs = read.executeQuery()) {
@@ -287,19 +316,27 @@ class OptimisticConcurrencyIT {
 
     private static void ddlDoesNotWait(String t, String mode) throws Exception {
         table(t);
-        try (Connection a = connect(mode); Connection b = connect(mode); Connection idle = connect(mode);
-             Statement sa = a.createStatement(); Statement sb = b.createStatement();
-             Statement si = idle.createStatement()) {
+        try (Connection a = connect(mode);
+                Connection b = connect(mode);
+                Connection idle = connect(mode);
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement();
+                Statement si = idle.createStatement()) {
             assertThat(value(si, "SELECT count(*) FROM " + t)).isEqualTo(2); // autocommit: holds no lock
             // The next statement after the DDL is a read: OC001, the earlier write is gone.
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM " + t)).isEqualTo(2);
-            assertThat(sa.executeUpdate("UPDATE " + t + " SET v = 1 WHERE id = 1")).isEqualTo(1);
+            assertThat(sa.executeUpdate("UPDATE " + t + " SET v = 1 WHERE id = 1"))
+                    .isEqualTo(1);
             sb.execute("ALTER TABLE " + t + " ADD COLUMN c text");
-            assertThat(value(sb, "SELECT count(*) FROM " + t + " WHERE v = 1")).as("a's write, uncommitted").isZero();
+            assertThat(value(sb, "SELECT count(*) FROM " + t + " WHERE v = 1"))
+                    .as("a's write, uncommitted")
+                    .isZero();
             assertConflict(failure(sa, "SELECT count(*) FROM " + t), OC001);
             a.rollback();
-            assertThat(sa.executeUpdate("UPDATE " + t + " SET c = 'x' WHERE id = 1")).as("the retry").isEqualTo(1);
+            assertThat(sa.executeUpdate("UPDATE " + t + " SET c = 'x' WHERE id = 1"))
+                    .as("the retry")
+                    .isEqualTo(1);
             a.commit();
 
             // The next statement is COMMIT: OC001, nothing applied.
@@ -322,7 +359,8 @@ class OptimisticConcurrencyIT {
             assertThat((Object) a.getWarnings()).isNull();
             // Its catalog is still stale (as for any session that has not failed since the DDL): OC001 once.
             assertConflict(failure(sa, "SELECT count(*) FROM " + t + " WHERE e IS NULL"), OC001);
-            assertThat(value(sa, "SELECT count(*) FROM " + t + " WHERE e IS NULL")).isEqualTo(3);
+            assertThat(value(sa, "SELECT count(*) FROM " + t + " WHERE e IS NULL"))
+                    .isEqualTo(3);
 
             // The autocommit session was never touched: SELECT 1 works, its next storage read gets the usual OC001.
             assertThat(value(si, "SELECT 1")).isEqualTo(1);
@@ -339,9 +377,11 @@ class OptimisticConcurrencyIT {
     @Test
     void failedTransactionsAndServerPreparedStatementsOfDoomedSessions() throws Exception {
         table("occ_failed");
-        try (Connection a = connect("&prepareThreshold=1"); Connection b = connect("");
-             PreparedStatement read = a.prepareStatement("SELECT v FROM occ_failed WHERE id = ?");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("&prepareThreshold=1");
+                Connection b = connect("");
+                PreparedStatement read = a.prepareStatement("SELECT v FROM occ_failed WHERE id = ?");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             read.setInt(1, 1);
             a.setAutoCommit(false);
             for (int i = 0; i < 3; i++) { // named server-side statement from here on
@@ -349,7 +389,8 @@ class OptimisticConcurrencyIT {
                     assertThat(rs.next()).isTrue();
                 }
             }
-            assertThat(failure(sa, "SELECT 1 / 0 FROM occ_failed").getSQLState()).isEqualTo("22012");
+            assertThat(failure(sa, "SELECT 1 / 0 FROM occ_failed").getSQLState())
+                    .isEqualTo("22012");
             sb.execute("ALTER TABLE occ_failed ADD COLUMN c text");
             a.clearWarnings();
             a.rollback();
@@ -374,24 +415,32 @@ class OptimisticConcurrencyIT {
     @Test
     void aBusyTransactionIsNotEndedAndTheDdlLosesInstead() throws Exception {
         table("occ_busy");
-        try (Connection a = connect(""); Connection b = connect("");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("");
+                Connection b = connect("");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM occ_busy")).isEqualTo(2);
-            java.util.concurrent.CompletableFuture<Long> busy = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return value(sa, "SELECT count(*) FROM occ_busy, pg_sleep(2)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            while (value(sb, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                    + " AND query LIKE '%occ_busy, pg_sleep%' AND pid <> pg_backend_pid()") == 0) {
+            java.util.concurrent.CompletableFuture<Long> busy =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return value(sa, "SELECT count(*) FROM occ_busy, pg_sleep(2)");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            while (value(
+                            sb,
+                            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                                    + " AND query LIKE '%occ_busy, pg_sleep%' AND pid <> pg_backend_pid()")
+                    == 0) {
                 Thread.sleep(20);
             }
             assertConflict(failure(sb, "ALTER TABLE occ_busy ADD COLUMN c text"), OC000);
             assertThat(busy.get()).isEqualTo(2);
-            assertThat(value(sa, "SELECT count(*) FROM occ_busy")).as("still the same transaction").isEqualTo(2);
+            assertThat(value(sa, "SELECT count(*) FROM occ_busy"))
+                    .as("still the same transaction")
+                    .isEqualTo(2);
             a.commit();
         }
     }
@@ -402,7 +451,8 @@ class OptimisticConcurrencyIT {
         HttpResponse<String> added = faults("POST", "{\"type\":\"commit-conflict\",\"code\":\"OC000\",\"count\":2}");
         assertThat(added.statusCode()).isEqualTo(200);
         assertThat(faults("GET", null).body()).contains("\"remaining\":2");
-        try (Connection c = connect(""); Statement st = c.createStatement()) {
+        try (Connection c = connect("");
+                Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             for (int i = 0; i < 2; i++) {
                 st.executeUpdate("INSERT INTO occ_inject VALUES (" + (10 + i) + ", 1)");
@@ -411,7 +461,8 @@ class OptimisticConcurrencyIT {
             assertThat(faults("GET", null).body()).doesNotContain("commit-conflict");
             st.executeUpdate("INSERT INTO occ_inject VALUES (20, 1)");
             c.commit();
-            assertThat(value(st, "SELECT count(*) FROM occ_inject WHERE id >= 10")).as("nothing half-applied")
+            assertThat(value(st, "SELECT count(*) FROM occ_inject WHERE id >= 10"))
+                    .as("nothing half-applied")
                     .isEqualTo(1);
             c.commit();
         }
@@ -422,8 +473,10 @@ class OptimisticConcurrencyIT {
         table("occ_orders");
         table("occ_items");
         assertThat(faults("POST", "{\"type\":\"commit-conflict\",\"code\":\"OC001\",\"table\":\"public.occ_orders\"}")
-                .statusCode()).isEqualTo(200);
-        try (Connection c = connect(""); Statement st = c.createStatement()) {
+                        .statusCode())
+                .isEqualTo(200);
+        try (Connection c = connect("");
+                Statement st = c.createStatement()) {
             assertThat(st.executeUpdate("UPDATE occ_items SET v = 1")).isEqualTo(2);
             assertConflict(failure(st, "UPDATE occ_orders SET v = 1"), OC001);
             assertThat(value(st, "SELECT sum(v) FROM occ_orders")).isZero();
@@ -433,10 +486,13 @@ class OptimisticConcurrencyIT {
 
     @Test
     void connectionFailureWindowRefusesNewLoginsUntilCleared() throws Exception {
-        try (Connection open = connect(""); Statement st = open.createStatement()) {
-            assertThat(faults("POST", "{\"type\":\"connection-failure\",\"durationSeconds\":60}").statusCode())
+        try (Connection open = connect("");
+                Statement st = open.createStatement()) {
+            assertThat(faults("POST", "{\"type\":\"connection-failure\",\"durationSeconds\":60}")
+                            .statusCode())
                     .isEqualTo(200);
-            SQLException refused = catchThrowableOfType(SQLException.class, () -> connect("").close());
+            SQLException refused =
+                    catchThrowableOfType(SQLException.class, () -> connect("").close());
             assertThat(refused.getSQLState()).isEqualTo("08006");
             assertThat(refused.getMessage()).contains("unable to accept connection");
             assertThat(value(st, "SELECT 1")).as("open sessions keep working").isEqualTo(1);
@@ -447,13 +503,16 @@ class OptimisticConcurrencyIT {
 
     @Test
     void statusOverrideIsReportedByGetClusterUntilCleared() throws Exception {
-        try (DsqlClient dsql = DsqlClient.builder().region(Region.US_EAST_1)
+        try (DsqlClient dsql = DsqlClient.builder()
+                .region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build()) {
-            assertThat(faults("POST", "{\"type\":\"status\",\"status\":\"IDLE\"}").statusCode()).isEqualTo(200);
+            assertThat(faults("POST", "{\"type\":\"status\",\"status\":\"IDLE\"}")
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(dsql.getCluster(b -> b.identifier(cluster)).status()).isEqualTo(ClusterStatus.IDLE);
-            assertThat(dsql.listClusters(b -> { }).clusters()).isNotEmpty();
+            assertThat(dsql.listClusters(b -> {}).clusters()).isNotEmpty();
             connect("").close(); // the real cluster is untouched and still serves connections
             faults("DELETE", null);
             assertThat(dsql.getCluster(b -> b.identifier(cluster)).status()).isEqualTo(ClusterStatus.ACTIVE);
@@ -463,11 +522,15 @@ class OptimisticConcurrencyIT {
     @Test
     void theSimpleQueryProtocolGetsTheSameAnswers() throws Exception {
         table("occ_simple");
-        try (Connection a = connect("&preferQueryMode=simple"); Connection b = connect("&preferQueryMode=simple");
-             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+        try (Connection a = connect("&preferQueryMode=simple");
+                Connection b = connect("&preferQueryMode=simple");
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
             faults("POST", "{\"type\":\"commit-conflict\",\"count\":1}");
             assertConflict(failure(sa, "BEGIN; UPDATE occ_simple SET v = 7; COMMIT"), OC000);
-            assertThat(value(sa, "SELECT sum(v) FROM occ_simple")).as("nothing applied").isZero();
+            assertThat(value(sa, "SELECT sum(v) FROM occ_simple"))
+                    .as("nothing applied")
+                    .isZero();
 
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM occ_simple")).isEqualTo(2);
@@ -486,17 +549,28 @@ class OptimisticConcurrencyIT {
 
     @Test
     void badInjectionsAreRefusedWith400() throws Exception {
-        for (String body : new String[]{"not json", "[]", "{}", "{\"type\":\"meteor\"}",
-                "{\"type\":\"commit-conflict\",\"code\":\"OC999\"}", "{\"type\":\"commit-conflict\",\"count\":0}",
-                "{\"type\":\"commit-conflict\",\"count\":\"2\"}", "{\"type\":\"connection-failure\"}",
-                "{\"type\":\"status\",\"status\":\"SLEEPY\"}", "{\"type\":\"status\",\"status\":\"IDLE\",\"x\":1}"}) {
+        for (String body : new String[] {
+            "not json",
+            "[]",
+            "{}",
+            "{\"type\":\"meteor\"}",
+            "{\"type\":\"commit-conflict\",\"code\":\"OC999\"}",
+            "{\"type\":\"commit-conflict\",\"count\":0}",
+            "{\"type\":\"commit-conflict\",\"count\":\"2\"}",
+            "{\"type\":\"connection-failure\"}",
+            "{\"type\":\"status\",\"status\":\"SLEEPY\"}",
+            "{\"type\":\"status\",\"status\":\"IDLE\",\"x\":1}"
+        }) {
             HttpResponse<String> r = faults("POST", body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(r.body()).as(body).contains("\"message\"");
         }
-        HttpRequest unknown = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
-                + "/dsql-local/clusters/nosuchcluster/faults")).GET().build();
-        assertThat(HTTP.send(unknown, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        HttpRequest unknown = HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + server.apiPort() + "/dsql-local/clusters/nosuchcluster/faults"))
+                .GET()
+                .build();
+        assertThat(HTTP.send(unknown, HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(404);
         assertThat(faults("GET", null).body()).contains("\"faults\":[]");
     }
 }

@@ -19,8 +19,17 @@ import java.util.List;
  * @param steps     the statements under test, in order
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-record ConformanceCase(String id, String rule, String section, String evidence, String epoch, String pending,
-        String enforced, String note, List<String> setup, List<Step> steps) {
+record ConformanceCase(
+        String id,
+        String rule,
+        String section,
+        String evidence,
+        String epoch,
+        String pending,
+        String enforced,
+        String note,
+        List<String> setup,
+        List<Step> steps) {
 
     ConformanceCase {
         setup = setup == null ? List.of() : List.copyOf(setup);
@@ -50,8 +59,16 @@ record ConformanceCase(String id, String rule, String section, String evidence, 
      * @param save     stores the first cell of the first row under this name; later steps use ${name}
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    record Step(String sql, String conn, boolean simple, String tag, List<String> tags, List<String> columns,
-            List<List<String>> rows, ExpectedError error, String save) {
+    record Step(
+            String sql,
+            String conn,
+            boolean simple,
+            String tag,
+            List<String> tags,
+            List<String> columns,
+            List<List<String>> rows,
+            ExpectedError error,
+            String save) {
 
         String connection() {
             return conn == null ? "a" : conn;
@@ -60,6 +77,5 @@ record ConformanceCase(String id, String rule, String section, String evidence, 
 
     /** SQLSTATE and exact message; hint and detail are compared when given. */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    record ExpectedError(String sqlstate, String message, String hint, String detail) {
-    }
+    record ExpectedError(String sqlstate, String message, String hint, String detail) {}
 }

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 final class ConformanceCases {
     private static final Set<String> EVIDENCE = Set.of("O", "D", "S", "I");
 
-    private ConformanceCases() {
-    }
+    private ConformanceCases() {}
 
     static Path directory() {
         try {
@@ -34,8 +33,9 @@ final class ConformanceCases {
         List<CaseFile> files = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         try (Stream<Path> paths = Files.list(directory())) {
-            for (Path p : paths.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                List<ConformanceCase> cases = json.readValue(p.toFile(), new TypeReference<List<ConformanceCase>>() { });
+            for (Path p :
+                    paths.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                List<ConformanceCase> cases = json.readValue(p.toFile(), new TypeReference<List<ConformanceCase>>() {});
                 for (ConformanceCase c : cases) {
                     validate(p, c);
                     if (!ids.add(c.id())) {
@@ -74,6 +74,5 @@ final class ConformanceCases {
         }
     }
 
-    record CaseFile(String name, List<ConformanceCase> cases) {
-    }
+    record CaseFile(String name, List<ConformanceCase> cases) {}
 }

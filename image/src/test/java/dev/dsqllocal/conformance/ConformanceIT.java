@@ -1,6 +1,5 @@
 package dev.dsqllocal.conformance;
 
-import dev.dsqllocal.gateway.TestPostgres;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -40,8 +39,7 @@ class ConformanceIT {
     private static final Map<String, DsqlLocalServer> SERVERS = new HashMap<>();
 
     @BeforeAll
-    static void requirePostgres() {
-    }
+    static void requirePostgres() {}
 
     @AfterAll
     static void stopServers() {
@@ -51,9 +49,12 @@ class ConformanceIT {
 
     @TestFactory
     Stream<DynamicNode> conformance() {
-        return ConformanceCases.load().stream().map(file -> DynamicContainer.dynamicContainer(file.name(),
-                file.cases().stream().map(c -> DynamicTest.dynamicTest(
-                        c.id() + " [" + c.evidence() + "] " + c.rule(), () -> run(c)))));
+        return ConformanceCases.load().stream()
+                .map(file -> DynamicContainer.dynamicContainer(
+                        file.name(),
+                        file.cases().stream()
+                                .map(c -> DynamicTest.dynamicTest(
+                                        c.id() + " [" + c.evidence() + "] " + c.rule(), () -> run(c)))));
     }
 
     /** One emulator per dialect epoch the cases ask for, started on first use and shared. */
@@ -61,19 +62,30 @@ class ConformanceIT {
         String key = epoch == null ? "latest" : epoch;
         DsqlLocalServer s = SERVERS.get(key);
         if (s == null) {
-            s = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                    Option.BIND_ADDRESS, "127.0.0.1", Option.DIALECT, key)));
+            s = DsqlLocalServer.start(ServerConfig.of(Map.of(
+                    Option.API_PORT,
+                    "0",
+                    Option.SQL_PORT,
+                    "0",
+                    Option.BIND_ADDRESS,
+                    "127.0.0.1",
+                    Option.DIALECT,
+                    key)));
             SERVERS.put(key, s);
         }
         return s;
     }
 
     static SqlSession connect(DsqlLocalServer server, String schema, boolean simple) throws SQLException {
-        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+        String token = DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+                .build()
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
         String url = "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
-                + server.dataDir().resolve("tls/ca.pem") + (schema == null ? "" : "&currentSchema=" + schema + ",public") + (simple ? "&preferQueryMode=simple" : "");
+                + server.dataDir().resolve("tls/ca.pem")
+                + (schema == null ? "" : "&currentSchema=" + schema + ",public")
+                + (simple ? "&preferQueryMode=simple" : "");
         return new SqlSession(DriverManager.getConnection(url, "admin", token), simple);
     }
 
@@ -107,25 +119,34 @@ class ConformanceIT {
         }
     }
 
-    private static void runSteps(ConformanceCase c, DsqlLocalServer server, String schema,
-            Map<String, SqlSession> sessions) throws SQLException {
+    private static void runSteps(
+            ConformanceCase c, DsqlLocalServer server, String schema, Map<String, SqlSession> sessions)
+            throws SQLException {
         Map<String, String> variables = new HashMap<>();
         SqlSession setup = session(sessions, "setup", server, schema, true);
         for (int i = 0; i < c.setup().size(); i++) {
             StepOutcome out = setup.run(c.setup().get(i));
             if (out.failed()) {
-                throw new AssertionFailedError(c.id() + " setup " + (i + 1) + " failed: " + c.setup().get(i)
-                        + "\n  " + out);
+                throw new AssertionFailedError(
+                        c.id() + " setup " + (i + 1) + " failed: " + c.setup().get(i) + "\n  " + out);
             }
         }
         for (int i = 0; i < c.steps().size(); i++) {
             ConformanceCase.Step step = c.steps().get(i);
             String sql = substitute(step.sql(), variables);
-            StepOutcome actual = session(sessions, step.connection(), server, schema, step.simple()).run(sql);
+            StepOutcome actual = session(sessions, step.connection(), server, schema, step.simple())
+                    .run(sql);
             List<String> mismatches = compare(step, actual);
             if (!mismatches.isEmpty()) {
-                throw new AssertionFailedError(String.format("%s step %d [%s%s] %s%n  expected: %s%n  actual:   %s%n  %s",
-                        c.id(), i + 1, step.connection(), step.simple() ? ", simple" : "", sql, expected(step), actual,
+                throw new AssertionFailedError(String.format(
+                        "%s step %d [%s%s] %s%n  expected: %s%n  actual:   %s%n  %s",
+                        c.id(),
+                        i + 1,
+                        step.connection(),
+                        step.simple() ? ", simple" : "",
+                        sql,
+                        expected(step),
+                        actual,
                         String.join("; ", mismatches)));
             }
             if (step.save() != null) {
@@ -138,8 +159,9 @@ class ConformanceIT {
      * The named connection, opened on first use in the mode its steps ask for (a connection's protocol mode is
      * fixed when pgJDBC opens it, so every step on one connection must agree; the loader checks that).
      */
-    private static SqlSession session(Map<String, SqlSession> sessions, String name, DsqlLocalServer server,
-            String schema, boolean simple) throws SQLException {
+    private static SqlSession session(
+            Map<String, SqlSession> sessions, String name, DsqlLocalServer server, String schema, boolean simple)
+            throws SQLException {
         SqlSession s = sessions.get(name);
         if (s == null) {
             s = connect(server, schema, simple);
@@ -166,7 +188,8 @@ class ConformanceIT {
         if (step.tags() != null && !step.tags().equals(actual.tags)) {
             problems.add("command tags differ");
         }
-        if (step.tag() != null && (actual.tags.isEmpty() || !step.tag().equals(actual.tags.get(actual.tags.size() - 1)))) {
+        if (step.tag() != null
+                && (actual.tags.isEmpty() || !step.tag().equals(actual.tags.get(actual.tags.size() - 1)))) {
             problems.add("command tag differs");
         }
         if (step.columns() != null && !step.columns().equals(actual.columns)) {
@@ -212,7 +235,9 @@ class ConformanceIT {
             for (int i = 0; i < want.size(); i++) {
                 String w = want.get(i);
                 String g = got.get(i);
-                boolean ok = w != null && w.startsWith("re:") ? g != null && g.matches(w.substring(3)) : Objects.equals(w, g);
+                boolean ok = w != null && w.startsWith("re:")
+                        ? g != null && g.matches(w.substring(3))
+                        : Objects.equals(w, g);
                 if (!ok) {
                     return false;
                 }
@@ -236,7 +261,11 @@ class ConformanceIT {
             b.append("rows=").append(s.rows()).append(' ');
         }
         if (s.error() != null) {
-            b.append("error=").append(s.error().sqlstate()).append(" \"").append(s.error().message()).append('"');
+            b.append("error=")
+                    .append(s.error().sqlstate())
+                    .append(" \"")
+                    .append(s.error().message())
+                    .append('"');
             if (s.error().hint() != null) {
                 b.append(" hint=\"").append(s.error().hint()).append('"');
             }

@@ -12,8 +12,7 @@ import java.util.Set;
  * {@code -Dconformance.write=true}.
  */
 final class RulesDocument {
-    private RulesDocument() {
-    }
+    private RulesDocument() {}
 
     static String rules(List<ConformanceCases.CaseFile> files) {
         StringBuilder md = new StringBuilder();
@@ -25,16 +24,26 @@ final class RulesDocument {
                 .append("Enforced: **yes** the case passes; **partial** part of the rule is emulated; **no** the case ")
                 .append("is pending (see KNOWN_GAPS.md).\n");
         for (ConformanceCases.CaseFile file : files) {
-            md.append("\n### ").append(title(file.name())).append("\n\n")
+            md.append("\n### ")
+                    .append(title(file.name()))
+                    .append("\n\n")
                     .append("| Rule | DSQL answers (SQLSTATE, message) | Evidence | Enforced | Case |\n")
                     .append("|---|---|---|---|---|\n");
             for (ConformanceCase c : file.cases()) {
-                md.append("| ").append(cell(c.rule()))
+                md.append("| ")
+                        .append(cell(c.rule()))
                         .append(c.epoch() == null ? "" : " (dialect `" + c.epoch() + "`)")
-                        .append(" | ").append(answers(c))
-                        .append(" | ").append(c.evidence())
-                        .append(" | ").append(c.enforcement())
-                        .append(" | `").append(c.id()).append("` (").append(cell(c.section())).append(") |\n");
+                        .append(" | ")
+                        .append(answers(c))
+                        .append(" | ")
+                        .append(c.evidence())
+                        .append(" | ")
+                        .append(c.enforcement())
+                        .append(" | `")
+                        .append(c.id())
+                        .append("` (")
+                        .append(cell(c.section()))
+                        .append(") |\n");
             }
         }
         return md.toString();
@@ -43,7 +52,8 @@ final class RulesDocument {
     static String gaps(List<ConformanceCases.CaseFile> files) {
         StringBuilder md = new StringBuilder();
         md.append("# Known gaps: where DSQL Local differs from DSQL today\n\n")
-                .append("Generated from the conformance cases marked `pending` (reported as skipped, with this reason, ")
+                .append(
+                        "Generated from the conformance cases marked `pending` (reported as skipped, with this reason, ")
                 .append("by `ConformanceIT`); do not edit by hand. Each line is a case in ")
                 .append("`image/src/test/resources/conformance/` that states what DSQL does; drop its `pending` once ")
                 .append("the emulator passes it.\n\n");
@@ -52,9 +62,19 @@ final class RulesDocument {
             for (ConformanceCase c : file.cases()) {
                 if (c.pending() != null) {
                     n++;
-                    md.append("- `").append(c.id()).append("` (").append(file.name()).append(".json, DSQL-BEHAVIOUR.md ")
-                            .append(c.section()).append(", [").append(c.evidence()).append("]) ")
-                            .append(c.rule()).append(": ").append(c.pending()).append('\n');
+                    md.append("- `")
+                            .append(c.id())
+                            .append("` (")
+                            .append(file.name())
+                            .append(".json, DSQL-BEHAVIOUR.md ")
+                            .append(c.section())
+                            .append(", [")
+                            .append(c.evidence())
+                            .append("]) ")
+                            .append(c.rule())
+                            .append(": ")
+                            .append(c.pending())
+                            .append('\n');
                 }
             }
         }
@@ -67,14 +87,17 @@ final class RulesDocument {
     private static String answers(ConformanceCase c) {
         Set<String> errors = new LinkedHashSet<>();
         for (ConformanceCase.Step s : c.steps()) {
-            if (s.error() != null && !s.error().sqlstate().equals("25P02") && !s.error().sqlstate().startsWith("23")) {
+            if (s.error() != null
+                    && !s.error().sqlstate().equals("25P02")
+                    && !s.error().sqlstate().startsWith("23")) {
                 errors.add("`" + s.error().sqlstate() + "` " + cell(s.error().message()));
             }
         }
         if (errors.isEmpty()) {
             for (ConformanceCase.Step s : c.steps()) {
                 if (s.error() != null) {
-                    errors.add("`" + s.error().sqlstate() + "` " + cell(s.error().message()));
+                    errors.add(
+                            "`" + s.error().sqlstate() + "` " + cell(s.error().message()));
                 }
             }
         }

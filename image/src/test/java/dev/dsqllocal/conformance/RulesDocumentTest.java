@@ -1,12 +1,12 @@
 package dev.dsqllocal.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * RULES.md and KNOWN_GAPS.md are what the case files say. Regenerate with
@@ -27,9 +27,12 @@ class RulesDocumentTest {
         if (Boolean.getBoolean("conformance.write")) {
             Files.writeString(file, generated, StandardCharsets.UTF_8);
         }
-        assertThat(Files.exists(file)).as(file + " exists (generate it with -Dconformance.write=true)").isTrue();
+        assertThat(Files.exists(file))
+                .as(file + " exists (generate it with -Dconformance.write=true)")
+                .isTrue();
         assertThat(Files.readString(file, StandardCharsets.UTF_8))
-                .as(name + " is out of date: regenerate it with -Dconformance.write=true").isEqualTo(generated);
+                .as(name + " is out of date: regenerate it with -Dconformance.write=true")
+                .isEqualTo(generated);
     }
 
     @Test

@@ -35,8 +35,8 @@ final class SqlSession implements AutoCloseable {
     SqlSession(Connection connection, boolean simple) throws SQLException {
         this.connection = connection;
         this.simple = simple;
-        this.executor = connection.unwrap(PGConnection.class) instanceof BaseConnection base
-                ? base.getQueryExecutor() : null;
+        this.executor =
+                connection.unwrap(PGConnection.class) instanceof BaseConnection base ? base.getQueryExecutor() : null;
         if (executor == null) {
             throw new SQLException("not a pgJDBC BaseConnection: " + connection);
         }
@@ -52,8 +52,10 @@ final class SqlSession implements AutoCloseable {
         // one implicit transaction, as psql -c sends it); in extended mode it splits like pgJDBC always does.
         CachedQuery cached = executor.createQuery(sql, false, false);
         Query query = cached.query;
-        int flags = QueryExecutor.QUERY_ONESHOT | QueryExecutor.QUERY_NO_BINARY_TRANSFER
-                | QueryExecutor.QUERY_BOTH_ROWS_AND_STATUS | QueryExecutor.QUERY_SUPPRESS_BEGIN
+        int flags = QueryExecutor.QUERY_ONESHOT
+                | QueryExecutor.QUERY_NO_BINARY_TRANSFER
+                | QueryExecutor.QUERY_BOTH_ROWS_AND_STATUS
+                | QueryExecutor.QUERY_SUPPRESS_BEGIN
                 | (simple ? QueryExecutor.QUERY_EXECUTE_AS_SIMPLE : 0);
         Recorder recorder = new Recorder();
         try {

@@ -33,14 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApiDispatcherTest {
     /** No delays and the AWS default quotas. */
-    static final Lifecycle NO_DELAYS = new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, 20, 5, 5);
+    static final Lifecycle NO_DELAYS =
+            new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 20, 5, 5);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH = "AWS4-HMAC-SHA256 Credential=ANYKEY/20260101/us-east-1/dsql/aws4_request, "
             + "SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64);
 
     @TempDir
     Path dir;
+
     ClusterDomain domain;
     ApiDispatcher dispatcher;
 
@@ -58,8 +60,7 @@ class ApiDispatcherTest {
             }
 
             @Override
-            public void destroy(String clusterId) {
-            }
+            public void destroy(String clusterId) {}
 
             @Override
             public java.util.Set<String> existingClusterIds() {
@@ -67,17 +68,20 @@ class ApiDispatcherTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         StateStore store = new StateStore(dir, false).load();
         domain = new ClusterDomain(store.clusters(), store, fleet, NO_DELAYS, Clock.systemUTC());
         CredentialStore credentials = new CredentialStore(
                 List.of(new Principal("test", "test", "000000000000", "arn:aws:iam::000000000000:root")),
                 AuthMode.RELAXED);
-        dispatcher = new ApiDispatcher(ServiceModel.load(), new SigV4Verifier(credentials, Clock.systemUTC()),
-                new ControlPlaneOperations(domain, store, JSON, new FaultRegistry(Clock.systemUTC()),
-                        Clock.systemUTC()), new LocalEndpoints(), JSON);
+        dispatcher = new ApiDispatcher(
+                ServiceModel.load(),
+                new SigV4Verifier(credentials, Clock.systemUTC()),
+                new ControlPlaneOperations(
+                        domain, store, JSON, new FaultRegistry(Clock.systemUTC()), Clock.systemUTC()),
+                new LocalEndpoints(),
+                JSON);
     }
 
     @AfterEach
@@ -86,7 +90,10 @@ class ApiDispatcherTest {
     }
 
     private ApiDispatcher.Response call(String method, String uri, String body) {
-        return dispatcher.handle(method, uri, Map.of("authorization", List.of(AUTH), "host", List.of("localhost")),
+        return dispatcher.handle(
+                method,
+                uri,
+                Map.of("authorization", List.of(AUTH), "host", List.of("localhost")),
                 body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -105,7 +112,9 @@ class ApiDispatcherTest {
 
     @Test
     void domainRefusalsAnswerTheAwsErrorOfTheSameMeaning() throws Exception {
-        String id = JSON.readTree(call("POST", "/cluster", "{}").body()).get("identifier").asText();
+        String id = JSON.readTree(call("POST", "/cluster", "{}").body())
+                .get("identifier")
+                .asText();
         assertThat(domain.clusters().awaitActive(id, Duration.ofSeconds(5))).isTrue();
         ApiDispatcher.Response protectedDelete = call("DELETE", "/cluster/" + id, null);
         assertThat(protectedDelete.status()).isEqualTo(400);
@@ -125,11 +134,20 @@ class ApiDispatcherTest {
         assertThat(noPolicy.status()).isEqualTo(404);
         ApiDispatcher.Response badPolicy = call("POST", "/cluster/" + id + "/policy", "{\"policy\":\"[1]\"}");
         assertThat(badPolicy.status()).isEqualTo(400);
-        assertThat(JSON.readTree(badPolicy.body()).get("fieldList").get(0).get("name").asText()).isEqualTo("policy");
+        assertThat(JSON.readTree(badPolicy.body())
+                        .get("fieldList")
+                        .get(0)
+                        .get("name")
+                        .asText())
+                .isEqualTo("policy");
 
         ApiDispatcher.Response badToken = call("GET", "/cluster?next-token=garbage", null);
         assertThat(badToken.status()).isEqualTo(400);
-        assertThat(JSON.readTree(badToken.body()).get("fieldList").get(0).get("name").asText())
+        assertThat(JSON.readTree(badToken.body())
+                        .get("fieldList")
+                        .get(0)
+                        .get("name")
+                        .asText())
                 .isEqualTo("nextToken");
     }
 
@@ -141,8 +159,8 @@ class ApiDispatcherTest {
         assertThat(JSON.readTree(retry.body())).isEqualTo(JSON.readTree(first.body()));
         JsonNode list = JSON.readTree(call("GET", "/cluster", null).body());
         assertThat(list.get("clusters")).hasSize(1);
-        ApiDispatcher.Response other = call("POST", "/cluster",
-                "{\"clientToken\":\"t1\",\"deletionProtectionEnabled\":false}");
+        ApiDispatcher.Response other =
+                call("POST", "/cluster", "{\"clientToken\":\"t1\",\"deletionProtectionEnabled\":false}");
         assertThat(other.status()).isEqualTo(409);
         assertThat(other.headers()).containsEntry("X-Amzn-ErrorType", "ConflictException");
     }
@@ -152,36 +170,70 @@ class ApiDispatcherTest {
         for (int i = 0; i < 3; i++) {
             call("POST", "/cluster", "{}");
         }
-        JsonNode first = JSON.readTree(call("GET", "/cluster?max-results=2", null).body());
+        JsonNode first =
+                JSON.readTree(call("GET", "/cluster?max-results=2", null).body());
         assertThat(first.get("clusters")).hasSize(2);
         String token = first.get("nextToken").asText();
-        JsonNode second = JSON.readTree(call("GET", "/cluster?max-results=2&next-token=" + token, null).body());
+        JsonNode second = JSON.readTree(
+                call("GET", "/cluster?max-results=2&next-token=" + token, null).body());
         assertThat(second.get("clusters")).hasSize(1);
         assertThat(second.has("nextToken")).isFalse();
         // A stream listing's token does not continue a cluster listing.
-        String streamToken = PageToken.encode("stream", first.get("clusters").get(0).get("identifier").asText());
-        assertThat(call("GET", "/cluster?next-token=" + streamToken, null).status()).isEqualTo(400);
+        String streamToken = PageToken.encode(
+                "stream", first.get("clusters").get(0).get("identifier").asText());
+        assertThat(call("GET", "/cluster?next-token=" + streamToken, null).status())
+                .isEqualTo(400);
     }
 
     @Test
     void hostileInputNeverReachesAFiveHundred() throws Exception {
-        String id = JSON.readTree(call("POST", "/cluster", "{}").body()).get("identifier").asText();
+        String id = JSON.readTree(call("POST", "/cluster", "{}").body())
+                .get("identifier")
+                .asText();
         String arn = "arn%3Aaws%3Adsql%3Aus-east-1%3A000000000000%3Acluster%2F" + id;
-        List<String> bodies = List.of("", "{", "null", "[]", "\"s\"", "1", "{}", "{\"a\":1}", "{\"tags\":null}",
-                "{\"tags\":[]}", "{\"tags\":{\"k\":1}}", "{\"policy\":{}}", "{\"policy\":\"\"}",
-                "{\"policy\":\"not json\"}", "{\"multiRegionProperties\":[]}",
+        List<String> bodies = List.of(
+                "",
+                "{",
+                "null",
+                "[]",
+                "\"s\"",
+                "1",
+                "{}",
+                "{\"a\":1}",
+                "{\"tags\":null}",
+                "{\"tags\":[]}",
+                "{\"tags\":{\"k\":1}}",
+                "{\"policy\":{}}",
+                "{\"policy\":\"\"}",
+                "{\"policy\":\"not json\"}",
+                "{\"multiRegionProperties\":[]}",
                 "{\"multiRegionProperties\":{\"clusters\":\"x\"}}",
                 "{\"multiRegionProperties\":{\"witnessRegion\":\"" + "x".repeat(60) + "\"}}",
                 "{\"targetDefinition\":{\"kinesis\":{}},\"ordering\":\"UNORDERED\",\"format\":\"JSON\"}",
                 "{\"targetDefinition\":{\"kinesis\":null,\"other\":{}},\"ordering\":1,\"format\":[]}",
-                "{\"deletionProtectionEnabled\":1}", "{\"expectedPolicyVersion\":5,\"policy\":\"{}\"}",
-                "{\"clientToken\":\"\"}", "{\"clientToken\":\"has space\"}", "{\"kmsEncryptionKey\":\"\"}",
-                "\u0000\u0001", "{\"tags\":{\"" + "k".repeat(200) + "\":\"v\"}}");
+                "{\"deletionProtectionEnabled\":1}",
+                "{\"expectedPolicyVersion\":5,\"policy\":\"{}\"}",
+                "{\"clientToken\":\"\"}",
+                "{\"clientToken\":\"has space\"}",
+                "{\"kmsEncryptionKey\":\"\"}",
+                "\u0000\u0001",
+                "{\"tags\":{\"" + "k".repeat(200) + "\":\"v\"}}");
         List<String[]> routes = new ArrayList<>();
-        for (String target : List.of("/cluster", "/cluster/" + id, "/cluster/" + id + "/policy",
-                "/clusters/" + id + "/vpc-endpoint-service-name", "/stream/" + id, "/stream/" + id + "/" + id,
-                "/tags/" + arn, "/tags/arn%3A", "/tags/%ZZ", "/cluster/%2F", "/cluster//policy", "//",
-                "/cluster?max-results=-1&next-token=%00", "/tags/" + arn + "?tagKeys=" + "k".repeat(300),
+        for (String target : List.of(
+                "/cluster",
+                "/cluster/" + id,
+                "/cluster/" + id + "/policy",
+                "/clusters/" + id + "/vpc-endpoint-service-name",
+                "/stream/" + id,
+                "/stream/" + id + "/" + id,
+                "/tags/" + arn,
+                "/tags/arn%3A",
+                "/tags/%ZZ",
+                "/cluster/%2F",
+                "/cluster//policy",
+                "//",
+                "/cluster?max-results=-1&next-token=%00",
+                "/tags/" + arn + "?tagKeys=" + "k".repeat(300),
                 "/cluster/" + id + "?client-token=")) {
             for (String method : List.of("GET", "POST", "DELETE", "PUT", "PATCH")) {
                 routes.add(new String[] {method, target});
@@ -190,10 +242,13 @@ class ApiDispatcherTest {
         for (String[] route : routes) {
             for (String body : bodies) {
                 ApiDispatcher.Response r = call(route[0], route[1], body);
-                assertThat(r.status()).as(route[0] + " " + route[1] + " " + body).isLessThan(500);
+                assertThat(r.status())
+                        .as(route[0] + " " + route[1] + " " + body)
+                        .isLessThan(500);
                 if (r.status() >= 400) {
                     JsonNode error = JSON.readTree(r.body());
-                    assertThat(error.get("__type").asText()).isEqualTo(r.headers().get("X-Amzn-ErrorType"));
+                    assertThat(error.get("__type").asText())
+                            .isEqualTo(r.headers().get("X-Amzn-ErrorType"));
                 }
             }
         }

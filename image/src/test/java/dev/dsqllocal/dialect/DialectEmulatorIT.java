@@ -1,5 +1,8 @@
 package dev.dsqllocal.dialect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -22,9 +25,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dsql.DsqlUtilities;
 import software.amazon.dsql.jdbc.AuroraDsqlCredentialsManager;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /**
  * The emulator as shipped ({@code DsqlLocalServer.start(config)}, dialect {@code latest} by default) through
  * pgJDBC with default settings: what a schema written for plain PostgreSQL meets, {@code CREATE INDEX ASYNC}
@@ -40,11 +40,16 @@ class DialectEmulatorIT {
     }
 
     static Connection connect(DsqlLocalServer s, String params) throws SQLException {
-        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+        String token = DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + s.sqlPort() + "/postgres?sslmode=verify-full"
-                + "&sslrootcert=" + s.dataDir().resolve("tls/ca.pem") + params, "admin", token);
+                .build()
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + s.sqlPort() + "/postgres?sslmode=verify-full" + "&sslrootcert="
+                        + s.dataDir().resolve("tls/ca.pem") + params,
+                "admin",
+                token);
     }
 
     private static void assertRefused(Statement st, String sql, String sqlState, String message) throws SQLException {
@@ -59,23 +64,36 @@ class DialectEmulatorIT {
 
     @Test
     void aPlainPostgresSchemaFailsWhereDsqlWould() throws Exception {
-        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), "");
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE pg_schema_users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email text)");
             assertRefused(st, "TRUNCATE pg_schema_users", "0A000", "unsupported statement: Truncate");
-            assertRefused(st, "CREATE TABLE pg_schema_orders (id serial PRIMARY KEY)", "42704",
+            assertRefused(
+                    st,
+                    "CREATE TABLE pg_schema_orders (id serial PRIMARY KEY)",
+                    "42704",
                     "type \"serial\" does not exist");
-            assertRefused(st, "CREATE TEMP TABLE pg_schema_scratch (id int)", "0A000",
+            assertRefused(
+                    st,
+                    "CREATE TEMP TABLE pg_schema_scratch (id int)",
+                    "0A000",
                     "TEMPORARY or TEMP table not supported for CREATE TABLE");
-            assertRefused(st, "CREATE INDEX pg_schema_users_email ON pg_schema_users (email)", "0A000",
+            assertRefused(
+                    st,
+                    "CREATE INDEX pg_schema_users_email ON pg_schema_users (email)",
+                    "0A000",
                     "unsupported mode. please use CREATE INDEX ASYNC.");
             assertRefused(st, "SELECT pg_advisory_lock(1)", "0A000", "function pg_advisory_lock not supported");
-            assertRefused(st, "SET statement_timeout = 1000", "0A000",
+            assertRefused(
+                    st,
+                    "SET statement_timeout = 1000",
+                    "0A000",
                     "setting configuration parameter \"statement_timeout\" not supported");
 
             c.setAutoCommit(false);
             st.execute("CREATE TABLE pg_schema_a (id int PRIMARY KEY)");
-            SQLException second = catchThrowableOfType(SQLException.class,
-                    () -> st.execute("CREATE TABLE pg_schema_b (id int PRIMARY KEY)"));
+            SQLException second = catchThrowableOfType(
+                    SQLException.class, () -> st.execute("CREATE TABLE pg_schema_b (id int PRIMARY KEY)"));
             assertThat(second.getSQLState()).isEqualTo("0A000");
             assertThat(second.getMessage()).contains("multiple ddl statements not supported in a transaction");
             c.rollback();
@@ -84,9 +102,12 @@ class DialectEmulatorIT {
             assertThat(savepoint.getMessage()).contains("unsupported transaction statement");
             c.rollback();
             c.setAutoCommit(true);
-            try (ResultSet rs = st.executeQuery("SELECT to_regclass('pg_schema_a') IS NULL, count(*) FROM pg_schema_users")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT to_regclass('pg_schema_a') IS NULL, count(*) FROM pg_schema_users")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getBoolean(1)).as("the failed transaction left nothing behind").isTrue();
+                assertThat(rs.getBoolean(1))
+                        .as("the failed transaction left nothing behind")
+                        .isTrue();
                 assertThat(rs.getLong(2)).isZero();
             }
         }
@@ -94,7 +115,8 @@ class DialectEmulatorIT {
 
     @Test
     void createIndexAsyncReturnsAJobThatCompletesAndTheIndexIsUsed() throws Exception {
-        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), "");
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE async_people (id int PRIMARY KEY, email text)");
             st.execute("INSERT INTO async_people SELECT g, 'p' || g || '@example.com' FROM generate_series(1, 2000) g");
             String jobId;
@@ -116,9 +138,17 @@ class DialectEmulatorIT {
                     for (int i = 1; i <= md.getColumnCount(); i++) {
                         columns.add(md.getColumnLabel(i) + " " + md.getColumnTypeName(i));
                     }
-                    assertThat(columns).containsExactly("job_id text", "status text", "details text",
-                            "job_type text", "class_id oid", "object_id oid", "object_name text",
-                            "start_time timestamptz", "update_time timestamptz");
+                    assertThat(columns)
+                            .containsExactly(
+                                    "job_id text",
+                                    "status text",
+                                    "details text",
+                                    "job_type text",
+                                    "class_id oid",
+                                    "object_id oid",
+                                    "object_name text",
+                                    "start_time timestamptz",
+                                    "update_time timestamptz");
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString("status")).isEqualTo("completed");
                     assertThat(rs.getString("job_type")).isEqualTo("INDEX_BUILD");
@@ -136,15 +166,14 @@ class DialectEmulatorIT {
                     assertThat(rs.getBoolean("succeeded")).isTrue();
                 }
             }
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'async_people_email'")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT indexdef FROM pg_indexes WHERE indexname = 'async_people_email'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).contains("ON public.async_people").contains("(email)");
             }
             st.execute("ANALYZE async_people");
             StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = st.executeQuery(
-                    "EXPLAIN SELECT id FROM async_people WHERE email = 'p7@example.com'")) {
+            try (ResultSet rs = st.executeQuery("EXPLAIN SELECT id FROM async_people WHERE email = 'p7@example.com'")) {
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
                 }
@@ -155,9 +184,11 @@ class DialectEmulatorIT {
 
     @Test
     void asyncIndexesInSimpleQueryModeAndTheSysSchemaIsReadOnly() throws Exception {
-        try (Connection c = connect(EMULATOR.server(), "&preferQueryMode=simple"); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), "&preferQueryMode=simple");
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE async_accounts (id int PRIMARY KEY, name text)");
-            assertThat(st.execute("CREATE UNIQUE INDEX ASYNC IF NOT EXISTS async_accounts_name ON async_accounts (name)"))
+            assertThat(st.execute(
+                            "CREATE UNIQUE INDEX ASYNC IF NOT EXISTS async_accounts_name ON async_accounts (name)"))
                     .isTrue();
             String jobId;
             try (ResultSet rs = st.getResultSet()) {
@@ -173,15 +204,15 @@ class DialectEmulatorIT {
             assertRefused(st, "INSERT INTO async_accounts VALUES (2, 'a')", "23505", "async_accounts_name");
 
             // A failing build reports PostgreSQL's error without the gateway's plumbing in it.
-            SQLException missing = catchThrowableOfType(SQLException.class,
-                    () -> st.execute("CREATE INDEX ASYNC nowhere_idx ON no_such_table (x)"));
+            SQLException missing = catchThrowableOfType(
+                    SQLException.class, () -> st.execute("CREATE INDEX ASYNC nowhere_idx ON no_such_table (x)"));
             assertThat(missing.getSQLState()).isEqualTo("42P01");
             assertThat(missing.getMessage()).doesNotContain("dsql_local").doesNotContain("PL/pgSQL");
 
             assertRefused(st, "CALL sys.wait_for_job('not-a-job')", "22P02", "Unable to convert text to UUID");
             assertRefused(st, "CALL sys.wait_for_job('aaaaaaaaaaaaaaaaaaaaaaaaaa')", "42704", "does not exist");
-            assertRefused(st, "DELETE FROM sys.dsql_local_jobs", "42P01",
-                    "relation \"sys.dsql_local_jobs\" does not exist");
+            assertRefused(
+                    st, "DELETE FROM sys.dsql_local_jobs", "42P01", "relation \"sys.dsql_local_jobs\" does not exist");
             assertRefused(st, "UPDATE sys.jobs SET status = 'failed'", "42501", "permission denied");
             try (ResultSet rs = st.executeQuery("SELECT sys.dsql_major_version()")) {
                 assertThat(rs.next()).isTrue();
@@ -192,16 +223,21 @@ class DialectEmulatorIT {
 
     @Test
     void syncCreateIndexRunsOnlyOnAnEmptyTableWhenTheSettingIsOff() throws Exception {
-        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+        try (Connection c = connect(EMULATOR.server(), "");
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE sync_empty (id int PRIMARY KEY, v int)");
             st.execute("CREATE TABLE sync_full (id int PRIMARY KEY, v int)");
             st.execute("INSERT INTO sync_full VALUES (1, 1)");
             st.execute("SET disable_sync_create_index = off");
-            assertThat(st.executeUpdate("CREATE INDEX sync_empty_v ON sync_empty (v)")).isZero();
-            assertRefused(st, "CREATE INDEX sync_full_v ON sync_full (v)", "0A000",
+            assertThat(st.executeUpdate("CREATE INDEX sync_empty_v ON sync_empty (v)"))
+                    .isZero();
+            assertRefused(
+                    st,
+                    "CREATE INDEX sync_full_v ON sync_full (v)",
+                    "0A000",
                     "unsupported mode. please use CREATE INDEX ASYNC.");
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_indexes WHERE indexname IN"
-                    + " ('sync_empty_v', 'sync_full_v')")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM pg_indexes WHERE indexname IN" + " ('sync_empty_v', 'sync_full_v')")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
@@ -210,10 +246,13 @@ class DialectEmulatorIT {
 
     @Test
     void startupParametersDsqlRefusesEndTheLogin() {
-        SQLException e = catchThrowableOfType(SQLException.class,
-                () -> connect(EMULATOR.server(), "&options=-c%20default_transaction_read_only=on").close());
+        SQLException e = catchThrowableOfType(
+                SQLException.class,
+                () -> connect(EMULATOR.server(), "&options=-c%20default_transaction_read_only=on")
+                        .close());
         assertThat(e.getSQLState()).isEqualTo("0A000");
-        assertThat(e.getMessage()).contains("setting configuration parameter \"default_transaction_read_only\" not supported");
+        assertThat(e.getMessage())
+                .contains("setting configuration parameter \"default_transaction_read_only\" not supported");
     }
 
     @Test
@@ -221,7 +260,8 @@ class DialectEmulatorIT {
         AuroraDsqlCredentialsManager.setProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
         String url = "jdbc:aws-dsql:postgresql://localhost:" + EMULATOR.server().sqlPort() + "/postgres?user=admin"
-                + "&region=us-east-1&sslmode=verify-full&sslrootcert=" + EMULATOR.server().dataDir().resolve("tls/ca.pem");
+                + "&region=us-east-1&sslmode=verify-full&sslrootcert="
+                + EMULATOR.server().dataDir().resolve("tls/ca.pem");
         try (Connection c = DriverManager.getConnection(url);
                 ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
@@ -232,19 +272,35 @@ class DialectEmulatorIT {
     @Test
     void psqlWithItsDefaultStartupParameters() throws Exception {
         assertThat(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/psql")))
-                .as("psql is needed by this test: install postgresql-client").isTrue();
-        String token = DsqlUtilities.builder().region(Region.US_EAST_1)
+                .as("psql is needed by this test: install postgresql-client")
+                .isTrue();
+        String token = DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        Process p = new ProcessBuilder(List.of("psql", "host=localhost port=" + EMULATOR.server().sqlPort()
-                + " user=admin dbname=postgres sslmode=require password=" + token, "-X", "-A", "-t",
-                "-c", "CREATE TABLE psql_t (id int PRIMARY KEY, v text)",
-                "-c", "CREATE INDEX ASYNC psql_t_v ON psql_t (v)",
-                "-c", "SELECT status FROM sys.jobs WHERE object_name = 'public.psql_t_v'",
-                "-c", "TRUNCATE psql_t")).redirectErrorStream(true).start();
+                .build()
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        Process p = new ProcessBuilder(List.of(
+                        "psql",
+                        "host=localhost port=" + EMULATOR.server().sqlPort()
+                                + " user=admin dbname=postgres sslmode=require password=" + token,
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-c",
+                        "CREATE TABLE psql_t (id int PRIMARY KEY, v text)",
+                        "-c",
+                        "CREATE INDEX ASYNC psql_t_v ON psql_t (v)",
+                        "-c",
+                        "SELECT status FROM sys.jobs WHERE object_name = 'public.psql_t_v'",
+                        "-c",
+                        "TRUNCATE psql_t"))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         p.waitFor();
-        assertThat(out).containsPattern("(?m)^[a-z2-7]{26}$").contains("completed")
+        assertThat(out)
+                .containsPattern("(?m)^[a-z2-7]{26}$")
+                .contains("completed")
                 .contains("ERROR:  unsupported statement: Truncate");
     }
 
@@ -254,8 +310,10 @@ class DialectEmulatorIT {
         String[] script = {
             "CREATE TABLE init_orders (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), customer text NOT NULL)",
             "CREATE INDEX ASYNC init_orders_customer ON init_orders (customer)",
-            "INSERT INTO init_orders (customer) VALUES ('ada'), ('grace')"};
-        try (Connection c = connect(EMULATOR.server(), ""); Statement st = c.createStatement()) {
+            "INSERT INTO init_orders (customer) VALUES ('ada'), ('grace')"
+        };
+        try (Connection c = connect(EMULATOR.server(), "");
+                Statement st = c.createStatement()) {
             assertThat(st.execute("SELECT 1")).isTrue();
             for (String sql : script) {
                 st.execute(sql);
@@ -269,8 +327,15 @@ class DialectEmulatorIT {
 
     @Test
     void dialectOffIsPlainPostgres() throws Exception {
-        try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
-                Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DIALECT, "off")));
+        try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(
+                        Option.API_PORT,
+                        "0",
+                        Option.SQL_PORT,
+                        "0",
+                        Option.BIND_ADDRESS,
+                        "127.0.0.1",
+                        Option.DIALECT,
+                        "off")));
                 Connection c = connect(plain, "&options=-c%20statement_timeout=5000");
                 Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE off_scratch (id serial PRIMARY KEY)");

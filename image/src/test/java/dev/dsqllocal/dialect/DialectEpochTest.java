@@ -1,13 +1,12 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.sql.StatementClassifier;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dsqllocal.sql.StatementClassifier;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Rules carry dates: pinned to an earlier epoch, the emulator refuses what DSQL refused then. */
 class DialectEpochTest {
@@ -30,7 +29,8 @@ class DialectEpochTest {
         assertThat(DialectEpoch.parse("2026-08-26").date()).isEqualTo(LocalDate.of(2026, 8, 26));
         assertThatThrownBy(() -> DialectEpoch.parse("sept")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DialectRules.load(DialectEpoch.parse("2025-01")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("older than the oldest");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("older than the oldest");
     }
 
     @Test
@@ -75,7 +75,8 @@ class DialectEpochTest {
         String notValid = "ALTER TABLE t ADD CONSTRAINT k CHECK (a > 0) NOT VALID";
         assertThat(check("2026-08-02", notValid)).isInstanceOf(Verdict.Refuse.class);
         assertThat(check("2026-08-03", notValid)).isEqualTo(Verdict.PASS);
-        assertThat(check("2026-08-02", "ALTER TABLE ASYNC t VALIDATE CONSTRAINT k")).isInstanceOf(Verdict.Refuse.class);
+        assertThat(check("2026-08-02", "ALTER TABLE ASYNC t VALIDATE CONSTRAINT k"))
+                .isInstanceOf(Verdict.Refuse.class);
     }
 
     @Test
@@ -110,7 +111,9 @@ class DialectEpochTest {
             for (DialectRule b : rules) {
                 if (a != b && a.id().equals(b.id()) && overlaps(a, b)) {
                     assertThat(a.subjects()).as("overlapping %s", a.id()).doesNotContainAnyElementsOf(b.subjects());
-                    assertThat(a.subjects()).as("overlapping %s without subjects", a.id()).isNotEmpty();
+                    assertThat(a.subjects())
+                            .as("overlapping %s without subjects", a.id())
+                            .isNotEmpty();
                 }
             }
         }

@@ -73,7 +73,9 @@ class DialectPolicyTest {
     void allowedQueriesPassUnchanged() {
         ClientRequest request = driver.request(new Query("SELECT 1"));
         assertThat(request.forwarded()).isTrue();
-        assertThat(request.sqlChanged()).as("the client's bytes go on as they came").isFalse();
+        assertThat(request.sqlChanged())
+                .as("the client's bytes go on as they came")
+                .isFalse();
         CommandComplete complete = commandComplete("SELECT 1");
         assertThat(fromServer(complete)).isSameAs(complete);
         ReadyForQuery ready = readyForQuery('I');
@@ -85,7 +87,9 @@ class DialectPolicyTest {
         String sent = query("TRUNCATE baseline_parent");
         assertThat(sent).startsWith("SELECT \"dsql-local refusal ").doesNotContain("TRUNCATE");
         Map<Character, String> error = fields(fromServer(markerError(sent)));
-        assertThat(error).containsEntry('C', "0A000").containsEntry('M', "unsupported statement: Truncate")
+        assertThat(error)
+                .containsEntry('C', "0A000")
+                .containsEntry('M', "unsupported statement: Truncate")
                 .containsEntry('S', "ERROR");
         assertThat(status(fromServer(readyForQuery('I')))).isEqualTo('I');
     }
@@ -93,7 +97,9 @@ class DialectPolicyTest {
     @Test
     void statementsBeforeTheRefusedOneRunInTheSameImplicitTransaction() {
         String sent = query("INSERT INTO t VALUES (1); TRUNCATE t; SELECT 2");
-        assertThat(sent).startsWith("INSERT INTO t VALUES (1);\nSELECT \"dsql-local refusal ").doesNotContain("SELECT 2");
+        assertThat(sent)
+                .startsWith("INSERT INTO t VALUES (1);\nSELECT \"dsql-local refusal ")
+                .doesNotContain("SELECT 2");
     }
 
     @Test
@@ -120,8 +126,11 @@ class DialectPolicyTest {
         fromServer(readyForQuery('T'));
         query("INSERT INTO b SELECT generate_series(1, 3001)");
         assertThat(fields(fromServer(commandComplete("INSERT 0 3001"))))
-                .containsEntry('C', "54000").containsEntry('M', "transaction row limit exceeded");
-        assertThat(status(fromServer(readyForQuery('T')))).as("DSQL's view: the transaction failed").isEqualTo('E');
+                .containsEntry('C', "54000")
+                .containsEntry('M', "transaction row limit exceeded");
+        assertThat(status(fromServer(readyForQuery('T'))))
+                .as("DSQL's view: the transaction failed")
+                .isEqualTo('E');
         assertThat(query("COMMIT")).isEqualTo("ROLLBACK");
         fromServer(commandComplete("ROLLBACK"));
         fromServer(readyForQuery('I'));
@@ -130,7 +139,7 @@ class DialectPolicyTest {
 
     @Test
     void parseOfARefusedStatementIsReplacedKeepingNameAndParameterTypes() {
-        FrontendMessage out = driver.sendOne(new Parse("s1", "SELECT pg_advisory_lock($1)", new int[]{23}));
+        FrontendMessage out = driver.sendOne(new Parse("s1", "SELECT pg_advisory_lock($1)", new int[] {23}));
         assertThat(out).isInstanceOf(Parse.class);
         Parse parse = (Parse) out;
         assertThat(parse.name()).isEqualTo("s1");
@@ -142,7 +151,8 @@ class DialectPolicyTest {
 
     @Test
     void dsqlsOwnSettingBecomesAPostgresCustomSetting() {
-        assertThat(query("SET disable_sync_create_index = off")).isEqualTo("SET dsql_local.disable_sync_create_index = off");
+        assertThat(query("SET disable_sync_create_index = off"))
+                .isEqualTo("SET dsql_local.disable_sync_create_index = off");
         fromServer(commandComplete("SET"));
         fromServer(readyForQuery('I'));
         assertThat(policy.session().state().syncCreateIndexDisabled()).isFalse();
@@ -191,17 +201,24 @@ class DialectPolicyTest {
     @Test
     void createIndexAsyncIsAnsweredWithDsqlsTagAndWithoutTheRewrittenStatementsContext() {
         String sent = query("CREATE INDEX ASYNC ix ON t (a); CREATE INDEX ASYNC iy ON nowhere (b)");
-        assertThat(sent).startsWith("SELECT job_id FROM sys.dsql_local_create_index_async($dsql_local$CREATE INDEX ")
+        assertThat(sent)
+                .startsWith("SELECT job_id FROM sys.dsql_local_create_index_async($dsql_local$CREATE INDEX ")
                 .doesNotContain("ASYNC");
         assertThat(fromServer(commandComplete("SELECT 1"))).isEqualTo(new CommandComplete("CREATE INDEX"));
 
         Map<Character, String> postgres = new LinkedHashMap<>();
-        for (String[] f : new String[][] {{"S", "ERROR"}, {"C", "42P01"}, {"M", "relation \"nowhere\" does not exist"},
-                {"W", "SQL statement \"CREATE INDEX iy ON nowhere (b)\" PL/pgSQL function ..."}}) {
+        for (String[] f : new String[][] {
+            {"S", "ERROR"},
+            {"C", "42P01"},
+            {"M", "relation \"nowhere\" does not exist"},
+            {"W", "SQL statement \"CREATE INDEX iy ON nowhere (b)\" PL/pgSQL function ..."}
+        }) {
             postgres.put(f[0].charAt(0), f[1]);
         }
         Map<Character, String> fields = fields(fromServer(new ErrorResponse(postgres)));
-        assertThat(fields).containsEntry('C', "42P01").containsEntry('M', "relation \"nowhere\" does not exist")
+        assertThat(fields)
+                .containsEntry('C', "42P01")
+                .containsEntry('M', "relation \"nowhere\" does not exist")
                 .doesNotContainKey('W');
         fromServer(readyForQuery('I'));
     }
@@ -226,26 +243,37 @@ class DialectPolicyTest {
     @Test
     void theTemplatesLimitErrorsReachTheClientAsDsqlWordsThemWithoutTheTriggerContext() {
         query("INSERT INTO t SELECT g FROM generate_series(1, 3001) g");
-        Map<Character, String> rows = fields(fromServer(raisedError("54000", "transaction row limit exceeded", null,
+        Map<Character, String> rows = fields(fromServer(raisedError(
+                "54000",
+                "transaction row limit exceeded",
+                null,
                 "PL/pgSQL function sys.dsql_local_count_changes() line 22 at RAISE")));
-        assertThat(rows).containsEntry('C', "54000").containsEntry('M', "transaction row limit exceeded")
-                .containsEntry('S', "ERROR").doesNotContainKeys('W', 'F', 'L', 'R', 'D');
+        assertThat(rows)
+                .containsEntry('C', "54000")
+                .containsEntry('M', "transaction row limit exceeded")
+                .containsEntry('S', "ERROR")
+                .doesNotContainKeys('W', 'F', 'L', 'R', 'D');
         fromServer(readyForQuery('I'));
 
         query("COMMIT");
-        Map<Character, String> size = fields(fromServer(raisedError("54000", "transaction size limit 10mb exceeded",
+        Map<Character, String> size = fields(fromServer(raisedError(
+                "54000",
+                "transaction size limit 10mb exceeded",
                 "Current transaction size 12mb > 10mb",
                 "PL/pgSQL function sys.dsql_local_size_limit_exceeded() line 5 at RAISE")));
-        assertThat(size).containsEntry('C', "54000").containsEntry('M', "transaction size limit 10mb exceeded")
-                .containsEntry('D', "Current transaction size 12mb > 10mb").doesNotContainKeys('W', 'F', 'L', 'R');
+        assertThat(size)
+                .containsEntry('C', "54000")
+                .containsEntry('M', "transaction size limit 10mb exceeded")
+                .containsEntry('D', "Current transaction size 12mb > 10mb")
+                .doesNotContainKeys('W', 'F', 'L', 'R');
         fromServer(readyForQuery('I'));
     }
 
     @Test
     void aUsersOwn54000PassesUntouched() {
         query("SELECT f()");
-        ErrorResponse original = raisedError("54000", "transaction row limit exceeded", null,
-                "SQL function \"f\" statement 1");
+        ErrorResponse original =
+                raisedError("54000", "transaction row limit exceeded", null, "SQL function \"f\" statement 1");
         BackendMessage out = fromServer(original);
         assertThat(out).isSameAs(original);
         assertThat(fields(out)).containsKey('W');

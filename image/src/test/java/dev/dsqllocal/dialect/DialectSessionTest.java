@@ -1,19 +1,18 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.sql.StatementClassifier;
-import dev.dsqllocal.sql.StatementInfo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dsqllocal.dialect.DialectSession.Outcome;
 import dev.dsqllocal.dialect.TransactionTracker.Action;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import dev.dsqllocal.sql.StatementClassifier;
+import dev.dsqllocal.sql.StatementInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Transaction-level behaviour, replaying the recorded DSQL transcripts (DSQL-BEHAVIOUR.md §4, §5; the dsql-emulator
@@ -85,19 +84,23 @@ class DialectSessionTest {
     void ddlThenDmlAndDmlThenDdl() {
         run("BEGIN", "BEGIN");
         run("CREATE TABLE c (id int)", "CREATE TABLE");
-        assertError(run("INSERT INTO c (id) VALUES (1)"), "0A000", "ddl and dml are not supported in the same transaction");
+        assertError(
+                run("INSERT INTO c (id) VALUES (1)"), "0A000", "ddl and dml are not supported in the same transaction");
 
         setUp();
         run("BEGIN", "BEGIN");
         run("UPDATE t SET a = 1", "UPDATE 2");
-        assertError(run("CREATE INDEX ASYNC i ON t (a)"), "0A000", "ddl and dml are not supported in the same transaction");
+        assertError(
+                run("CREATE INDEX ASYNC i ON t (a)"), "0A000", "ddl and dml are not supported in the same transaction");
     }
 
     @Test
     void readsDoNotCountAsDml() {
         run("BEGIN", "BEGIN");
         run("SELECT * FROM t", "SELECT 3");
-        assertThat(run("CREATE TABLE d (id int)", "CREATE TABLE").proceeds()).as("[I] plain reads are neutral").isTrue();
+        assertThat(run("CREATE TABLE d (id int)", "CREATE TABLE").proceeds())
+                .as("[I] plain reads are neutral")
+                .isTrue();
     }
 
     @Test
@@ -111,7 +114,10 @@ class DialectSessionTest {
     void refusalAbortsTheTransactionAndCommitReportsRollback() {
         run("BEGIN", "BEGIN");
         assertError(run("TRUNCATE baseline_parent"), "0A000", "unsupported statement: Truncate");
-        assertError(run("SELECT 1"), "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        assertError(
+                run("SELECT 1"),
+                "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block");
         Outcome commit = run("COMMIT");
         assertThat(commit.action()).isEqualTo(Action.COMMIT_AS_ROLLBACK);
         assertThat(session.tracker().state()).isEqualTo(TransactionTracker.State.IDLE);
@@ -122,7 +128,9 @@ class DialectSessionTest {
     void abortedTransactionReports25P02BeforeDialectRefusals() {
         run("BEGIN", "BEGIN");
         run("TRUNCATE baseline_parent");
-        assertError(run("TRUNCATE baseline_parent"), "25P02",
+        assertError(
+                run("TRUNCATE baseline_parent"),
+                "25P02",
                 "current transaction is aborted, commands ignored until end of transaction block");
         assertThat(run("ROLLBACK", "ROLLBACK").proceeds()).isTrue();
         assertThat(session.tracker().transactionStatus()).isEqualTo('I');
@@ -131,7 +139,10 @@ class DialectSessionTest {
     @Test
     void setTransactionAbortsTheOpenTransaction() {
         run("BEGIN", "BEGIN");
-        assertError(run("SET TRANSACTION READ ONLY"), "0A000", "setting configuration parameter \"TRANSACTION\" not supported");
+        assertError(
+                run("SET TRANSACTION READ ONLY"),
+                "0A000",
+                "setting configuration parameter \"TRANSACTION\" not supported");
         assertThat(session.tracker().transactionStatus()).isEqualTo('E');
         run("ROLLBACK", "ROLLBACK");
         assertThat(run("SELECT 1", "SELECT 1").proceeds()).isTrue();
@@ -149,27 +160,40 @@ class DialectSessionTest {
         StatementInfo bad = StatementClassifier.classifySingle("SELECT 1/0");
         assertThat(session.beforeStatement(bad).proceeds()).isTrue();
         session.afterError();
-        assertError(run("SELECT 1"), "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        assertError(
+                run("SELECT 1"),
+                "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block");
     }
 
     @Test
     void rowLimitIsCrossedByTheStatementThatExceedsIt() {
         run("BEGIN", "BEGIN");
-        assertThat(run("INSERT INTO b SELECT generate_series(1, 3000)", "INSERT 0 3000").proceeds())
-                .as("exactly 3000 is fine").isTrue();
+        assertThat(run("INSERT INTO b SELECT generate_series(1, 3000)", "INSERT 0 3000")
+                        .proceeds())
+                .as("exactly 3000 is fine")
+                .isTrue();
         assertThat(run("SELECT 1", "SELECT 1").proceeds()).isTrue();
         assertError(run("DELETE FROM b WHERE id = 1", "DELETE 1"), "54000", "transaction row limit exceeded");
         assertThat(session.tracker().state()).isEqualTo(TransactionTracker.State.FAILED);
-        assertError(run("SELECT 1"), "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        assertError(
+                run("SELECT 1"),
+                "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block");
     }
 
     @Test
     void rowLimitInAutocommit() {
-        assertError(run("INSERT INTO b SELECT generate_series(1, 3001)", "INSERT 0 3001"), "54000",
+        assertError(
+                run("INSERT INTO b SELECT generate_series(1, 3001)", "INSERT 0 3001"),
+                "54000",
                 "transaction row limit exceeded");
-        assertThat(run("INSERT INTO b SELECT generate_series(1, 3000)", "INSERT 0 3000").proceeds()).isTrue();
+        assertThat(run("INSERT INTO b SELECT generate_series(1, 3000)", "INSERT 0 3000")
+                        .proceeds())
+                .isTrue();
         assertThat(run("SELECT * FROM generate_series(1, 5000)", "SELECT 5000").proceeds())
-                .as("reads do not count").isTrue();
+                .as("reads do not count")
+                .isTrue();
     }
 
     @Test
@@ -213,7 +237,8 @@ class DialectSessionTest {
     void beginIndexCommitInOneQueryWorks() {
         session.beginQuery(3);
         assertThat(run("BEGIN", "BEGIN").proceeds()).isTrue();
-        assertThat(run("CREATE INDEX ASYNC i ON t (a)", "CREATE INDEX").proceeds()).isTrue();
+        assertThat(run("CREATE INDEX ASYNC i ON t (a)", "CREATE INDEX").proceeds())
+                .isTrue();
         assertThat(run("COMMIT", "COMMIT").proceeds()).isTrue();
         session.onReadyForQuery('I');
         assertThat(session.tracker().state()).isEqualTo(TransactionTracker.State.IDLE);
@@ -230,16 +255,21 @@ class DialectSessionTest {
 
     @Test
     void lookAheadFindsTheFirstRefusedStatementWithoutChangingTheSession() {
-        var statements = StatementClassifier.classifyAll(
-                "CREATE TABLE a (id int); INSERT INTO a VALUES (1); SELECT 1");
+        var statements = StatementClassifier.classifyAll("CREATE TABLE a (id int); INSERT INTO a VALUES (1); SELECT 1");
         DialectSession.Refusal refusal = session.firstRefusal(statements).orElseThrow();
         assertThat(refusal.index()).isEqualTo(1);
-        assertThat(refusal.outcome().error().message()).isEqualTo("ddl and dml are not supported in the same transaction");
+        assertThat(refusal.outcome().error().message())
+                .isEqualTo("ddl and dml are not supported in the same transaction");
         assertThat(session.tracker().state()).isEqualTo(TransactionTracker.State.IDLE);
-        assertThat(session.firstRefusal(StatementClassifier.classifyAll(
-                "BEGIN; CREATE INDEX ASYNC i ON t (a); COMMIT"))).isEmpty();
-        assertThat(session.firstRefusal(StatementClassifier.classifyAll("SELECT 1; TRUNCATE t")).orElseThrow()
-                .outcome().error().message()).isEqualTo("unsupported statement: Truncate");
+        assertThat(session.firstRefusal(
+                        StatementClassifier.classifyAll("BEGIN; CREATE INDEX ASYNC i ON t (a); COMMIT")))
+                .isEmpty();
+        assertThat(session.firstRefusal(StatementClassifier.classifyAll("SELECT 1; TRUNCATE t"))
+                        .orElseThrow()
+                        .outcome()
+                        .error()
+                        .message())
+                .isEqualTo("unsupported statement: Truncate");
     }
 
     @Test
@@ -285,7 +315,10 @@ class DialectSessionTest {
         session.onReadyForQuery('T');
         assertThat(session.tracker().inTransactionBlock()).isTrue();
         session.onReadyForQuery('E');
-        assertError(run("SELECT 1"), "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        assertError(
+                run("SELECT 1"),
+                "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block");
         session.onReadyForQuery('I');
         assertThat(run("SELECT 1", "SELECT 1").proceeds()).isTrue();
     }

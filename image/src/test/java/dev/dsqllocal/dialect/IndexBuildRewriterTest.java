@@ -1,12 +1,12 @@
 package dev.dsqllocal.dialect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dsqllocal.sql.SqlLexer;
 import dev.dsqllocal.sql.SqlStatement;
 import dev.dsqllocal.sql.StatementClassifier;
 import dev.dsqllocal.sql.StatementInfo;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class IndexBuildRewriterTest {
 
@@ -38,24 +38,32 @@ class IndexBuildRewriterTest {
 
     @Test
     void theSyncBuildChecksEmptinessInTheSameStatement() {
-        String block = IndexBuildRewriter.syncIndexIfEmpty("CREATE INDEX ix ON t (a)", "\"t\"",
+        String block = IndexBuildRewriter.syncIndexIfEmpty(
+                "CREATE INDEX ix ON t (a)",
+                "\"t\"",
                 DsqlError.error("0A000", "unsupported mode. please use CREATE INDEX ASYNC."));
-        assertThat(block).startsWith("DO $dsql_local0$")
-                .contains("IF EXISTS (SELECT FROM \"t\") THEN RAISE EXCEPTION USING ERRCODE = $dsql_local$0A000$dsql_local$")
+        assertThat(block)
+                .startsWith("DO $dsql_local0$")
+                .contains(
+                        "IF EXISTS (SELECT FROM \"t\") THEN RAISE EXCEPTION USING ERRCODE = $dsql_local$0A000$dsql_local$")
                 .contains("EXECUTE $dsql_local$CREATE INDEX ix ON t (a)$dsql_local$");
     }
 
     @Test
     void alterTableAsyncValidateRunsAsAJobFunction() {
-        SqlStatement statement = SqlLexer.split("ALTER TABLE ASYNC app.\"Orders\" VALIDATE CONSTRAINT ck").get(0);
-        StatementInfo.AlterTableFacts alter = StatementClassifier.classify(statement).alterTable().orElseThrow();
+        SqlStatement statement = SqlLexer.split("ALTER TABLE ASYNC app.\"Orders\" VALIDATE CONSTRAINT ck")
+                .get(0);
+        StatementInfo.AlterTableFacts alter =
+                StatementClassifier.classify(statement).alterTable().orElseThrow();
         assertThat(ConstraintValidationRewriter.applies(alter)).isTrue();
         assertThat(ConstraintValidationRewriter.asyncValidation(statement, alter))
                 .isEqualTo("SELECT job_id FROM sys.dsql_local_validate_constraint_async("
                         + "$dsql_local$ALTER TABLE   app.\"Orders\" VALIDATE CONSTRAINT ck$dsql_local$, "
                         + "$dsql_local$\"app\".\"Orders\"$dsql_local$)");
-        SqlStatement sync = SqlLexer.split("ALTER TABLE t VALIDATE CONSTRAINT ck").get(0);
-        assertThat(ConstraintValidationRewriter.applies(StatementClassifier.classify(sync).alterTable().orElseThrow()))
+        SqlStatement sync =
+                SqlLexer.split("ALTER TABLE t VALIDATE CONSTRAINT ck").get(0);
+        assertThat(ConstraintValidationRewriter.applies(
+                        StatementClassifier.classify(sync).alterTable().orElseThrow()))
                 .isFalse();
     }
 }

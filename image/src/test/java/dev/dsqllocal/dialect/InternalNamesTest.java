@@ -16,8 +16,8 @@ class InternalNamesTest {
     void internalNamesBecomeNamesOfTheSameLengthThatNothingHas() {
         String sql = "SELECT sys.dsql_local_new_job_id(), SYS.DSQL_LOCAL_X(1) FROM sys.\"dsql_local_jobs\"";
         String hidden = InternalNames.hide(sql);
-        assertThat(hidden).isEqualTo(
-                "SELECT sys.dsql_l0cal_new_job_id(), SYS.DSQL_L0CAL_X(1) FROM sys.\"dsql_l0cal_jobs\"");
+        assertThat(hidden)
+                .isEqualTo("SELECT sys.dsql_l0cal_new_job_id(), SYS.DSQL_L0CAL_X(1) FROM sys.\"dsql_l0cal_jobs\"");
         assertThat(hidden).hasSameSizeAs(sql);
     }
 
@@ -51,6 +51,7 @@ class InternalNamesTest {
                 .isEqualTo("function sys.dsql_local_x(integer) does not exist");
         assertThat(InternalNames.mentionsInternal("PL/pgSQL function sys.dsql_local_ddl_end() line 3 at RAISE"))
                 .isTrue();
-        assertThat(InternalNames.mentionsInternal("SQL function \"f\" statement 1")).isFalse();
+        assertThat(InternalNames.mentionsInternal("SQL function \"f\" statement 1"))
+                .isFalse();
     }
 }

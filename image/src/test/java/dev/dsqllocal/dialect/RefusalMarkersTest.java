@@ -1,11 +1,11 @@
 package dev.dsqllocal.dialect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dsqllocal.sql.StatementClassifier;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementKind;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RefusalMarkersTest {
 
@@ -28,9 +28,14 @@ class RefusalMarkersTest {
         RefusalMarkers mine = new RefusalMarkers();
         RefusalMarkers theirs = new RefusalMarkers();
         String sql = theirs.sqlFor(DsqlError.error("0A000", "x"));
-        String identifier = StatementClassifier.classifySingle(sql).statement().tokens().get(1).value();
+        String identifier = StatementClassifier.classifySingle(sql)
+                .statement()
+                .tokens()
+                .get(1)
+                .value();
         assertThat(mine.take("column \"" + identifier + "\" does not exist")).isEmpty();
-        assertThat(mine.take("column \"dsql-local refusal 00 1\" does not exist")).isEmpty();
+        assertThat(mine.take("column \"dsql-local refusal 00 1\" does not exist"))
+                .isEmpty();
         assertThat(mine.take("division by zero")).isEmpty();
         assertThat(mine.take(null)).isEmpty();
     }

@@ -1,12 +1,11 @@
 package dev.dsqllocal.dialect;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import dev.dsqllocal.sql.StatementClassifier;
 import dev.dsqllocal.sql.StatementInfo;
-import org.junit.jupiter.api.Test;
-
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThatCode;
+import org.junit.jupiter.api.Test;
 
 /** Whatever a client sends, the dialect layer answers (pass, refuse or unknown) and never throws. */
 class RobustnessTest {
@@ -36,10 +35,59 @@ class RobustnessTest {
 
     @Test
     void randomTokenSoupIsHandled() {
-        String[] pieces = {"CREATE", "TABLE", "INDEX", "ASYNC", "ALTER", "ADD", "COLUMN", "(", ")", "[", "]", ",",
-                ";", "'x'", "$$", "$1", "\"q\"", "--", "/*", "*/", "E'\\'", "int", "ARRAY", "GENERATED", "AS",
-                "IDENTITY", "CACHE", "-", "1", "SET", "LOCAL", "TO", "=", "WITH", "SELECT", "FOR", "UPDATE", "BEGIN",
-                "ATOMIC", "END", "CASE", "FUNCTION", "AWS", "IAM", "GRANT", "CALL", ".", "sys", "ON", "USING", "\n"};
+        String[] pieces = {
+            "CREATE",
+            "TABLE",
+            "INDEX",
+            "ASYNC",
+            "ALTER",
+            "ADD",
+            "COLUMN",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            ";",
+            "'x'",
+            "$$",
+            "$1",
+            "\"q\"",
+            "--",
+            "/*",
+            "*/",
+            "E'\\'",
+            "int",
+            "ARRAY",
+            "GENERATED",
+            "AS",
+            "IDENTITY",
+            "CACHE",
+            "-",
+            "1",
+            "SET",
+            "LOCAL",
+            "TO",
+            "=",
+            "WITH",
+            "SELECT",
+            "FOR",
+            "UPDATE",
+            "BEGIN",
+            "ATOMIC",
+            "END",
+            "CASE",
+            "FUNCTION",
+            "AWS",
+            "IAM",
+            "GRANT",
+            "CALL",
+            ".",
+            "sys",
+            "ON",
+            "USING",
+            "\n"
+        };
         Random random = new Random(42);
         for (int n = 0; n < 2_000; n++) {
             StringBuilder sql = new StringBuilder();

@@ -1,7 +1,5 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.sql.StatementClassifier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsqllocal.dialect.database.DialectDatabase;
+import dev.dsqllocal.sql.StatementClassifier;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashSet;
@@ -77,7 +76,8 @@ class RuleTableTest {
         assertThat(check(table, "2026-09-01", fiveKeyColumns)).isEqualTo(Verdict.PASS);
         assertThat(DialectRules.parse(table, DialectEpoch.parse("2026-08-31")).limit(DialectLimit.KEY_COLUMNS))
                 .isEqualTo(4);
-        assertThat(DialectRules.parse(table, DialectEpoch.LATEST).limit(DialectLimit.KEY_COLUMNS)).isEqualTo(8);
+        assertThat(DialectRules.parse(table, DialectEpoch.LATEST).limit(DialectLimit.KEY_COLUMNS))
+                .isEqualTo(8);
     }
 
     @Test
@@ -112,7 +112,8 @@ class RuleTableTest {
         for (DialectLimit limit : latest.allLimits()) {
             String readInSql = "sys.dsql_local_limit('" + limit.name() + "')";
             assertThat(readByCode.contains(limit.name()) || sql.contains(readInSql))
-                    .as("limit %s is enforced by the gateway or inside PostgreSQL", limit.name()).isTrue();
+                    .as("limit %s is enforced by the gateway or inside PostgreSQL", limit.name())
+                    .isTrue();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.dsqllocal.dialect;
 
-import dev.dsqllocal.gateway.TestPostgres;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -20,8 +19,8 @@ final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")));
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.dsqllocal.dialect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
@@ -17,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * DSQL's 3,000-row and 10 MiB transaction limits through the protocol paths the conformance cases do not reach:
@@ -45,17 +45,21 @@ class TransactionLimitsIT {
         assertThat((Object) e).isNotNull();
         assertThat(e.getSQLState()).isEqualTo("54000");
         PSQLException server = e instanceof BatchUpdateException b && b.getNextException() instanceof PSQLException p
-                ? p : (PSQLException) e;
+                ? p
+                : (PSQLException) e;
         assertThat(server.getServerErrorMessage().getMessage()).isEqualTo("transaction row limit exceeded");
-        assertThat(server.getServerErrorMessage().getWhere()).as("no trigger CONTEXT").isNull();
+        assertThat(server.getServerErrorMessage().getWhere())
+                .as("no trigger CONTEXT")
+                .isNull();
     }
 
     @Test
     void aBatchIsOneTransactionUpToSyncAndCrossingTheLimitKeepsNothing() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE limits_batch (id int PRIMARY KEY)");
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO limits_batch SELECT g FROM generate_series(?::int, ?::int) g")) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("INSERT INTO limits_batch SELECT g FROM generate_series(?::int, ?::int) g")) {
                 for (int i = 0; i < 4; i++) {
                     insert.setInt(1, i * 1000 + 1);
                     insert.setInt(2, i * 1000 + 1000);
@@ -78,27 +82,33 @@ class TransactionLimitsIT {
 
     @Test
     void copyCountsTheRowsItWrites() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE limits_copy (id int PRIMARY KEY)");
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            String rows3001 = IntStream.rangeClosed(1, 3001).mapToObj(Integer::toString)
+            String rows3001 = IntStream.rangeClosed(1, 3001)
+                    .mapToObj(Integer::toString)
                     .collect(Collectors.joining("\n", "", "\n"));
-            SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> copy.copyIn("COPY limits_copy FROM STDIN", new StringReader(rows3001)));
+            SQLException e = catchThrowableOfType(
+                    SQLException.class, () -> copy.copyIn("COPY limits_copy FROM STDIN", new StringReader(rows3001)));
             assertRowLimit(e);
             assertThat(count(st, "limits_copy")).isZero();
             String rows3000 = rows3001.substring(0, rows3001.lastIndexOf("3001"));
-            assertThat(copy.copyIn("COPY limits_copy FROM STDIN", new StringReader(rows3000))).isEqualTo(3000);
+            assertThat(copy.copyIn("COPY limits_copy FROM STDIN", new StringReader(rows3000)))
+                    .isEqualTo(3000);
             assertThat(count(st, "limits_copy")).isEqualTo(3000);
         }
     }
 
     @Test
     void aReturningStatementOverTheLimitSendsNoRowsAndOneAtTheLimitSendsThemAll() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE limits_returning (id int PRIMARY KEY)");
-            SQLException e = catchThrowableOfType(SQLException.class, () -> st.executeQuery(
-                    "INSERT INTO limits_returning SELECT g FROM generate_series(1, 3001) g RETURNING id"));
+            SQLException e = catchThrowableOfType(
+                    SQLException.class,
+                    () -> st.executeQuery(
+                            "INSERT INTO limits_returning SELECT g FROM generate_series(1, 3001) g RETURNING id"));
             assertRowLimit(e);
             int returned = 0;
             try (ResultSet rs = st.executeQuery(
@@ -114,11 +124,12 @@ class TransactionLimitsIT {
 
     @Test
     void preparedStatementsInATransactionBlockAbortItAtTheStatementThatCrossesTheLimit() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE limits_block (id int PRIMARY KEY)");
             c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO limits_block SELECT g FROM generate_series(?::int, ?::int) g")) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("INSERT INTO limits_block SELECT g FROM generate_series(?::int, ?::int) g")) {
                 insert.setInt(1, 1);
                 insert.setInt(2, 2999);
                 assertThat(insert.executeUpdate()).isEqualTo(2999);
@@ -136,7 +147,8 @@ class TransactionLimitsIT {
 
     @Test
     void theSizeLimitFailsTheImplicitCommitOfAnExtendedProtocolStatement() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE limits_size (id int PRIMARY KEY, v text)");
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO limits_size SELECT g, "
                     + "(SELECT string_agg(md5(g || '-' || x), '') FROM generate_series(1, 125) x) "
@@ -158,9 +170,17 @@ class TransactionLimitsIT {
 
     @Test
     void withTheDialectOffThereAreNoLimitsAndVersionIsPostgresOwn() throws Exception {
-        try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
-                Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DIALECT, "off")));
-             Connection c = DialectEmulatorIT.connect(plain, ""); Statement st = c.createStatement()) {
+        try (DsqlLocalServer plain = DsqlLocalServer.start(ServerConfig.of(Map.of(
+                        Option.API_PORT,
+                        "0",
+                        Option.SQL_PORT,
+                        "0",
+                        Option.BIND_ADDRESS,
+                        "127.0.0.1",
+                        Option.DIALECT,
+                        "off")));
+                Connection c = DialectEmulatorIT.connect(plain, "");
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT version()")) {
                 rs.next();
                 assertThat(rs.getString(1)).startsWith("PostgreSQL 16.").contains(" on ");

@@ -1,15 +1,14 @@
 package dev.dsqllocal.faults;
 
-import dev.dsqllocal.clusters.ClusterStatus;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dsqllocal.clusters.ClusterStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FaultRegistryTest {
     private final Instant now = Instant.parse("2026-01-01T00:00:00Z");

@@ -45,19 +45,25 @@ class EmulatorGatewayIT {
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1")), DsqlLocalServer.Fleets.postgres(), new SqlGatewayFactory(
-                        dev.dsqllocal.session.SessionPolicy.Factory.NONE, RoleMappings.NONE));
-        client = DsqlClient.builder().region(Region.US_EAST_1)
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")),
+                DsqlLocalServer.Fleets.postgres(),
+                new SqlGatewayFactory(dev.dsqllocal.session.SessionPolicy.Factory.NONE, RoleMappings.NONE));
+        client = DsqlClient.builder()
+                .region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
-        HttpResponse<String> pem = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.apiPort() + "/dsql-local/ca.pem")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> pem = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + server.apiPort() + "/dsql-local/ca.pem"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(pem.statusCode()).isEqualTo(200);
-        assertThat(pem.body()).startsWith("-----BEGIN CERTIFICATE-----")
+        assertThat(pem.body())
+                .startsWith("-----BEGIN CERTIFICATE-----")
                 .isEqualTo(Files.readString(server.dataDir().resolve("tls/ca.pem")));
         ca = tmp.resolve("ca.pem");
         Files.writeString(ca, pem.body());
@@ -75,14 +81,17 @@ class EmulatorGatewayIT {
 
     static Connection connect(String tokenHost) throws SQLException {
         String token = client.utilities().generateDbConnectAdminAuthToken(b -> b.hostname(tokenHost));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + server.sqlPort()
-                + "/postgres?sslmode=verify-full&sslrootcert=" + ca, "admin", token);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert=" + ca,
+                "admin",
+                token);
     }
 
     @Test
     void defaultClusterThroughVerifyFull() throws Exception {
-        try (Connection c = connect("localhost"); ResultSet rs = c.createStatement().executeQuery(
-                "select current_user, current_setting('server_version_num')::int >= 160000")) {
+        try (Connection c = connect("localhost");
+                ResultSet rs = c.createStatement()
+                        .executeQuery("select current_user, current_setting('server_version_num')::int >= 160000")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("admin");
             assertThat(rs.getBoolean(2)).isTrue();
@@ -92,35 +101,45 @@ class EmulatorGatewayIT {
     @Test
     void clusterCreatedWithTheSdkIsReachedByItsEndpointName() throws Exception {
         CreateClusterResponse created = client.createCluster(b -> b.deletionProtectionEnabled(false));
-        client.waiter().waitUntilClusterActive(b -> b.identifier(created.identifier()),
-                w -> w.waitTimeout(Duration.ofSeconds(60)));
+        client.waiter()
+                .waitUntilClusterActive(
+                        b -> b.identifier(created.identifier()), w -> w.waitTimeout(Duration.ofSeconds(60)));
         String endpoint = created.identifier() + ".dsql.us-east-1.on.aws";
         try (Connection c = connect(endpoint)) {
             c.createStatement().execute("create table only_in_new_cluster (id int primary key)");
         }
         try (Connection c = connect("localhost")) {
-            SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> c.createStatement().executeQuery("select * from only_in_new_cluster"));
+            SQLException e = catchThrowableOfType(
+                    SQLException.class, () -> c.createStatement().executeQuery("select * from only_in_new_cluster"));
             assertThat(e.getSQLState()).isEqualTo("42P01");
         }
         // No session stays behind on the backend.
         ClusterView view = server.clusterDirectory().find(created.identifier()).orElseThrow();
         DatabaseEndpoint db = view.database().orElseThrow();
-        GatewayBadInputIT.eventually(() -> {
-            try (Connection su = DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port()
-                    + "/postgres?user=postgres"); ResultSet rs = su.createStatement().executeQuery(
-                    "select count(*) from pg_stat_activity where usename = 'admin'")) {
-                rs.next();
-                return rs.getInt(1) == 0;
-            } catch (SQLException ex) {
-                return false;
-            }
-        }, "admin sessions closed");
+        GatewayBadInputIT.eventually(
+                () -> {
+                    try (Connection su = DriverManager.getConnection(
+                                    "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres?user=postgres");
+                            ResultSet rs = su.createStatement()
+                                    .executeQuery("select count(*) from pg_stat_activity where usename = 'admin'")) {
+                        rs.next();
+                        return rs.getInt(1) == 0;
+                    } catch (SQLException ex) {
+                        return false;
+                    }
+                },
+                "admin sessions closed");
 
         client.deleteCluster(b -> b.identifier(created.identifier()));
         PSQLException gone = catchThrowableOfType(PSQLException.class, () -> {
-            GatewayBadInputIT.eventually(() -> server.clusterDirectory().find(created.identifier()).isEmpty()
-                    || server.clusterDirectory().find(created.identifier()).get().status().name().startsWith("DELET"),
+            GatewayBadInputIT.eventually(
+                    () -> server.clusterDirectory().find(created.identifier()).isEmpty()
+                            || server.clusterDirectory()
+                                    .find(created.identifier())
+                                    .get()
+                                    .status()
+                                    .name()
+                                    .startsWith("DELET"),
                     "cluster deleting");
             connect(endpoint).close();
         });
@@ -132,7 +151,7 @@ class EmulatorGatewayIT {
         AuroraDsqlCredentialsManager.setProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
         try (Connection c = DriverManager.getConnection("jdbc:aws-dsql:postgresql://localhost:" + server.sqlPort()
-                + "/postgres?user=admin&region=us-east-1&sslmode=verify-full&sslrootcert=" + ca);
+                        + "/postgres?user=admin&region=us-east-1&sslmode=verify-full&sslrootcert=" + ca);
                 ResultSet rs = c.createStatement().executeQuery("select 1")) {
             assertThat(rs.next()).isTrue();
         } finally {
@@ -142,10 +161,17 @@ class EmulatorGatewayIT {
 
     @Test
     void caSurvivesARestartWithADataDirectory(@TempDir Path data) throws Exception {
-        java.nio.file.Files.setPosixFilePermissions(data,
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        ServerConfig config = ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0",
-                Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, data.toString()));
+        java.nio.file.Files.setPosixFilePermissions(
+                data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        ServerConfig config = ServerConfig.of(Map.of(
+                Option.API_PORT,
+                "0",
+                Option.SQL_PORT,
+                "0",
+                Option.BIND_ADDRESS,
+                "127.0.0.1",
+                Option.DATA_DIR,
+                data.toString()));
         String first;
         try (DsqlLocalServer s = DsqlLocalServer.start(config)) {
             first = Files.readString(data.resolve("tls/ca.pem"));
@@ -155,8 +181,11 @@ class EmulatorGatewayIT {
             Path trusted = data.resolve("trusted-ca.pem");
             Files.writeString(trusted, first);
             String token = client.utilities().generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + s.sqlPort()
-                    + "/postgres?sslmode=verify-full&sslrootcert=" + trusted, "admin", token)) {
+            try (Connection c = DriverManager.getConnection(
+                    "jdbc:postgresql://localhost:" + s.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
+                            + trusted,
+                    "admin",
+                    token)) {
                 assertThat(c.isValid(5)).isTrue();
             }
         }

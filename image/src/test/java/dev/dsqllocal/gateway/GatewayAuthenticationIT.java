@@ -51,7 +51,8 @@ class GatewayAuthenticationIT {
     }
 
     static ServerErrorMessage refusal(String params, String user, String password) {
-        PSQLException e = catchThrowableOfType(PSQLException.class, () -> connect(params, user, password).close());
+        PSQLException e = catchThrowableOfType(
+                PSQLException.class, () -> connect(params, user, password).close());
         assertThat((Throwable) e).as("connection must be refused").isNotNull();
         assertThat(e.getServerErrorMessage()).as("server error of %s", e).isNotNull();
         return e.getServerErrorMessage();
@@ -82,7 +83,8 @@ class GatewayAuthenticationIT {
 
     @Test
     void tokenFromDsqlClientUtilities() throws Exception {
-        try (DsqlClient client = DsqlClient.builder().region(Region.US_EAST_1)
+        try (DsqlClient client = DsqlClient.builder()
+                .region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build()) {
@@ -95,8 +97,8 @@ class GatewayAuthenticationIT {
 
     @Test
     void expiredToken() throws Exception {
-        String token = utilities(DEFAULT, REGION).generateDbConnectAdminAuthToken(b -> b.hostname("localhost")
-                .expiresIn(Duration.ofSeconds(1)));
+        String token = utilities(DEFAULT, REGION)
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost").expiresIn(Duration.ofSeconds(1)));
         Thread.sleep(2100);
         ServerErrorMessage error = refusal("sslmode=require", "admin", token);
         assertAccessDenied(error);
@@ -160,21 +162,25 @@ class GatewayAuthenticationIT {
 
     @Test
     void unknownCluster() {
-        ServerErrorMessage error = refusal("sslmode=require", "admin", adminToken(endpoint("zzzzzzzzzzzzzzzzzzzzzzzzzz")));
+        ServerErrorMessage error =
+                refusal("sslmode=require", "admin", adminToken(endpoint("zzzzzzzzzzzzzzzzzzzzzzzzzz")));
         assertThat(error.getSQLState()).isEqualTo("08006");
         assertThat(error.getMessage()).isEqualTo("unable to accept connection, cluster not found");
     }
 
     @Test
     void anotherAccountsCluster() {
-        ServerErrorMessage error = refusal("sslmode=require", "admin", adminToken(endpoint(GatewayFixture.OTHER_ACCOUNT_ID)));
+        ServerErrorMessage error =
+                refusal("sslmode=require", "admin", adminToken(endpoint(GatewayFixture.OTHER_ACCOUNT_ID)));
         assertAccessDenied(error);
         assertThat(error.getHint()).contains("is not authorized to perform: dsql:DbConnectAdmin");
         // Its owner gets in.
-        String ownerToken = utilities(OTHER, REGION).generateDbConnectAdminAuthToken(
-                b -> b.hostname(endpoint(GatewayFixture.OTHER_ACCOUNT_ID)));
-        assertThat((Throwable) catchThrowableOfType(SQLException.class,
-                () -> connect("sslmode=require", "admin", ownerToken).close())).isNull();
+        String ownerToken = utilities(OTHER, REGION)
+                .generateDbConnectAdminAuthToken(b -> b.hostname(endpoint(GatewayFixture.OTHER_ACCOUNT_ID)));
+        assertThat((Throwable) catchThrowableOfType(
+                        SQLException.class,
+                        () -> connect("sslmode=require", "admin", ownerToken).close()))
+                .isNull();
     }
 
     @Test
@@ -182,16 +188,20 @@ class GatewayAuthenticationIT {
         ServerErrorMessage idle = refusal("sslmode=require", "admin", adminToken(endpoint(GatewayFixture.IDLE_ID)));
         assertThat(idle.getSQLState()).isEqualTo("08006");
         assertThat(idle.getMessage()).isEqualTo("unable to accept connection, waking up cluster, please retry later");
-        ServerErrorMessage creating = refusal("sslmode=require", "admin",
-                adminToken(endpoint(GatewayFixture.CREATING_ID)));
+        ServerErrorMessage creating =
+                refusal("sslmode=require", "admin", adminToken(endpoint(GatewayFixture.CREATING_ID)));
         assertThat(creating.getSQLState()).isEqualTo("08006");
         assertThat(creating.getMessage()).startsWith("unable to accept connection, ");
     }
 
     @Test
     void onlyThePostgresDatabaseExists() {
-        PSQLException e = catchThrowableOfType(PSQLException.class, () -> DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + port + "/mydb?sslmode=require", "admin", adminToken("localhost")));
+        PSQLException e = catchThrowableOfType(
+                PSQLException.class,
+                () -> DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + port + "/mydb?sslmode=require",
+                        "admin",
+                        adminToken("localhost")));
         assertThat(e.getServerErrorMessage().getSQLState()).isEqualTo("3D000");
         assertThat(e.getServerErrorMessage().getMessage()).isEqualTo("database \"mydb\" does not exist");
     }
@@ -208,8 +218,8 @@ class GatewayAuthenticationIT {
             c.startup("admin", "postgres");
             c.read();
             c.password(adminToken("localhost"));
-            assertThat(c.readError()).containsEntry('M',
-                    "unable to accept connection, waking up cluster, please retry later");
+            assertThat(c.readError())
+                    .containsEntry('M', "unable to accept connection, waking up cluster, please retry later");
         }
         try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile(), endpoint(GatewayFixture.DEFAULT_ID))) {
             c.login(adminToken("localhost"));

@@ -47,13 +47,15 @@ class GatewayBadInputIT {
         bystander.close();
         eventually(() -> fx.gateway.clientConnections() == 0, "client connections closed");
         eventually(() -> fx.gateway.backendConnections() == 0, "backend connections closed");
-        eventually(() -> {
-            try {
-                return fx.postgres.sessionsOf("admin") == 0;
-            } catch (Exception e) {
-                return false;
-            }
-        }, "no admin session left in pg_stat_activity");
+        eventually(
+                () -> {
+                    try {
+                        return fx.postgres.sessionsOf("admin") == 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                },
+                "no admin session left in pg_stat_activity");
         assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore + 2);
     }
 
@@ -88,7 +90,9 @@ class GatewayBadInputIT {
         }
         try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile())) {
             c.sendInt(10_001, 196608);
-            assertThat(c.readError()).containsEntry('C', "08P01").containsEntry('M', "invalid length of startup packet");
+            assertThat(c.readError())
+                    .containsEntry('C', "08P01")
+                    .containsEntry('M', "invalid length of startup packet");
             assertThat(c.closedByServer(5000)).isTrue();
         }
     }
@@ -97,7 +101,8 @@ class GatewayBadInputIT {
     void unsupportedProtocolVersion() throws Exception {
         try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile())) {
             c.sendInt(8, 2 << 16);
-            assertThat(c.readError()).containsEntry('C', "0A000")
+            assertThat(c.readError())
+                    .containsEntry('C', "0A000")
                     .containsEntry('M', "unsupported frontend protocol 2.0: server supports 3.0 to 3.0");
         }
         try (RawPgClient c = new RawPgClient(port)) {
@@ -136,8 +141,10 @@ class GatewayBadInputIT {
     @Test
     void directTlsWithoutAlpnIsRefused() throws Exception {
         try (RawPgClient c = new RawPgClient(port).directTls(fx.caFile(), null)) {
-            assertThat(c.readError()).containsEntry('C', "08P01").containsEntry('M',
-                    "received direct SSL connection request without ALPN protocol negotiation extension");
+            assertThat(c.readError())
+                    .containsEntry('C', "08P01")
+                    .containsEntry(
+                            'M', "received direct SSL connection request without ALPN protocol negotiation extension");
         }
         try (RawPgClient c = new RawPgClient(port).directTls(fx.caFile(), "postgresql")) {
             c.login(adminToken("localhost"));
@@ -172,7 +179,8 @@ class GatewayBadInputIT {
             c.startup("admin", "postgres");
             c.read();
             c.password(forged);
-            assertThat(c.readError()).containsEntry('C', "08006")
+            assertThat(c.readError())
+                    .containsEntry('C', "08006")
                     .containsEntry('M', "unable to accept connection, access denied");
             assertThat(c.closedByServer(5000)).isTrue();
         }
@@ -184,7 +192,9 @@ class GatewayBadInputIT {
         try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile()).login(adminToken("localhost"))) {
             c.send(new byte[] {'Q', 0x00, (byte) 0xA0, 0x00, 0x01});
             Map<Character, String> error = c.readError();
-            assertThat(error).containsEntry('S', "FATAL").containsEntry('C', "08P01")
+            assertThat(error)
+                    .containsEntry('S', "FATAL")
+                    .containsEntry('C', "08P01")
                     .containsEntry('M', "invalid message length");
             assertThat(c.closedByServer(5000)).isTrue();
         }
@@ -194,23 +204,29 @@ class GatewayBadInputIT {
     void clientDisconnectsMidQuery() throws Exception {
         try (RawPgClient c = new RawPgClient(port).startTls(fx.caFile()).login(adminToken("localhost"))) {
             c.query("select pg_sleep(60)");
-            eventually(() -> {
-                try (Connection su = fx.postgres.superuser(); ResultSet rs = su.createStatement().executeQuery(
-                        "select count(*) from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'")) {
-                    rs.next();
-                    return rs.getInt(1) == 1;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, "query running");
+            eventually(
+                    () -> {
+                        try (Connection su = fx.postgres.superuser();
+                                ResultSet rs = su.createStatement()
+                                        .executeQuery(
+                                                "select count(*) from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'")) {
+                            rs.next();
+                            return rs.getInt(1) == 1;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    "query running");
         }
         // @AfterEach checks that the backend session ends (the gateway cancels the orphaned query).
     }
 
     @Test
     void wrongCaIsRejectedByTheClient() {
-        assertThatThrownBy(() -> DriverManager.getConnection(fx.jdbcUrl(port,
-                "sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt"), "admin", adminToken("localhost")))
+        assertThatThrownBy(() -> DriverManager.getConnection(
+                        fx.jdbcUrl(port, "sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt"),
+                        "admin",
+                        adminToken("localhost")))
                 .hasMessageContaining("PKIX path building failed");
     }
 

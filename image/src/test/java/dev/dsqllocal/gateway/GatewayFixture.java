@@ -1,11 +1,11 @@
 package dev.dsqllocal.gateway;
 
-import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.auth.AuthMode;
 import dev.dsqllocal.auth.CredentialStore;
 import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ final class GatewayFixture {
     static final String IDLE_ID = "cccccccccccccccccccccccccc";
     static final String CREATING_ID = "dddddddddddddddddddddddddd";
     static final Principal DEFAULT = new Principal("test", "test", ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":root");
-    static final Principal OTHER = new Principal("other", "othersecret", OTHER_ACCOUNT,
-            "arn:aws:iam::" + OTHER_ACCOUNT + ":user/other");
+    static final Principal OTHER =
+            new Principal("other", "othersecret", OTHER_ACCOUNT, "arn:aws:iam::" + OTHER_ACCOUNT + ":user/other");
 
     private static GatewayFixture shared;
 
@@ -59,7 +59,8 @@ final class GatewayFixture {
             try {
                 postgres.close();
                 try (var files = Files.walk(tlsDir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 }
             } catch (Exception ignored) {
                 // best effort at JVM exit
@@ -75,8 +76,14 @@ final class GatewayFixture {
     }
 
     static GatewaySettings defaultSettings() {
-        return new GatewaySettings(10_000, 100, 1000, Duration.ofMinutes(60), Duration.ofMinutes(5),
-                Duration.ofSeconds(2), Duration.ofSeconds(10));
+        return new GatewaySettings(
+                10_000,
+                100,
+                1000,
+                Duration.ofMinutes(60),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
     }
 
     /**
@@ -90,9 +97,15 @@ final class GatewayFixture {
 
     SqlGateway startGateway(UnaryOperator<GatewaySettings> settings, SessionPolicy.Factory policies)
             throws InterruptedException {
-        return new SqlGateway(settings.apply(defaultSettings()), tls, clusters,
-                new CredentialStore(List.of(DEFAULT, OTHER), AuthMode.STRICT), RoleMappings.NONE,
-                policies, Clock.systemUTC()).start("127.0.0.1", 0);
+        return new SqlGateway(
+                        settings.apply(defaultSettings()),
+                        tls,
+                        clusters,
+                        new CredentialStore(List.of(DEFAULT, OTHER), AuthMode.STRICT),
+                        RoleMappings.NONE,
+                        policies,
+                        Clock.systemUTC())
+                .start("127.0.0.1", 0);
     }
 
     ClusterView cluster(String id, String account, ClusterStatus status) {
@@ -104,8 +117,11 @@ final class GatewayFixture {
     }
 
     static DsqlUtilities utilities(Principal principal, String region) {
-        return DsqlUtilities.builder().region(Region.of(region)).credentialsProvider(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(principal.accessKeyId(), principal.secretAccessKey()))).build();
+        return DsqlUtilities.builder()
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(principal.accessKeyId(), principal.secretAccessKey())))
+                .build();
     }
 
     static String adminToken(String host) {

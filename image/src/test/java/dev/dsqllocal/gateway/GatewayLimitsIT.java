@@ -24,15 +24,17 @@ class GatewayLimitsIT {
     }
 
     static Connection connect(SqlGateway gateway) throws SQLException {
-        return DriverManager.getConnection(fx.jdbcUrl(gateway.port(), "sslmode=require"), "admin",
-                adminToken("localhost"));
+        return DriverManager.getConnection(
+                fx.jdbcUrl(gateway.port(), "sslmode=require"), "admin", adminToken("localhost"));
     }
 
     @Test
     void tooManyOpenConnections() throws Exception {
         try (SqlGateway gateway = fx.startGateway(s -> s.withConnectionLimits(2, 0, 0));
-                Connection first = connect(gateway); Connection second = connect(gateway)) {
-            PSQLException e = catchThrowableOfType(PSQLException.class, () -> connect(gateway).close());
+                Connection first = connect(gateway);
+                Connection second = connect(gateway)) {
+            PSQLException e = catchThrowableOfType(
+                    PSQLException.class, () -> connect(gateway).close());
             assertThat(e.getServerErrorMessage().getSQLState()).isEqualTo("53300");
             assertThat(e.getServerErrorMessage().getMessage())
                     .isEqualTo("Unable to accept connection, too many open connections.");
@@ -60,7 +62,8 @@ class GatewayLimitsIT {
         try (SqlGateway gateway = fx.startGateway(s -> s.withConnectionLimits(0, 1, 2))) {
             connect(gateway).close();
             connect(gateway).close();
-            PSQLException e = catchThrowableOfType(PSQLException.class, () -> connect(gateway).close());
+            PSQLException e = catchThrowableOfType(
+                    PSQLException.class, () -> connect(gateway).close());
             assertThat(e.getServerErrorMessage().getSQLState()).isEqualTo("53400");
             assertThat(e.getServerErrorMessage().getMessage()).isEqualTo("Unable to accept connection, rate exceeded.");
             Thread.sleep(1100); // one token refills per second
@@ -76,8 +79,8 @@ class GatewayLimitsIT {
                 assertThat(rs.next()).isTrue();
             }
             Thread.sleep(2000);
-            PSQLException e = catchThrowableOfType(PSQLException.class,
-                    () -> c.createStatement().executeQuery("select 1"));
+            PSQLException e = catchThrowableOfType(
+                    PSQLException.class, () -> c.createStatement().executeQuery("select 1"));
             assertThat((Throwable) e).isNotNull();
             assertThat(e.getServerErrorMessage()).isNotNull();
             assertThat(e.getServerErrorMessage().getSeverity()).isEqualTo("FATAL");

@@ -36,13 +36,14 @@ class GatewayProxyIT {
     }
 
     static Connection connect() throws SQLException {
-        return DriverManager.getConnection(fx.jdbcUrl(fx.gateway.port(), "sslmode=require&prepareThreshold=1"),
-                "admin", adminToken("localhost"));
+        return DriverManager.getConnection(
+                fx.jdbcUrl(fx.gateway.port(), "sslmode=require&prepareThreshold=1"), "admin", adminToken("localhost"));
     }
 
     @Test
     void extendedProtocolWithPreparedStatementsAndBatches() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("create table if not exists proxy_items (id int primary key, name text)");
             st.execute("truncate proxy_items");
             try (PreparedStatement insert = c.prepareStatement("insert into proxy_items values (?, ?)")) {
@@ -80,16 +81,23 @@ class GatewayProxyIT {
             assertThat(clientAddressSeenByPostgres(c)).isNull(); // a Unix socket connection has no address
         }
         String tcpOnly = "tcponlytcponlytcponlytcpo1";
-        fx.clusters.put(new ClusterView(tcpOnly, GatewayFixture.ACCOUNT, GatewayFixture.REGION, ClusterStatus.ACTIVE,
+        fx.clusters.put(new ClusterView(
+                tcpOnly,
+                GatewayFixture.ACCOUNT,
+                GatewayFixture.REGION,
+                ClusterStatus.ACTIVE,
                 Optional.of(new DatabaseEndpoint(server.host(), server.port()))));
-        try (Connection c = DriverManager.getConnection(fx.jdbcUrl(fx.gateway.port(), "sslmode=require"), "admin",
+        try (Connection c = DriverManager.getConnection(
+                fx.jdbcUrl(fx.gateway.port(), "sslmode=require"),
+                "admin",
                 adminToken(GatewayFixture.endpoint(tcpOnly)))) {
             assertThat(clientAddressSeenByPostgres(c)).isEqualTo("127.0.0.1/32");
         }
     }
 
     private static String clientAddressSeenByPostgres(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select inet_client_addr()::text")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select inet_client_addr()::text")) {
             rs.next();
             return rs.getString(1);
         }
@@ -97,7 +105,8 @@ class GatewayProxyIT {
 
     @Test
     void copyInAndOut() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             // A temporary table: the cluster's DSQL row limit (3,000 per transaction) applies to permanent tables
             // only, and this is about the proxy streaming 20,000 rows each way.
             st.execute("create temp table proxy_copy (id int, v text)");
@@ -106,16 +115,19 @@ class GatewayProxyIT {
             for (int i = 0; i < 20_000; i++) {
                 data.append(i).append('\t').append("value-").append(i).append('\n');
             }
-            assertThat(copy.copyIn("COPY proxy_copy FROM STDIN", new StringReader(data.toString()))).isEqualTo(20_000);
+            assertThat(copy.copyIn("COPY proxy_copy FROM STDIN", new StringReader(data.toString())))
+                    .isEqualTo(20_000);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            assertThat(copy.copyOut("COPY (select * from proxy_copy order by id) TO STDOUT", out)).isEqualTo(20_000);
+            assertThat(copy.copyOut("COPY (select * from proxy_copy order by id) TO STDOUT", out))
+                    .isEqualTo(20_000);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(data.toString());
         }
     }
 
     @Test
     void noticesReachTheClient() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute("do $$ begin raise notice 'hello from %', 'plpgsql'; end $$");
             SQLWarning warning = st.getWarnings();
             assertThat((Object) warning).isNotNull();
@@ -131,8 +143,7 @@ class GatewayProxyIT {
                 st.setFetchSize(1000);
                 long rows = 0;
                 long sum = 0;
-                try (ResultSet rs = st.executeQuery(
-                        "select g, repeat('x', 200) from generate_series(1, 300000) g")) {
+                try (ResultSet rs = st.executeQuery("select g, repeat('x', 200) from generate_series(1, 300000) g")) {
                     while (rs.next()) {
                         rows++;
                         sum += rs.getLong(1);
@@ -144,7 +155,8 @@ class GatewayProxyIT {
             }
             c.commit();
         }
-        try (Connection c = connect(); Statement st = c.createStatement();
+        try (Connection c = connect();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("select repeat('y', 5 * 1024 * 1024)")) {
             rs.next();
             assertThat(rs.getString(1)).hasSize(5 * 1024 * 1024);
@@ -153,7 +165,8 @@ class GatewayProxyIT {
 
     @Test
     void cancelReachesTheRightBackend() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             CompletableFuture<Throwable> running = CompletableFuture.supplyAsync(
                     () -> catchThrowableOfType(SQLException.class, () -> st.execute("select pg_sleep(30)")));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -166,7 +179,8 @@ class GatewayProxyIT {
             Throwable error = running.get(10, TimeUnit.SECONDS);
             assertThat(error).isInstanceOf(PSQLException.class);
             assertThat(((PSQLException) error).getSQLState()).isEqualTo("57014");
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                    .isLessThan(10);
             try (ResultSet rs = st.executeQuery("select 1")) {
                 assertThat(rs.next()).isTrue();
             }
@@ -175,17 +189,21 @@ class GatewayProxyIT {
 
     @Test
     void slowReaderDoesNotMakeTheGatewayBuffer() throws Exception {
-        try (RawPgClient c = new RawPgClient(fx.gateway.port()).startTls(fx.caFile()).login(adminToken("localhost"))) {
+        try (RawPgClient c =
+                new RawPgClient(fx.gateway.port()).startTls(fx.caFile()).login(adminToken("localhost"))) {
             // About 300 MB of rows; the client reads nothing for a while.
             c.query("select repeat('x', 1000) from generate_series(1, 300000)");
             // The gateway stops reading from PostgreSQL while the client does not read, so PostgreSQL blocks writing
             // (wait event ClientWrite) and the gateway holds little. Measured: without that coupling the gateway
             // holds ~370 MB after these 6 s; with it, a few MB.
             Thread.sleep(6000);
-            long buffered = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            long buffered =
+                    io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
             assertThat(buffered).as("direct memory held by the gateway").isLessThan(64L * 1024 * 1024);
-            try (Connection su = fx.postgres.superuser(); ResultSet rs = su.createStatement().executeQuery(
-                    "select state, wait_event from pg_stat_activity where query like 'select repeat(''x'', 1000)%'")) {
+            try (Connection su = fx.postgres.superuser();
+                    ResultSet rs = su.createStatement()
+                            .executeQuery(
+                                    "select state, wait_event from pg_stat_activity where query like 'select repeat(''x'', 1000)%'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("active");
                 assertThat(rs.getString(2)).isEqualTo("ClientWrite");
@@ -204,9 +222,11 @@ class GatewayProxyIT {
     }
 
     private static boolean sleeping() throws SQLException {
-        try (Connection c = fx.postgres.superuser(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%'"
-                        + " and state = 'active'")) {
+        try (Connection c = fx.postgres.superuser();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%'"
+                                + " and state = 'active'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }

@@ -49,10 +49,12 @@ class SessionPolicyIT {
         GatewayFixture fx = GatewayFixture.get();
         AtomicInteger rows = new AtomicInteger();
         try (SqlGateway gateway = fx.startGateway(s -> s, (cluster, user) -> new RefusingPolicy(rows));
-                Connection c = DriverManager.getConnection(fx.jdbcUrl(gateway.port(),
-                        "sslmode=require&preferQueryMode=simple"), "admin", adminToken("localhost"))) {
-            SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> c.createStatement().executeQuery("select 'forbidden'"));
+                Connection c = DriverManager.getConnection(
+                        fx.jdbcUrl(gateway.port(), "sslmode=require&preferQueryMode=simple"),
+                        "admin",
+                        adminToken("localhost"))) {
+            SQLException e = catchThrowableOfType(
+                    SQLException.class, () -> c.createStatement().executeQuery("select 'forbidden'"));
             assertThat(e.getSQLState()).isEqualTo("0A000");
             assertThat(e.getMessage()).contains("forbidden is not supported");
             try (ResultSet rs = c.createStatement().executeQuery("select generate_series(1, 3)")) {

@@ -64,8 +64,11 @@ public final class TestPostgres implements AutoCloseable {
     public static TestPostgres start() throws Exception {
         Path dir = Files.createTempDirectory("gateway-fleet");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        PostgresFleet fleet = new PostgresFleet(dir.resolve("clusters"),
-                Path.of(System.getProperty("user.home"), ".cache", "dsql-local"), Optional.empty(), false);
+        PostgresFleet fleet = new PostgresFleet(
+                dir.resolve("clusters"),
+                Path.of(System.getProperty("user.home"), ".cache", "dsql-local"),
+                Optional.empty(),
+                false);
         DatabaseEndpoint endpoint = fleet.provision("gatewaytestgatewaytest0001");
         return new TestPostgres(dir, fleet, endpoint);
     }
@@ -81,28 +84,60 @@ public final class TestPostgres implements AutoCloseable {
         if (tlsCert != null) {
             Files.copy(tlsCert, dir.resolve("server.crt"));
             Files.copy(tlsKey, dir.resolve("server.key"));
-            Files.setPosixFilePermissions(dir.resolve("server.key"),
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            tlsOptions = List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + dir.resolve("server.crt"),
-                    "-c", "ssl_key_file=" + dir.resolve("server.key"));
+            Files.setPosixFilePermissions(
+                    dir.resolve("server.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            tlsOptions = List.of(
+                    "-c",
+                    "ssl=on",
+                    "-c",
+                    "ssl_cert_file=" + dir.resolve("server.crt"),
+                    "-c",
+                    "ssl_key_file=" + dir.resolve("server.key"));
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             run(List.of("chown", "-R", "nobody:nogroup", dir.toString()));
         }
-        run(asUser(root, List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")));
+        run(asUser(
+                root,
+                List.of(
+                        BIN.resolve("initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "-U",
+                        "postgres",
+                        "-A",
+                        "trust",
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                        "--no-sync")));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> args = new ArrayList<>(List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
-                "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
-                "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=32MB"));
+        List<String> args = new ArrayList<>(List.of(
+                BIN.resolve("postgres").toString(),
+                "-D",
+                data.toString(),
+                "-p",
+                String.valueOf(port),
+                "-k",
+                dir.toString(),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=200",
+                "-c",
+                "shared_buffers=32MB"));
         args.addAll(tlsOptions);
         List<String> cmd = asUser(root, args);
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log").toFile()).start();
+        Process process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile())
+                .start();
         TestPostgres pg = new TestPostgres(dir, process, port);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
@@ -113,7 +148,8 @@ public final class TestPostgres implements AutoCloseable {
             } catch (SQLException e) {
                 if (System.nanoTime() > until || !process.isAlive()) {
                     pg.close();
-                    throw new IllegalStateException("PostgreSQL did not start: " + Files.readString(dir.resolve("log")), e);
+                    throw new IllegalStateException(
+                            "PostgreSQL did not start: " + Files.readString(dir.resolve("log")), e);
                 }
                 Thread.sleep(100);
             }
@@ -132,7 +168,8 @@ public final class TestPostgres implements AutoCloseable {
 
     /** Sessions of the given role other than the asking one (the gateway's backend connections). */
     public int sessionsOf(String role) throws SQLException {
-        try (Connection c = superuser(); var st = c.createStatement();
+        try (Connection c = superuser();
+                var st = c.createStatement();
                 var rs = st.executeQuery("select count(*) from pg_stat_activity where usename = '" + role
                         + "' and pid <> pg_backend_pid()")) {
             rs.next();
@@ -144,8 +181,8 @@ public final class TestPostgres implements AutoCloseable {
         if (!root) {
             return command;
         }
-        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups"));
+        List<String> wrapped =
+                new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
         wrapped.addAll(command);
         return wrapped;
     }

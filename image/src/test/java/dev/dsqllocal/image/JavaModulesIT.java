@@ -23,15 +23,22 @@ class JavaModulesIT {
         Path context = Path.of(System.getProperty("dsql.context.dir"));
         Path jar = context.resolve("dsql-local.jar");
         assertThat(jar).exists();
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(
-                () -> new IllegalStateException("jdeps is missing: run the build with a JDK"));
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps")
+                .orElseThrow(() -> new IllegalStateException("jdeps is missing: run the build with a JDK"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = jdeps.run(new PrintWriter(out), new PrintWriter(err),
-                "--print-module-deps", "--ignore-missing-deps", "--multi-release", "17", jar.toString());
+        int status = jdeps.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "--print-module-deps",
+                "--ignore-missing-deps",
+                "--multi-release",
+                "17",
+                jar.toString());
         assertThat(status).as(err.toString()).isZero();
 
-        TreeSet<String> expected = new TreeSet<>(Arrays.asList(out.toString().trim().split(",")));
+        TreeSet<String> expected =
+                new TreeSet<>(Arrays.asList(out.toString().trim().split(",")));
         expected.remove("java.desktop");
         expected.add("jdk.crypto.ec");
         TreeSet<String> listed = new TreeSet<>(Arrays.asList(

@@ -48,12 +48,12 @@ class MessagesTest {
 
     @Test
     void extendedProtocolMessagesRoundTrip() {
-        Parse parse = (Parse) roundTrip(new Parse("s1", "SELECT $1", new int[]{23}));
+        Parse parse = (Parse) roundTrip(new Parse("s1", "SELECT $1", new int[] {23}));
         assertThat(parse.name()).isEqualTo("s1");
         assertThat(parse.sql()).isEqualTo("SELECT $1");
         assertThat(parse.parameterTypes()).containsExactly(23);
-        Bind bind = (Bind) roundTrip(new Bind("p", "s1", new short[]{0}, new byte[][]{"42".getBytes(), null},
-                new short[]{1}));
+        Bind bind = (Bind)
+                roundTrip(new Bind("p", "s1", new short[] {0}, new byte[][] {"42".getBytes(), null}, new short[] {1}));
         assertThat(bind.portal()).isEqualTo("p");
         assertThat(bind.statement()).isEqualTo("s1");
         assertThat(bind.values()[0]).isEqualTo("42".getBytes());
@@ -95,7 +95,7 @@ class MessagesTest {
     @Test
     void backendMessagesRoundTrip() {
         ByteBuf z = new ReadyForQuery('T').encode(ALLOC);
-        assertThat(ByteBufUtil.getBytes(z)).isEqualTo(new byte[]{'Z', 0, 0, 0, 5, 'T'});
+        assertThat(ByteBufUtil.getBytes(z)).isEqualTo(new byte[] {'Z', 0, 0, 0, 5, 'T'});
         assertThat(BackendMessage.decode(z)).isEqualTo(new ReadyForQuery('T'));
         z.release();
         ByteBuf c = new CommandComplete("INSERT 0 1").encode(ALLOC);
@@ -106,11 +106,10 @@ class MessagesTest {
 
     @Test
     void startupPackets() {
-        StartupMessage startup = new StartupMessage(StartupPacket.PROTOCOL_3_0,
-                Map.of("user", "admin"));
+        StartupMessage startup = new StartupMessage(StartupPacket.PROTOCOL_3_0, Map.of("user", "admin"));
         ByteBuf encoded = startup.encode(ALLOC);
-        assertThat(ByteBufUtil.getBytes(encoded)).isEqualTo(
-                "\0\0\0\u0014\0\u0003\0\0user\0admin\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(ByteBufUtil.getBytes(encoded))
+                .isEqualTo("\0\0\0\u0014\0\u0003\0\0user\0admin\0\0".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(StartupPacket.decode(encoded)).isEqualTo(startup);
         encoded.release();
         ByteBuf cancel = new CancelRequest(7, 9).encode(ALLOC);
@@ -119,7 +118,9 @@ class MessagesTest {
         assertThatThrownBy(() -> StartupPacket.decode(bytes("\0\0\0\u000b\0\u0003\0\0ab\0")))
                 .isInstanceOf(IllegalArgumentException.class); // name without value or final terminator
         assertThat(new BackendMessage.NegotiateProtocolVersion(StartupPacket.PROTOCOL_3_0, List.of("_pq_.x"))
-                .encode(ALLOC).getInt(1)).isEqualTo(4 + 4 + 4 + 7);
+                        .encode(ALLOC)
+                        .getInt(1))
+                .isEqualTo(4 + 4 + 4 + 7);
     }
 
     private static FrontendMessage roundTrip(FrontendMessage message) {

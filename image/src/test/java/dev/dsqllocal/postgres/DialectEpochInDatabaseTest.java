@@ -1,10 +1,9 @@
 package dev.dsqllocal.postgres;
 
-import dev.dsqllocal.clusters.DatabaseEndpoint;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +47,17 @@ class DialectEpochInDatabaseTest {
         if (ServerUser.current().dropsPrivileges()) {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        PostgresFleet fleet = new PostgresFleet(root.resolve("clusters-" + dialectSetting), PostgresFleetIT.cache,
-                Optional.empty(), false, 0, dialectSetting);
+        PostgresFleet fleet = new PostgresFleet(
+                root.resolve("clusters-" + dialectSetting),
+                PostgresFleetIT.cache,
+                Optional.empty(),
+                false,
+                0,
+                dialectSetting);
         fleets.add(fleet);
         DatabaseEndpoint endpoint = fleet.provision("c1");
-        try (Connection c = connect(endpoint, InternalRoles.SUPERUSER); Statement s = c.createStatement()) {
+        try (Connection c = connect(endpoint, InternalRoles.SUPERUSER);
+                Statement s = c.createStatement()) {
             // What the rule table writes for a limit dated "5 rows until 2026-09-01, then the current value".
             s.execute("UPDATE sys.dsql_local_limits SET since = DATE '2026-09-01' "
                     + "WHERE name = 'max_rows_per_transaction'");
@@ -76,12 +81,13 @@ class DialectEpochInDatabaseTest {
 
     @Test
     void aServerAtAnEarlierEpochEnforcesThatEpochsRowLimit() throws Exception {
-        try (Connection c = connect(cluster("2026-08-15"), InternalRoles.ADMIN); Statement s = c.createStatement()) {
+        try (Connection c = connect(cluster("2026-08-15"), InternalRoles.ADMIN);
+                Statement s = c.createStatement()) {
             assertThat(limit(s)).isEqualTo(5);
             s.execute("CREATE TABLE items (id int PRIMARY KEY)");
             s.execute("INSERT INTO items SELECT generate_series(1, 5)");
-            SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> s.execute("INSERT INTO items SELECT generate_series(6, 11)"));
+            SQLException e = catchThrowableOfType(
+                    SQLException.class, () -> s.execute("INSERT INTO items SELECT generate_series(6, 11)"));
             assertThat((Object) e).isNotNull();
             assertThat(e.getSQLState()).isEqualTo("54000");
             assertThat(e.getMessage()).startsWith("ERROR: transaction row limit exceeded");
@@ -90,12 +96,13 @@ class DialectEpochInDatabaseTest {
 
     @Test
     void theLatestEpochKeepsTheCurrentLimit() throws Exception {
-        try (Connection c = connect(cluster("latest"), InternalRoles.ADMIN); Statement s = c.createStatement()) {
+        try (Connection c = connect(cluster("latest"), InternalRoles.ADMIN);
+                Statement s = c.createStatement()) {
             assertThat(limit(s)).isEqualTo(3000);
             s.execute("CREATE TABLE items (id int PRIMARY KEY)");
             s.execute("INSERT INTO items SELECT generate_series(1, 3000)");
-            SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> s.execute("INSERT INTO items SELECT generate_series(3001, 6001)"));
+            SQLException e = catchThrowableOfType(
+                    SQLException.class, () -> s.execute("INSERT INTO items SELECT generate_series(3001, 6001)"));
             assertThat(e.getSQLState()).isEqualTo("54000");
         }
     }

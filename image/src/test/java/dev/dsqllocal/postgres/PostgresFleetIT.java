@@ -1,9 +1,9 @@
 package dev.dsqllocal.postgres;
 
-import dev.dsqllocal.clusters.DatabaseEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -65,7 +65,8 @@ class PostgresFleetIT {
     private static List<Path> readySpares(Path clusters) throws IOException {
         try (var entries = Files.list(clusters)) {
             return entries.filter(p -> p.getFileName().toString().startsWith(".spare-")
-                    && !p.getFileName().toString().contains(".tmp-")).toList();
+                            && !p.getFileName().toString().contains(".tmp-"))
+                    .toList();
         }
     }
 
@@ -78,7 +79,8 @@ class PostgresFleetIT {
     void aClusterFromAnOlderTemplateGetsTheCurrentSysSchemaWhenItsServerStarts() throws Exception {
         PostgresFleet first = fleet(true);
         DatabaseEndpoint endpoint = first.provision("oldtemplatecluster");
-        try (Connection c = connect(endpoint, PostgresTemplate.SUPERUSER); Statement st = c.createStatement()) {
+        try (Connection c = connect(endpoint, PostgresTemplate.SUPERUSER);
+                Statement st = c.createStatement()) {
             // The shape of a cluster created before the sys schema existed (which also had PostgreSQL's own
             // version() and no limit triggers), with a table made back then
             st.execute("DROP SCHEMA sys CASCADE");
@@ -90,7 +92,8 @@ class PostgresFleetIT {
         first.close();
 
         DatabaseEndpoint restarted = fleet(true).provision("oldtemplatecluster");
-        try (Connection c = connect(restarted, PostgresTemplate.ADMIN); Statement st = c.createStatement()) {
+        try (Connection c = connect(restarted, PostgresTemplate.ADMIN);
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sys.jobs")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isZero();
@@ -98,7 +101,8 @@ class PostgresFleetIT {
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sys.iam_pg_role_mappings")) {
                 assertThat(rs.next()).isTrue();
             }
-            try (ResultSet rs = st.executeQuery("SELECT to_regprocedure('sys.wait_for_job(text,boolean)') IS NOT NULL")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT to_regprocedure('sys.wait_for_job(text,boolean)') IS NOT NULL")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
@@ -108,7 +112,8 @@ class PostgresFleetIT {
             }
             // the table made before the limits existed has them now, hidden like PostgreSQL's internal triggers
             assertThatThrownBy(() -> st.execute("INSERT INTO made_before SELECT g FROM generate_series(1, 3001) g"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("transaction row limit exceeded");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("transaction row limit exceeded");
             try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE tgisinternal), count(*) FROM pg_trigger "
                     + "WHERE tgrelid = 'made_before'::regclass")) {
                 assertThat(rs.next()).isTrue();
@@ -116,7 +121,8 @@ class PostgresFleetIT {
                 assertThat(rs.getInt(2)).isEqualTo(3);
             }
         }
-        try (Connection c = connect(restarted, PostgresTemplate.SUPERUSER); Statement st = c.createStatement();
+        try (Connection c = connect(restarted, PostgresTemplate.SUPERUSER);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version FROM sys.dsql_local_schema_version")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(PostgresTemplate.SYS_SCHEMA_VERSION);
@@ -134,7 +140,8 @@ class PostgresFleetIT {
     }
 
     private static long count(DatabaseEndpoint endpoint, String table) throws SQLException {
-        try (Connection c = connect(endpoint, "admin"); Statement s = c.createStatement();
+        try (Connection c = connect(endpoint, "admin");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -147,11 +154,12 @@ class PostgresFleetIT {
         DatabaseEndpoint endpoint = fleet.provision("cluster1");
 
         assertThat(endpoint.host()).isEqualTo("127.0.0.1");
-        try (Connection c = connect(endpoint, "admin"); Statement s = c.createStatement()) {
+        try (Connection c = connect(endpoint, "admin");
+                Statement s = c.createStatement()) {
             assertThat(show(c, "server_version")).isEqualTo("16.15");
             assertThat(show(c, "server_encoding")).isEqualTo("UTF8");
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("C");
                 assertThat(rs.getString(2)).isEqualTo("C");
@@ -177,8 +185,10 @@ class PostgresFleetIT {
     void theServerDefaultTimeZoneIsUtc() throws Exception {
         DatabaseEndpoint endpoint = fleet(false).provision("cluster9");
         // pgJDBC sends the JVM's zone as a startup parameter, so read the server's configured default instead
-        try (Connection c = connect(endpoint, "postgres"); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT setting FROM pg_file_settings WHERE name = 'timezone' AND applied")) {
+        try (Connection c = connect(endpoint, "postgres");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT setting FROM pg_file_settings WHERE name = 'timezone' AND applied")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("UTC");
         }
@@ -187,13 +197,16 @@ class PostgresFleetIT {
     @Test
     void adminIsNotSuperuserButOwnsTheDatabaseAndCanCreateObjectsAndRoles() throws Exception {
         DatabaseEndpoint endpoint = fleet(false).provision("cluster2");
-        try (Connection c = connect(endpoint, "admin"); Statement s = c.createStatement()) {
+        try (Connection c = connect(endpoint, "admin");
+                Statement s = c.createStatement()) {
             assertThat(show(c, "is_superuser")).isEqualTo("off");
-            try (ResultSet rs = s.executeQuery("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'postgres'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'postgres'")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("admin");
             }
-            try (ResultSet rs = s.executeQuery("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("admin");
             }
@@ -230,15 +243,17 @@ class PostgresFleetIT {
         assertThat(fleet.endpoint("cluster4")).isEmpty();
         assertThat(fleet.existingClusterIds()).isEmpty();
         assertThatThrownBy(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 1000);
-            }
-        }).isInstanceOf(IOException.class);
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 1000);
+                    }
+                })
+                .isInstanceOf(IOException.class);
         fleet.destroy("cluster4"); // idempotent
 
         // the same identifier can be used again, and starts empty
         DatabaseEndpoint again = fleet.provision("cluster4");
-        try (Connection c = connect(again, "admin"); Statement s = c.createStatement();
+        try (Connection c = connect(again, "admin");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
@@ -248,7 +263,8 @@ class PostgresFleetIT {
     @Test
     void dataSurvivesClosingTheFleetAndStartingANewOne() throws Exception {
         PostgresFleet first = fleet(true);
-        try (Connection c = connect(first.provision("cluster5"), "admin"); Statement s = c.createStatement()) {
+        try (Connection c = connect(first.provision("cluster5"), "admin");
+                Statement s = c.createStatement()) {
             assertThat(show(c, "fsync")).isEqualTo("on");
             s.execute("CREATE TABLE kept (id int)");
             s.execute("INSERT INTO kept SELECT generate_series(1, 100)");
@@ -265,7 +281,8 @@ class PostgresFleetIT {
     @Test
     void aKilledPostmasterDoesNotPreventTheNextStart() throws Exception {
         PostgresFleet first = fleet(true);
-        try (Connection c = connect(first.provision("cluster6"), "admin"); Statement s = c.createStatement()) {
+        try (Connection c = connect(first.provision("cluster6"), "admin");
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE crash (id int)");
             s.execute("INSERT INTO crash VALUES (1)");
         }
@@ -283,7 +300,9 @@ class PostgresFleetIT {
     void aPostmasterLeftRunningByAnEarlierFleetIsReplaced() throws Exception {
         PostgresFleet first = fleet(false);
         first.provision("cluster7");
-        long oldPid = PostmasterPidFile.read(first.clustersRoot().resolve("cluster7")).orElseThrow().pid();
+        long oldPid = PostmasterPidFile.read(first.clustersRoot().resolve("cluster7"))
+                .orElseThrow()
+                .pid();
 
         PostgresFleet second = fleet(false); // as after a killed emulator whose server was not stopped
         DatabaseEndpoint endpoint = second.provision("cluster7");
@@ -341,7 +360,8 @@ class PostgresFleetIT {
             assertThat(endpoints.get(0)).isEqualTo(endpoints.get(2));
             assertThat(endpoints.get(1)).isEqualTo(endpoints.get(3));
             assertThat(endpoints.get(0)).isNotEqualTo(endpoints.get(1));
-            try (Connection a = connect(endpoints.get(0), "admin"); Connection b = connect(endpoints.get(1), "admin")) {
+            try (Connection a = connect(endpoints.get(0), "admin");
+                    Connection b = connect(endpoints.get(1), "admin")) {
                 a.createStatement().execute("CREATE TABLE only_in_a (id int)");
                 assertThat(count(endpoints.get(0), "only_in_a")).isZero();
                 assertThatThrownBy(() -> count(endpoints.get(1), "only_in_a")).isInstanceOf(SQLException.class);
@@ -355,8 +375,10 @@ class PostgresFleetIT {
     void runningAsRootADataRootNobodyCannotReachIsReportedByName() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ServerUser.current().dropsPrivileges(), "only when run as root");
         Path locked = root.resolve("locked");
-        Files.createDirectory(locked, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+                locked,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
         assertThatThrownBy(() -> new PostgresFleet(locked.resolve("clusters"), cache, Optional.empty(), false))

@@ -1,8 +1,8 @@
 package dev.dsqllocal.postgres;
 
-import dev.dsqllocal.clusters.DatabaseEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dsqllocal.clusters.DatabaseEndpoint;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +46,8 @@ class ProcessLifetimeIT {
             Thread.sleep(500); // a parent-death signal tied to the finished thread would have arrived by now
 
             assertThat(fleet.endpoint("shortlived")).contains(endpoint.get());
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + endpoint.get().port()
-                    + "/postgres", "admin", "")) {
+            try (Connection c = DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:" + endpoint.get().port() + "/postgres", "admin", "")) {
                 assertThat(c.isValid(5)).isTrue();
             }
         }
@@ -56,12 +56,18 @@ class ProcessLifetimeIT {
     @Test
     void killingTheEmulatorWithSigkillTakesItsServersDown() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process emulator = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                OrphanProbe.class.getName(), root.resolve("clusters").toString(), CACHE.toString())
+        Process emulator = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanProbe.class.getName(),
+                        root.resolve("clusters").toString(),
+                        CACHE.toString())
                 .redirectErrorStream(true)
                 .start();
         long pid = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("pid ")) {
@@ -79,7 +85,9 @@ class ProcessLifetimeIT {
             while (LinuxProcesses.isRunning(pid) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(LinuxProcesses.isRunning(pid)).as("postmaster %d after its JVM was killed", pid).isFalse();
+            assertThat(LinuxProcesses.isRunning(pid))
+                    .as("postmaster %d after its JVM was killed", pid)
+                    .isFalse();
         } finally {
             emulator.destroyForcibly();
             if (pid > 0 && LinuxProcesses.isRunning(pid)) {

@@ -21,7 +21,9 @@ class SharedReadyCopyTest {
         Path clusters = Files.createDirectories(dir.resolve("clusters"));
 
         try (SharedReadyCopy shared = new SharedReadyCopy(cache, template, ServerUser.current(), clusters)) {
-            assertThat(shared.claimInto(clusters.resolve("first"))).as("no copy was left yet").isFalse();
+            assertThat(shared.claimInto(clusters.resolve("first")))
+                    .as("no copy was left yet")
+                    .isFalse();
 
             Path ready = cache.resolve("ready-template-0123456789abcdef");
             awaitExists(ready);

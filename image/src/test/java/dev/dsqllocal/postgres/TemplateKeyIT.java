@@ -33,8 +33,12 @@ class TemplateKeyIT {
     }
 
     private static String keyFromFreshJvm() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:off", "-cp", System.getProperty("java.class.path"), TemplateKeyIT.class.getName())
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xshare:off",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TemplateKeyIT.class.getName())
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -18,12 +18,14 @@ class UnixSocketPathTest {
     void tcpOnlyWhenThePathIsTooLongForASocket() {
         Path deep = Path.of("/" + "d".repeat(95));
         assertThat(PostgresServer.unixSocketIn(deep, 5432)).isEmpty(); // 96 + "/.s.PGSQL.5432" > 107 bytes
-        assertThat(PostgresServer.unixSocketIn(Path.of("/" + "d".repeat(90)), 5432)).isPresent();
+        assertThat(PostgresServer.unixSocketIn(Path.of("/" + "d".repeat(90)), 5432))
+                .isPresent();
     }
 
     @Test
     void tcpOnlyWhenTheDirectoryWouldNeedQuotingInTheSetting() {
-        assertThat(PostgresServer.unixSocketIn(Path.of("/tmp/my clusters/abc"), 5432)).isEmpty();
+        assertThat(PostgresServer.unixSocketIn(Path.of("/tmp/my clusters/abc"), 5432))
+                .isEmpty();
         assertThat(PostgresServer.unixSocketIn(Path.of("/tmp/a,b/abc"), 5432)).isEmpty();
     }
 }

@@ -37,10 +37,24 @@ class ControlPlaneSdkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(
-                Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1",
-                Option.CREATE_DELAY, "300ms", Option.UPDATE_DELAY, "100ms", Option.DELETE_DELAY, "300ms",
-                Option.MAX_CLUSTERS, "12")), TestSupport.fleets(), null);
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(
+                        Option.API_PORT,
+                        "0",
+                        Option.SQL_PORT,
+                        "0",
+                        Option.BIND_ADDRESS,
+                        "127.0.0.1",
+                        Option.CREATE_DELAY,
+                        "300ms",
+                        Option.UPDATE_DELAY,
+                        "100ms",
+                        Option.DELETE_DELAY,
+                        "300ms",
+                        Option.MAX_CLUSTERS,
+                        "12")),
+                TestSupport.fleets(),
+                null);
         dsql = client(server.apiPort(), "test", "test");
     }
 
@@ -66,7 +80,8 @@ class ControlPlaneSdkIT {
 
     private static java.util.function.Consumer<WaiterOverrideConfiguration.Builder> fastWaiter() {
         return w -> w.maxAttempts(600)
-                .backoffStrategyV2(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)));
+                .backoffStrategyV2(
+                        software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)));
     }
 
     @Test
@@ -78,7 +93,8 @@ class ControlPlaneSdkIT {
         assertThat(c.arn()).isEqualTo("arn:aws:dsql:us-east-1:000000000000:cluster/" + id);
         assertThat(c.endpoint()).isEqualTo(id + ".dsql.us-east-1.on.aws");
         assertThat(c.encryptionDetails().encryptionType()).isEqualTo(EncryptionType.AWS_OWNED_KMS_KEY);
-        assertThat(server.clusterDirectory().defaultCluster()).get()
+        assertThat(server.clusterDirectory().defaultCluster())
+                .get()
                 .satisfies(v -> assertThat(v.identifier()).isEqualTo(id));
     }
 
@@ -98,7 +114,7 @@ class ControlPlaneSdkIT {
         // An ACTIVE cluster has a real PostgreSQL answering on its loopback endpoint.
         var db = server.clusterDirectory().find(id).orElseThrow().database().orElseThrow();
         try (var conn = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres", "admin", "");
+                        "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres", "admin", "");
                 var rs = conn.createStatement().executeQuery("SELECT current_user, version()")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("admin");
@@ -114,7 +130,8 @@ class ControlPlaneSdkIT {
                 });
         assertThat(dsql.getCluster(r -> r.identifier(id)).status()).isEqualTo(ClusterStatus.ACTIVE);
 
-        var updated = dsql.updateCluster(r -> r.identifier(id).deletionProtectionEnabled(false)
+        var updated = dsql.updateCluster(r -> r.identifier(id)
+                .deletionProtectionEnabled(false)
                 .kmsEncryptionKey("1234abcd-12ab-34cd-56ef-1234567890ab"));
         assertThat(updated.status()).isEqualTo(ClusterStatus.UPDATING);
         dsql.waiter().waitUntilClusterActive(r -> r.identifier(id), fastWaiter());
@@ -135,11 +152,13 @@ class ControlPlaneSdkIT {
 
     @Test
     void sessionCredentialsAreAccepted() {
-        try (DsqlClient session = DsqlClient.builder().region(Region.US_EAST_1)
+        try (DsqlClient session = DsqlClient.builder()
+                .region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create("test", "test", "tok")))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
             String id = server.defaultClusterId().orElseThrow();
             assertThat(session.getCluster(r -> r.identifier(id)).identifier()).isEqualTo(id);
         }
@@ -149,7 +168,8 @@ class ControlPlaneSdkIT {
     void updateAndDeleteOfAClusterStillCreatingConflict() {
         String id = dsql.createCluster(r -> r.deletionProtectionEnabled(false)).identifier();
         assertThatThrownBy(() -> dsql.updateCluster(r -> r.identifier(id).deletionProtectionEnabled(true)))
-                .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        ConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
         assertThatThrownBy(() -> dsql.deleteCluster(r -> r.identifier(id))).isInstanceOf(ConflictException.class);
         dsql.waiter().waitUntilClusterActive(r -> r.identifier(id), fastWaiter());
         dsql.deleteCluster(r -> r.identifier(id));
@@ -161,13 +181,18 @@ class ControlPlaneSdkIT {
             dsql.createCluster(r -> r.deletionProtectionEnabled(false));
         }
         List<String> viaPages = dsql.listClustersPaginator(r -> r.maxResults(2)).clusters().stream()
-                .map(ClusterSummary::identifier).collect(Collectors.toList());
+                .map(ClusterSummary::identifier)
+                .collect(Collectors.toList());
         var firstPage = dsql.listClusters(r -> r.maxResults(2));
         assertThat(firstPage.clusters()).hasSize(2);
         assertThat(firstPage.nextToken()).isNotBlank();
         List<String> all = dsql.listClusters(r -> r.maxResults(100)).clusters().stream()
-                .map(ClusterSummary::identifier).collect(Collectors.toList());
-        assertThat(viaPages).hasSizeGreaterThanOrEqualTo(5).containsExactlyElementsOf(all).doesNotHaveDuplicates();
+                .map(ClusterSummary::identifier)
+                .collect(Collectors.toList());
+        assertThat(viaPages)
+                .hasSizeGreaterThanOrEqualTo(5)
+                .containsExactlyElementsOf(all)
+                .doesNotHaveDuplicates();
         assertThat(dsql.listClusters(r -> r.maxResults(100)).nextToken()).isNull();
     }
 
@@ -193,14 +218,16 @@ class ControlPlaneSdkIT {
         String v2 = dsql.putClusterPolicy(r -> r.identifier(id).policy(policy).expectedPolicyVersion(v1))
                 .policyVersion();
         assertThat(Long.parseLong(v2)).isEqualTo(Long.parseLong(v1) + 1);
-        assertThatThrownBy(() -> dsql.putClusterPolicy(r -> r.identifier(id).policy(policy)
-                .expectedPolicyVersion(v1))).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> dsql.putClusterPolicy(
+                        r -> r.identifier(id).policy(policy).expectedPolicyVersion(v1)))
+                .isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> dsql.putClusterPolicy(r -> r.identifier(id).policy("[1,2]")))
                 .isInstanceOf(ValidationException.class);
         var got = dsql.getClusterPolicy(r -> r.identifier(id));
         assertThat(got.policy()).isEqualTo(policy);
         assertThat(got.policyVersion()).isEqualTo(v2);
-        assertThat(dsql.deleteClusterPolicy(r -> r.identifier(id).expectedPolicyVersion(v2)).policyVersion())
+        assertThat(dsql.deleteClusterPolicy(r -> r.identifier(id).expectedPolicyVersion(v2))
+                        .policyVersion())
                 .isEqualTo(v2);
         assertThatThrownBy(() -> dsql.getClusterPolicy(r -> r.identifier(id)))
                 .isInstanceOf(ResourceNotFoundException.class);
@@ -212,7 +239,8 @@ class ControlPlaneSdkIT {
         String arn = dsql.getCluster(r -> r.identifier(id)).arn();
         dsql.tagResource(r -> r.resourceArn(arn).tags(Map.of("env", "local", "owner", "me@example.com")));
         assertThat(dsql.listTagsForResource(r -> r.resourceArn(arn)).tags())
-                .containsEntry("env", "local").containsEntry("owner", "me@example.com");
+                .containsEntry("env", "local")
+                .containsEntry("owner", "me@example.com");
         dsql.untagResource(r -> r.resourceArn(arn).tagKeys("owner"));
         assertThat(dsql.listTagsForResource(r -> r.resourceArn(arn)).tags()).doesNotContainKey("owner");
         String unknown = "arn:aws:dsql:us-east-1:000000000000:cluster/ruabtlcu6nqjdl6k6jjcug67ta";
@@ -226,7 +254,8 @@ class ControlPlaneSdkIT {
         var vpc = dsql.getVpcEndpointServiceName(r -> r.identifier(id));
         assertThat(vpc.serviceName()).matches("com\\.amazonaws\\.us-east-1\\.dsql-[a-f0-9]{6}");
         assertThatThrownBy(() -> dsql.getCluster(r -> r.identifier("ruabtlcu6nqjdl6k6jjcug67ta")))
-                .isInstanceOfSatisfying(ResourceNotFoundException.class,
+                .isInstanceOfSatisfying(
+                        ResourceNotFoundException.class,
                         e -> assertThat(e.resourceId()).isEqualTo("ruabtlcu6nqjdl6k6jjcug67ta"));
         assertThatThrownBy(() -> dsql.getVpcEndpointServiceName(r -> r.identifier("ruabtlcu6nqjdl6k6jjcug67ta")))
                 .isInstanceOf(ResourceNotFoundException.class);
@@ -234,15 +263,17 @@ class ControlPlaneSdkIT {
 
     @Test
     void multiRegionPropertiesRoundTripAndPendingSetup() {
-        var first = dsql.createCluster(r -> r.deletionProtectionEnabled(false)
-                .multiRegionProperties(m -> m.witnessRegion("us-west-2")));
+        var first = dsql.createCluster(
+                r -> r.deletionProtectionEnabled(false).multiRegionProperties(m -> m.witnessRegion("us-west-2")));
         assertThat(first.status()).isEqualTo(ClusterStatus.PENDING_SETUP);
         assertThat(first.multiRegionProperties().witnessRegion()).isEqualTo("us-west-2");
         String peer = "arn:aws:dsql:us-east-2:000000000000:cluster/kiqenqglxyl2snyvkvnj2c3s2e";
         dsql.updateCluster(r -> r.identifier(first.identifier())
                 .multiRegionProperties(m -> m.witnessRegion("us-west-2").clusters(peer)));
         dsql.waiter().waitUntilClusterActive(r -> r.identifier(first.identifier()), fastWaiter());
-        assertThat(dsql.getCluster(r -> r.identifier(first.identifier())).multiRegionProperties().clusters())
+        assertThat(dsql.getCluster(r -> r.identifier(first.identifier()))
+                        .multiRegionProperties()
+                        .clusters())
                 .containsExactly(peer);
         assertThatThrownBy(() -> dsql.createCluster(r -> r.multiRegionProperties(m -> m.witnessRegion("us-east-1"))))
                 .isInstanceOf(ValidationException.class);
@@ -250,9 +281,18 @@ class ControlPlaneSdkIT {
 
     @Test
     void clusterQuotaIsEnforced() throws Exception {
-        try (DsqlLocalServer small = DsqlLocalServer.start(ServerConfig.of(Map.of(
-                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.INITIAL_CLUSTERS, "0",
-                Option.MAX_CLUSTERS, "1")), TestSupport.fleets(), null);
+        try (DsqlLocalServer small = DsqlLocalServer.start(
+                        ServerConfig.of(Map.of(
+                                Option.API_PORT,
+                                "0",
+                                Option.BIND_ADDRESS,
+                                "127.0.0.1",
+                                Option.INITIAL_CLUSTERS,
+                                "0",
+                                Option.MAX_CLUSTERS,
+                                "1")),
+                        TestSupport.fleets(),
+                        null);
                 DsqlClient other = client(small.apiPort(), "test", "test")) {
             other.createCluster(r -> r.deletionProtectionEnabled(false));
             assertThatThrownBy(() -> other.createCluster(r -> r.deletionProtectionEnabled(false)))

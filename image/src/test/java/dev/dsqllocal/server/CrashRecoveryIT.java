@@ -32,14 +32,23 @@ class CrashRecoveryIT {
 
     @Test
     void stateAndDatabaseContentsSurviveKillNine() throws Exception {
-        Process child = MainIT.spawn(List.of("--data-dir", TestSupport.dataDir(dataDir), "--api-port", "0", "--sql-port",
-                "0", "--bind-address", "127.0.0.1", "--initial-clusters", "1"));
+        Process child = MainIT.spawn(List.of(
+                "--data-dir",
+                TestSupport.dataDir(dataDir),
+                "--api-port",
+                "0",
+                "--sql-port",
+                "0",
+                "--bind-address",
+                "127.0.0.1",
+                "--initial-clusters",
+                "1"));
         Long postmasterPid = null;
         try {
             child.getOutputStream().close();
             CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader out = new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = out.readLine()) != null) {
                         if (line.contains(DsqlLocalServer.READY_PREFIX)) {
@@ -52,14 +61,16 @@ class CrashRecoveryIT {
                 return false;
             });
             assertThat(ready.get(120, TimeUnit.SECONDS)).isTrue();
-            String clusterId = new ObjectMapper().readTree(dataDir.resolve("state.json").toFile())
-                    .get("defaultClusterId").asText();
-            List<String> pid = Files.readAllLines(dataDir.resolve("clusters").resolve(clusterId)
-                    .resolve("postmaster.pid"));
+            String clusterId = new ObjectMapper()
+                    .readTree(dataDir.resolve("state.json").toFile())
+                    .get("defaultClusterId")
+                    .asText();
+            List<String> pid = Files.readAllLines(
+                    dataDir.resolve("clusters").resolve(clusterId).resolve("postmaster.pid"));
             postmasterPid = Long.parseLong(pid.get(0).trim());
             int port = Integer.parseInt(pid.get(3).trim());
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                    "admin", "");
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "admin", "");
                     Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE survivors (id int PRIMARY KEY, name text)");
                 s.execute("INSERT INTO survivors VALUES (1, 'one'), (2, 'two')");
@@ -67,14 +78,21 @@ class CrashRecoveryIT {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-            try (DsqlLocalServer server = DsqlLocalServer.start(ServerConfig.of(Map.of(Option.API_PORT, "0",
-                    Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1", Option.DATA_DIR, TestSupport.dataDir(dataDir))))) {
+            try (DsqlLocalServer server = DsqlLocalServer.start(ServerConfig.of(Map.of(
+                    Option.API_PORT,
+                    "0",
+                    Option.SQL_PORT,
+                    "0",
+                    Option.BIND_ADDRESS,
+                    "127.0.0.1",
+                    Option.DATA_DIR,
+                    TestSupport.dataDir(dataDir))))) {
                 assertThat(server.defaultClusterId()).hasValue(clusterId);
                 ClusterView view = server.clusterDirectory().find(clusterId).orElseThrow();
                 assertThat(view.status()).isEqualTo(ClusterStatus.ACTIVE);
                 var db = view.database().orElseThrow();
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port()
-                        + "/postgres", "admin", "");
+                try (Connection c = DriverManager.getConnection(
+                                "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres", "admin", "");
                         Statement s = c.createStatement();
                         ResultSet rs = s.executeQuery("SELECT count(*) FROM survivors")) {
                     rs.next();

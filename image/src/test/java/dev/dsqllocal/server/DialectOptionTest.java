@@ -1,12 +1,12 @@
 package dev.dsqllocal.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.dsqllocal.dialect.DialectEpoch;
 import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DialectOptionTest {
 
@@ -21,7 +21,8 @@ class DialectOptionTest {
         assertThat(month.dialect()).contains(new DialectEpoch(LocalDate.of(2025, 6, 30)));
         ServerConfig day = ServerConfig.parse(new String[0], Map.of("DSQL_LOCAL_DIALECT", "2026-09-15"));
         assertThat(day.dialect()).contains(new DialectEpoch(LocalDate.of(2026, 9, 15)));
-        assertThat(ServerConfig.parse(new String[] {"--dialect=OFF"}, Map.of()).dialect()).isEmpty();
+        assertThat(ServerConfig.parse(new String[] {"--dialect=OFF"}, Map.of()).dialect())
+                .isEmpty();
     }
 
     @Test

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The command line: --help and bad settings, in a child JVM. */
 class MainIT {
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     static Process spawn(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -31,7 +30,9 @@ class MainIT {
         Process p = spawn(List.of(args));
         p.getOutputStream().close();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 

@@ -32,10 +32,18 @@ class RawApiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DsqlLocalServer.start(ServerConfig.of(Map.of(
-                Option.API_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1",
-                Option.MAX_STREAMS, "2", Option.CREDENTIALS, "OTHERKEY:othersecret:111111111111")),
-                TestSupport.fleets(), null);
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(
+                        Option.API_PORT,
+                        "0",
+                        Option.BIND_ADDRESS,
+                        "127.0.0.1",
+                        Option.MAX_STREAMS,
+                        "2",
+                        Option.CREDENTIALS,
+                        "OTHERKEY:othersecret:111111111111")),
+                TestSupport.fleets(),
+                null);
         http = new SignedHttp(server.apiPort());
         clusterId = server.defaultClusterId().orElseThrow();
     }
@@ -65,7 +73,9 @@ class RawApiIT {
     }
 
     private static int streamCount() throws Exception {
-        return body(http.send("GET", "/stream/" + clusterId + "?max-results=100", null)).get("streams").size();
+        return body(http.send("GET", "/stream/" + clusterId + "?max-results=100", null))
+                .get("streams")
+                .size();
     }
 
     @Test
@@ -84,13 +94,20 @@ class RawApiIT {
         assertThat(got.get("tags").get("k").asText()).isEqualTo("v");
 
         String arn = URLEncoder.encode(c.get("arn").asText(), StandardCharsets.UTF_8);
-        assertThat(http.send("POST", "/tags/" + arn, "{\"tags\":{\"x\":\"y\"}}").statusCode()).isEqualTo(200);
-        assertThat(body(http.send("GET", "/tags/" + arn, null)).get("tags").get("x").asText()).isEqualTo("y");
+        assertThat(http.send("POST", "/tags/" + arn, "{\"tags\":{\"x\":\"y\"}}").statusCode())
+                .isEqualTo(200);
+        assertThat(body(http.send("GET", "/tags/" + arn, null))
+                        .get("tags")
+                        .get("x")
+                        .asText())
+                .isEqualTo("y");
 
         HttpResponse<String> listed = http.send("GET", "/stream/" + clusterId + "?max-results=1", null);
-        assertThat(body(listed).get("streams").get(0).get("streamIdentifier").asText()).isEqualTo(sid);
+        assertThat(body(listed).get("streams").get(0).get("streamIdentifier").asText())
+                .isEqualTo(sid);
 
-        HttpResponse<String> deleted = http.send("DELETE", "/stream/" + clusterId + "/" + sid + "?client-token=abc", null);
+        HttpResponse<String> deleted =
+                http.send("DELETE", "/stream/" + clusterId + "/" + sid + "?client-token=abc", null);
         assertThat(body(deleted).get("status").asText()).isEqualTo("DELETING");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         int status;
@@ -115,18 +132,30 @@ class RawApiIT {
         int before = streamCount();
         String otherAccount = streamBody().replace("us-east-1:000000000000:stream", "us-east-1:999999999999:stream");
         assertError(http.send("POST", "/stream/" + clusterId, otherAccount), 400, "ValidationException");
-        assertError(http.send("POST", "/stream/" + clusterId, streamBody().replace("UNORDERED", "ORDERED")), 400,
+        assertError(
+                http.send("POST", "/stream/" + clusterId, streamBody().replace("UNORDERED", "ORDERED")),
+                400,
                 "ValidationException");
-        assertError(http.send("POST", "/stream/" + clusterId, streamBody().replace("\"JSON\"", "\"AVRO\"")), 400,
+        assertError(
+                http.send("POST", "/stream/" + clusterId, streamBody().replace("\"JSON\"", "\"AVRO\"")),
+                400,
                 "ValidationException");
-        assertError(http.send("POST", "/stream/" + clusterId, "{\"targetDefinition\":{},\"ordering\":\"UNORDERED\","
-                + "\"format\":\"JSON\"}"), 400, "ValidationException");
-        assertError(http.send("POST", "/stream/ruabtlcu6nqjdl6k6jjcug67ta", streamBody()), 404,
+        assertError(
+                http.send(
+                        "POST",
+                        "/stream/" + clusterId,
+                        "{\"targetDefinition\":{},\"ordering\":\"UNORDERED\"," + "\"format\":\"JSON\"}"),
+                400,
+                "ValidationException");
+        assertError(
+                http.send("POST", "/stream/ruabtlcu6nqjdl6k6jjcug67ta", streamBody()),
+                404,
                 "ResourceNotFoundException");
         assertThat(streamCount()).isEqualTo(before);
         // max-streams is 2 in this class.
         while (streamCount() < 2) {
-            assertThat(http.send("POST", "/stream/" + clusterId, streamBody()).statusCode()).isEqualTo(200);
+            assertThat(http.send("POST", "/stream/" + clusterId, streamBody()).statusCode())
+                    .isEqualTo(200);
         }
         HttpResponse<String> over = http.send("POST", "/stream/" + clusterId, streamBody());
         assertError(over, 402, "ServiceQuotaExceededException");
@@ -135,17 +164,23 @@ class RawApiIT {
         assertThat(streamCount()).isEqualTo(2);
         for (JsonNode s : body(http.send("GET", "/stream/" + clusterId, null)).get("streams")) {
             await("/stream/" + clusterId + "/" + s.get("streamIdentifier").asText(), "ACTIVE");
-            http.send("DELETE", "/stream/" + clusterId + "/" + s.get("streamIdentifier").asText(), null);
+            http.send(
+                    "DELETE",
+                    "/stream/" + clusterId + "/" + s.get("streamIdentifier").asText(),
+                    null);
         }
     }
 
     @Test
     void badInputIsAValidationExceptionAndChangesNothing() throws Exception {
-        int clusters = body(http.send("GET", "/cluster?max-results=100", null)).get("clusters").size();
+        int clusters = body(http.send("GET", "/cluster?max-results=100", null))
+                .get("clusters")
+                .size();
         HttpResponse<String> malformed = http.send("POST", "/cluster", "{\"deletionProtectionEnabled\":");
         assertError(malformed, 400, "ValidationException");
         assertThat(body(malformed).get("reason").asText()).isEqualTo("cannotParse");
-        assertThat(body(http.send("POST", "/cluster", "[1]")).get("reason").asText()).isEqualTo("cannotParse");
+        assertThat(body(http.send("POST", "/cluster", "[1]")).get("reason").asText())
+                .isEqualTo("cannotParse");
 
         HttpResponse<String> wrongType = http.send("POST", "/cluster", "{\"deletionProtectionEnabled\":\"yes\"}");
         assertError(wrongType, 400, "ValidationException");
@@ -154,10 +189,14 @@ class RawApiIT {
 
         assertError(http.send("POST", "/cluster", "{\"colour\":\"blue\"}"), 400, "ValidationException");
         assertError(http.send("POST", "/cluster", "{\"kmsEncryptionKey\":\"not a key!\"}"), 400, "ValidationException");
-        assertError(http.send("POST", "/cluster", "{\"clientToken\":\"" + "x".repeat(129) + "\"}"), 400,
+        assertError(
+                http.send("POST", "/cluster", "{\"clientToken\":\"" + "x".repeat(129) + "\"}"),
+                400,
                 "ValidationException");
         assertError(http.send("POST", "/cluster", "{\"tags\":{\"bad#key\":\"v\"}}"), 400, "ValidationException");
-        assertError(http.send("POST", "/cluster", "{\"multiRegionProperties\":{\"clusters\":[\"a\",\"a\"]}}"), 400,
+        assertError(
+                http.send("POST", "/cluster", "{\"multiRegionProperties\":{\"clusters\":[\"a\",\"a\"]}}"),
+                400,
                 "ValidationException");
         HttpResponse<String> badId = http.send("GET", "/cluster/NOT-AN-ID", null);
         assertError(badId, 400, "ValidationException");
@@ -169,23 +208,41 @@ class RawApiIT {
         assertError(http.send("GET", "/cluster?next-token=bogus", null), 400, "ValidationException");
         assertError(http.send("GET", "/nope", null), 404, "UnknownOperationException");
         assertError(http.send("PUT", "/cluster", null), 404, "UnknownOperationException");
-        assertError(http.send("GET", "/tags/" + URLEncoder.encode("arn:aws:s3:::bucket", StandardCharsets.UTF_8),
-                null), 400, "ValidationException");
-        assertThat(body(http.send("GET", "/cluster?max-results=100", null)).get("clusters")).hasSize(clusters);
+        assertError(
+                http.send("GET", "/tags/" + URLEncoder.encode("arn:aws:s3:::bucket", StandardCharsets.UTF_8), null),
+                400,
+                "ValidationException");
+        assertThat(body(http.send("GET", "/cluster?max-results=100", null)).get("clusters"))
+                .hasSize(clusters);
     }
 
     @Test
     void anotherAccountsResourcesAreInvisibleOrForbidden() throws Exception {
-        String arn = URLEncoder.encode("arn:aws:dsql:us-east-1:000000000000:cluster/" + clusterId,
-                StandardCharsets.UTF_8);
+        String arn =
+                URLEncoder.encode("arn:aws:dsql:us-east-1:000000000000:cluster/" + clusterId, StandardCharsets.UTF_8);
         Clock now = Clock.systemUTC();
-        assertError(http.send("GET", "/cluster/" + clusterId, null, "OTHERKEY", "othersecret", "us-east-1", "dsql",
-                now), 404, "ResourceNotFoundException");
-        assertError(http.send("POST", "/tags/" + arn, "{\"tags\":{\"a\":\"b\"}}", "OTHERKEY", "othersecret",
-                "us-east-1", "dsql", now), 403, "AccessDeniedException");
-        assertThat(body(http.send("GET", "/tags/" + arn, null)).get("tags").has("a")).isFalse();
+        assertError(
+                http.send("GET", "/cluster/" + clusterId, null, "OTHERKEY", "othersecret", "us-east-1", "dsql", now),
+                404,
+                "ResourceNotFoundException");
+        assertError(
+                http.send(
+                        "POST",
+                        "/tags/" + arn,
+                        "{\"tags\":{\"a\":\"b\"}}",
+                        "OTHERKEY",
+                        "othersecret",
+                        "us-east-1",
+                        "dsql",
+                        now),
+                403,
+                "AccessDeniedException");
+        assertThat(body(http.send("GET", "/tags/" + arn, null)).get("tags").has("a"))
+                .isFalse();
         // The same account in another region sees nothing either.
-        assertError(http.send("GET", "/cluster/" + clusterId, null, "test", "test", "eu-west-1", "dsql", now), 404,
+        assertError(
+                http.send("GET", "/cluster/" + clusterId, null, "test", "test", "eu-west-1", "dsql", now),
+                404,
                 "ResourceNotFoundException");
         JsonNode list = body(http.send("GET", "/cluster", null, "OTHERKEY", "othersecret", "us-east-1", "dsql", now));
         assertThat(list.get("clusters")).isEmpty();
@@ -193,29 +250,45 @@ class RawApiIT {
 
     @Test
     void authenticationFailuresUseAwsErrors() throws Exception {
-        int clusters = body(http.send("GET", "/cluster?max-results=100", null)).get("clusters").size();
+        int clusters = body(http.send("GET", "/cluster?max-results=100", null))
+                .get("clusters")
+                .size();
         URI uri = URI.create("http://127.0.0.1:" + server.apiPort() + "/cluster");
-        HttpResponse<String> unsigned = http.raw("POST", uri, Map.of("Content-Type", List.of("application/json")),
+        HttpResponse<String> unsigned = http.raw(
+                "POST",
+                uri,
+                Map.of("Content-Type", List.of("application/json")),
                 "{}".getBytes(StandardCharsets.UTF_8));
         assertError(unsigned, 403, "MissingAuthenticationTokenException");
         assertThat(body(unsigned).get("message").asText()).isEqualTo("Missing Authentication Token");
 
-        HttpResponse<String> wrongSecret = http.send("POST", "/cluster", "{}", "test", "wrong", "us-east-1", "dsql",
-                Clock.systemUTC());
+        HttpResponse<String> wrongSecret =
+                http.send("POST", "/cluster", "{}", "test", "wrong", "us-east-1", "dsql", Clock.systemUTC());
         assertError(wrongSecret, 403, "InvalidSignatureException");
         assertThat(body(wrongSecret).get("message").asText()).startsWith("The request signature we calculated");
 
-        assertError(http.send("POST", "/cluster", "{}", "NOBODY", "x", "us-east-1", "dsql", Clock.systemUTC()), 403,
+        assertError(
+                http.send("POST", "/cluster", "{}", "NOBODY", "x", "us-east-1", "dsql", Clock.systemUTC()),
+                403,
                 "UnrecognizedClientException");
-        HttpResponse<String> old = http.send("POST", "/cluster", "{}", "test", "test", "us-east-1", "dsql",
+        HttpResponse<String> old = http.send(
+                "POST",
+                "/cluster",
+                "{}",
+                "test",
+                "test",
+                "us-east-1",
+                "dsql",
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
         assertError(old, 403, "InvalidSignatureException");
         assertThat(body(old).get("message").asText()).startsWith("Signature expired: ");
-        HttpResponse<String> service = http.send("POST", "/cluster", "{}", "test", "test", "us-east-1", "s3",
-                Clock.systemUTC());
+        HttpResponse<String> service =
+                http.send("POST", "/cluster", "{}", "test", "test", "us-east-1", "s3", Clock.systemUTC());
         assertError(service, 403, "InvalidSignatureException");
-        assertThat(body(service).get("message").asText()).startsWith("Credential should be scoped to correct service: 'dsql'.");
-        assertThat(body(http.send("GET", "/cluster?max-results=100", null)).get("clusters")).hasSize(clusters);
+        assertThat(body(service).get("message").asText())
+                .startsWith("Credential should be scoped to correct service: 'dsql'.");
+        assertThat(body(http.send("GET", "/cluster?max-results=100", null)).get("clusters"))
+                .hasSize(clusters);
     }
 
     @Test
@@ -227,15 +300,25 @@ class RawApiIT {
         assertThat(body(ok).get("status").asText()).isEqualTo("ready");
         software.amazon.awssdk.http.SdkHttpFullRequest req = software.amazon.awssdk.http.SdkHttpFullRequest.builder()
                 .uri(URI.create("http://127.0.0.1:" + server.apiPort() + "/cluster"))
-                .method(software.amazon.awssdk.http.SdkHttpMethod.POST).build();
-        var signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r.request(req)
-                .payload(() -> new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)))
-                .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create("test", "test"))
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "dsql"));
+                .method(software.amazon.awssdk.http.SdkHttpMethod.POST)
+                .build();
+        var signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create()
+                .sign(r -> r.request(req)
+                        .payload(() -> new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)))
+                        .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create("test", "test"))
+                        .putProperty(
+                                software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(
+                                software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME,
+                                "dsql"));
         signedHeaders.putAll(signed.request().headers());
-        assertError(http.raw("POST", req.getUri(), signedHeaders,
-                "{\"deletionProtectionEnabled\":false}".getBytes(StandardCharsets.UTF_8)), 403,
+        assertError(
+                http.raw(
+                        "POST",
+                        req.getUri(),
+                        signedHeaders,
+                        "{\"deletionProtectionEnabled\":false}".getBytes(StandardCharsets.UTF_8)),
+                403,
                 "InvalidSignatureException");
     }
 
@@ -243,7 +326,9 @@ class RawApiIT {
     void stateFileIsWrittenAtomically() throws Exception {
         assertThat(server.dataDir().resolve("state.json")).exists();
         assertThat(Files.exists(server.dataDir().resolve("state.json.tmp"))).isFalse();
-        assertThat(JSON.readTree(server.dataDir().resolve("state.json").toFile()).get("clusters").has(clusterId))
+        assertThat(JSON.readTree(server.dataDir().resolve("state.json").toFile())
+                        .get("clusters")
+                        .has(clusterId))
                 .isTrue();
     }
 }

@@ -28,20 +28,29 @@ final class SignedHttp {
         this.port = port;
     }
 
-    HttpResponse<String> send(String method, String pathAndQuery, String body, String accessKey, String secret,
-            String region, String service, Clock clock) throws Exception {
+    HttpResponse<String> send(
+            String method,
+            String pathAndQuery,
+            String body,
+            String accessKey,
+            String secret,
+            String region,
+            String service,
+            Clock clock)
+            throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + port + pathAndQuery);
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder().uri(uri).method(SdkHttpMethod.fromValue(method));
         if (body != null) {
             b.putHeader("Content-Type", "application/json");
         }
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.request(b.build())
-                .payload(() -> new ByteArrayInputStream(bytes))
-                .identity(AwsCredentialsIdentity.create(accessKey, secret))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.request(b.build())
+                        .payload(() -> new ByteArrayInputStream(bytes))
+                        .identity(AwsCredentialsIdentity.create(accessKey, secret))
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, clock));
         return raw(method, uri, signed.request().headers(), bytes);
     }
 
@@ -49,11 +58,13 @@ final class SignedHttp {
         return send(method, pathAndQuery, body, "test", "test", "us-east-1", "dsql", Clock.systemUTC());
     }
 
-    HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body)
-            throws Exception {
+    HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((k, vs) -> {
             if (!RESTRICTED.contains(k.toLowerCase())) {
                 vs.forEach(v -> rb.header(k, v));

@@ -7,8 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Which fleet the server tests run against (the real PostgreSQL fleet), and data directories it can use. */
 final class TestSupport {
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     static DsqlLocalServer.FleetFactory fleets() {
         return DsqlLocalServer.Fleets.postgres();

@@ -22,8 +22,10 @@ class RequestReaderTest {
     @Test
     void aQueryIsSplitAndClassifiedOnTheTextThatRuns() {
         ClientRequest request = reader.read(new Query("BEGIN; INSERT INTO secret_t VALUES (1); COMMIT"));
-        assertThat(request.statements()).extracting(i -> i.kind()).containsExactly(StatementKind.TRANSACTION_CONTROL,
-                StatementKind.DML, StatementKind.TRANSACTION_CONTROL);
+        assertThat(request.statements())
+                .extracting(i -> i.kind())
+                .containsExactly(
+                        StatementKind.TRANSACTION_CONTROL, StatementKind.DML, StatementKind.TRANSACTION_CONTROL);
         assertThat(request.sqlChanged()).isTrue();
         assertThat(request.statements().get(1).statement().text().trim()).isEqualTo("INSERT INTO hidden_t VALUES (1)");
         assertThat(request.messageToRun()).isEqualTo(new Query("BEGIN; INSERT INTO hidden_t VALUES (1); COMMIT"));
@@ -36,19 +38,24 @@ class RequestReaderTest {
     void bindAndExecuteSeeTheStatementTheirPortalWasBoundTo() {
         reader.read(new Parse("s1", "UPDATE t SET v = $1", new int[0]));
         reader.read(new Parse("s2", "SELECT 1", new int[0]));
-        assertThat(reader.read(bind("p", "s1")).statement()).hasValueSatisfying(
-                i -> assertThat(i.command()).isEqualTo("UPDATE"));
-        assertThat(reader.read(new Execute("p", 0)).statement()).hasValueSatisfying(
-                i -> assertThat(i.command()).isEqualTo("UPDATE"));
-        assertThat(reader.read(bind("", "s2")).statement()).hasValueSatisfying(
-                i -> assertThat(i.command()).isEqualTo("SELECT"));
-        assertThat(reader.read(new Execute("p", 0)).statement().get().command()).as("portals are kept apart")
+        assertThat(reader.read(bind("p", "s1")).statement())
+                .hasValueSatisfying(i -> assertThat(i.command()).isEqualTo("UPDATE"));
+        assertThat(reader.read(new Execute("p", 0)).statement())
+                .hasValueSatisfying(i -> assertThat(i.command()).isEqualTo("UPDATE"));
+        assertThat(reader.read(bind("", "s2")).statement())
+                .hasValueSatisfying(i -> assertThat(i.command()).isEqualTo("SELECT"));
+        assertThat(reader.read(new Execute("p", 0)).statement().get().command())
+                .as("portals are kept apart")
                 .isEqualTo("UPDATE");
 
         reader.read(new Close('P', "p"));
-        assertThat(reader.read(new Execute("p", 0)).statements()).as("closed portal").isEmpty();
+        assertThat(reader.read(new Execute("p", 0)).statements())
+                .as("closed portal")
+                .isEmpty();
         reader.read(new Close('S', "s1"));
-        assertThat(reader.read(bind("p", "s1")).statements()).as("closed statement").isEmpty();
+        assertThat(reader.read(bind("p", "s1")).statements())
+                .as("closed statement")
+                .isEmpty();
         assertThat(reader.read(new Execute("p", 0)).statements()).isEmpty();
         assertThat(reader.read(Sync.INSTANCE).statements()).isEmpty();
     }
@@ -58,8 +65,9 @@ class RequestReaderTest {
         ClientRequest several = reader.read(new Parse("", "SELECT 1; SELECT 2", new int[0]));
         assertThat(several.singleStatement()).isFalse();
         assertThat(several.statement().get().kind()).isEqualTo(StatementKind.UNKNOWN);
-        assertThat(reader.read(new Parse("", "SELECT 1", new int[0])).singleStatement()).isTrue();
-        ClientRequest hidden = reader.read(new Parse("x", "SELECT * FROM secret_t", new int[]{23}));
+        assertThat(reader.read(new Parse("", "SELECT 1", new int[0])).singleStatement())
+                .isTrue();
+        ClientRequest hidden = reader.read(new Parse("x", "SELECT * FROM secret_t", new int[] {23}));
         assertThat(hidden.messageToRun()).isInstanceOfSatisfying(Parse.class, p -> {
             assertThat(p.sql()).isEqualTo("SELECT * FROM hidden_t");
             assertThat(p.name()).isEqualTo("x");
@@ -94,7 +102,8 @@ class RequestReaderTest {
         };
         PolicyDriver driver = new PolicyDriver(SessionPolicy.chain(replacing, counting), sql -> sql, "c");
         assertThat(driver.send(new Query("SELECT 1"))).containsExactly(new Query("SELECT 2"));
-        assertThat(driver.reply(new dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery('I'))).isNull();
+        assertThat(driver.reply(new dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery('I')))
+                .isNull();
         assertThat(seen).containsExactly(0, 0);
         PolicyDriver reversed = new PolicyDriver(SessionPolicy.chain(counting, replacing), sql -> sql, "c");
         assertThat(reversed.send(new Query("SELECT 1"))).containsExactly(new Query("SELECT 2"));

@@ -1,10 +1,9 @@
 package dev.dsqllocal.sql;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SqlLexerTest {
 
@@ -25,11 +24,20 @@ class SqlLexerTest {
     @Test
     void foldsUnquotedWordsAndKeepsQuotedIdentifiers() {
         List<Token> t = tokens("SeLeCt \"MixedCase\", \"a\"\"b\", ÄbC FROM Tbl");
-        assertThat(t).extracting(Token::type).containsExactly(TokenType.WORD, TokenType.QUOTED_IDENTIFIER,
-                TokenType.PUNCTUATION, TokenType.QUOTED_IDENTIFIER, TokenType.PUNCTUATION, TokenType.WORD,
-                TokenType.WORD, TokenType.WORD);
-        assertThat(t).extracting(Token::value).containsExactly("select", "MixedCase", ",", "a\"b", ",", "Äbc",
-                "from", "tbl");
+        assertThat(t)
+                .extracting(Token::type)
+                .containsExactly(
+                        TokenType.WORD,
+                        TokenType.QUOTED_IDENTIFIER,
+                        TokenType.PUNCTUATION,
+                        TokenType.QUOTED_IDENTIFIER,
+                        TokenType.PUNCTUATION,
+                        TokenType.WORD,
+                        TokenType.WORD,
+                        TokenType.WORD);
+        assertThat(t)
+                .extracting(Token::value)
+                .containsExactly("select", "MixedCase", ",", "a\"b", ",", "Äbc", "from", "tbl");
         assertThat(t.get(1).start()).isEqualTo(7);
         assertThat(t.get(1).end()).isEqualTo(18);
     }
@@ -65,9 +73,19 @@ class SqlLexerTest {
     @Test
     void prefixedStringsAreStrings() {
         List<Token> t = tokens("SELECT U&'d\\0061t', B'101', X'1F', N'nat', U&\"d\\0061t\"");
-        assertThat(t).extracting(Token::type).containsExactly(TokenType.WORD, TokenType.STRING,
-                TokenType.PUNCTUATION, TokenType.STRING, TokenType.PUNCTUATION, TokenType.STRING,
-                TokenType.PUNCTUATION, TokenType.STRING, TokenType.PUNCTUATION, TokenType.QUOTED_IDENTIFIER);
+        assertThat(t)
+                .extracting(Token::type)
+                .containsExactly(
+                        TokenType.WORD,
+                        TokenType.STRING,
+                        TokenType.PUNCTUATION,
+                        TokenType.STRING,
+                        TokenType.PUNCTUATION,
+                        TokenType.STRING,
+                        TokenType.PUNCTUATION,
+                        TokenType.STRING,
+                        TokenType.PUNCTUATION,
+                        TokenType.QUOTED_IDENTIFIER);
     }
 
     @Test
@@ -81,8 +99,21 @@ class SqlLexerTest {
     @Test
     void dollarQuotedBodiesAndParameters() {
         List<Token> t = tokens("SELECT $1, $$a;'b$$, $fn$ $$ ; TRUNCATE $fn$, a$b, $2::int");
-        assertThat(t).extracting(Token::text).containsExactly("SELECT", "$1", ",", "$$a;'b$$", ",",
-                "$fn$ $$ ; TRUNCATE $fn$", ",", "a$b", ",", "$2", "::", "int");
+        assertThat(t)
+                .extracting(Token::text)
+                .containsExactly(
+                        "SELECT",
+                        "$1",
+                        ",",
+                        "$$a;'b$$",
+                        ",",
+                        "$fn$ $$ ; TRUNCATE $fn$",
+                        ",",
+                        "a$b",
+                        ",",
+                        "$2",
+                        "::",
+                        "int");
         assertThat(t.get(1).type()).isEqualTo(TokenType.PARAMETER);
         assertThat(t.get(3).value()).isEqualTo("a;'b");
         assertThat(t.get(5).value()).isEqualTo(" $$ ; TRUNCATE ");
@@ -92,20 +123,24 @@ class SqlLexerTest {
     @Test
     void numbers() {
         assertThat(tokens("SELECT 1, 1.5, .5, 1e10, 2.5E-3, 0x1F, 1_000, 1..2"))
-                .filteredOn(x -> x.type() == TokenType.NUMBER).extracting(Token::text)
-                .containsExactly("1", "1.5", ".5", "1e10", "2.5E-3", "0x1F", "1_000", "1", ".2"); // like scan.l: 1..2 is 1, '.', .2
+                .filteredOn(x -> x.type() == TokenType.NUMBER)
+                .extracting(Token::text)
+                .containsExactly(
+                        "1", "1.5", ".5", "1e10", "2.5E-3", "0x1F", "1_000", "1",
+                        ".2"); // like scan.l: 1..2 is 1, '.', .2
     }
 
     @Test
     void operatorsAndCasts() {
-        assertThat(values("SELECT a->>'k', b::text, c := 1, d <> e, f >= g"))
-                .contains("->>", "::", ":=", "<>", ">=");
+        assertThat(values("SELECT a->>'k', b::text, c := 1, d <> e, f >= g")).contains("->>", "::", ":=", "<>", ">=");
     }
 
     @Test
     void operatorsDoNotEndInSignsUnlessPostgresWouldKeepThem() {
-        assertThat(values("SELECT a=-1, b<>-2, c @- d, e*-f")).containsExactly("select", "a", "=", "-", "1", ",",
-                "b", "<>", "-", "2", ",", "c", "@-", "d", ",", "e", "*", "-", "f");
+        assertThat(values("SELECT a=-1, b<>-2, c @- d, e*-f"))
+                .containsExactly(
+                        "select", "a", "=", "-", "1", ",", "b", "<>", "-", "2", ",", "c", "@-", "d", ",", "e", "*", "-",
+                        "f");
     }
 
     @Test
@@ -159,7 +194,9 @@ class SqlLexerTest {
     @Test
     void beginAsTransactionIsNotAFunctionBody() {
         assertThat(statementTexts("BEGIN; SELECT 1; END;")).containsExactly("BEGIN", "SELECT 1", "END");
-        assertThat(statementTexts("CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END; CALL p()"))
+        assertThat(
+                        statementTexts(
+                                "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END; CALL p()"))
                 .hasSize(2);
     }
 

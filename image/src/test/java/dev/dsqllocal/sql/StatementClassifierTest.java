@@ -1,12 +1,11 @@
 package dev.dsqllocal.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dsqllocal.sql.StatementInfo.AlterTableAction.Action;
 import dev.dsqllocal.sql.StatementInfo.LockingClause;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StatementClassifierTest {
 
@@ -16,7 +15,8 @@ class StatementClassifierTest {
 
     @Test
     void kindsAndCommandNames() {
-        assertThat(one("select 1")).extracting(StatementInfo::kind, StatementInfo::command)
+        assertThat(one("select 1"))
+                .extracting(StatementInfo::kind, StatementInfo::command)
                 .containsExactly(StatementKind.QUERY, "SELECT");
         assertThat(one("insert into t values (1)").kind()).isEqualTo(StatementKind.DML);
         assertThat(one("create table t (a int)").command()).isEqualTo("CREATE TABLE");
@@ -42,7 +42,8 @@ class StatementClassifierTest {
         StatementInfo read = one("WITH d AS MATERIALIZED (SELECT 1) SELECT * FROM d");
         assertThat(read.kind()).isEqualTo(StatementKind.QUERY);
         assertThat(read.writesRows()).isFalse();
-        assertThat(one("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x").command()).isEqualTo("INSERT");
+        assertThat(one("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x").command())
+                .isEqualTo("INSERT");
     }
 
     @Test
@@ -69,18 +70,25 @@ class StatementClassifierTest {
 
     @Test
     void indexTableIsKeptQuotableForProbes() {
-        StatementInfo.IndexFacts f = one("CREATE INDEX i ON \"My\"\"Schema\".Orders (a)").index().orElseThrow();
+        StatementInfo.IndexFacts f =
+                one("CREATE INDEX i ON \"My\"\"Schema\".Orders (a)").index().orElseThrow();
         assertThat(f.table()).isEqualTo("My\"Schema.orders");
         assertThat(f.quotedTable()).isEqualTo("\"My\"\"Schema\".\"orders\"");
     }
 
     @Test
     void asyncIsAKeywordButAsyncPrefixedNamesAreNames() {
-        assertThat(one("CREATE INDEX async ON t (a)").index().orElseThrow().async()).isTrue();
-        StatementInfo.IndexFacts named = one("CREATE INDEX async_idx ON t (a)").index().orElseThrow();
+        assertThat(one("CREATE INDEX async ON t (a)").index().orElseThrow().async())
+                .isTrue();
+        StatementInfo.IndexFacts named =
+                one("CREATE INDEX async_idx ON t (a)").index().orElseThrow();
         assertThat(named.async()).isFalse();
         assertThat(named.name()).isEqualTo("async_idx");
-        assertThat(one("CREATE INDEX CONCURRENTLY i ON t (a)").index().orElseThrow().concurrently()).isTrue();
+        assertThat(one("CREATE INDEX CONCURRENTLY i ON t (a)")
+                        .index()
+                        .orElseThrow()
+                        .concurrently())
+                .isTrue();
     }
 
     @Test
@@ -97,7 +105,8 @@ class StatementClassifierTest {
         assertThat(t.name()).isEqualTo("s.orders");
         assertThat(t.foreignKeys()).isTrue();
         assertThat(t.temporary()).isFalse();
-        assertThat(t.columns()).extracting(StatementInfo.ColumnDefinition::name)
+        assertThat(t.columns())
+                .extracting(StatementInfo.ColumnDefinition::name)
                 .containsExactly("id", "customer", "tags", "price", "created");
         assertThat(t.columns().get(0).identity().cache()).isEqualTo(65536L);
         assertThat(t.columns().get(1).identity()).isNull();
@@ -117,27 +126,46 @@ class StatementClassifierTest {
         assertThat(type("time(3) without time zone")).isEqualTo("time without time zone");
         assertThat(type("interval day to second")).isEqualTo("interval");
         assertThat(type("app.money")).isEqualTo("money");
-        assertThat(one("CREATE TABLE t (a app.money)").table().orElseThrow().columns().get(0).type().schema())
+        assertThat(one("CREATE TABLE t (a app.money)")
+                        .table()
+                        .orElseThrow()
+                        .columns()
+                        .get(0)
+                        .type()
+                        .schema())
                 .isEqualTo("app");
     }
 
     private static String type(String written) {
-        return one("CREATE TABLE t (c " + written + ")").table().orElseThrow().columns().get(0).type().displayName();
+        return one("CREATE TABLE t (c " + written + ")")
+                .table()
+                .orElseThrow()
+                .columns()
+                .get(0)
+                .type()
+                .displayName();
     }
 
     @Test
     void sequenceCache() {
-        assertThat(one("CREATE SEQUENCE s CACHE 65536").sequence().orElseThrow().cache()).isEqualTo(65536L);
+        assertThat(one("CREATE SEQUENCE s CACHE 65536").sequence().orElseThrow().cache())
+                .isEqualTo(65536L);
         assertThat(one("CREATE SEQUENCE s").sequence().orElseThrow().cache()).isNull();
-        assertThat(one("CREATE SEQUENCE s INCREMENT 1 CACHE -1").sequence().orElseThrow().cache()).isEqualTo(-1L);
+        assertThat(one("CREATE SEQUENCE s INCREMENT 1 CACHE -1")
+                        .sequence()
+                        .orElseThrow()
+                        .cache())
+                .isEqualTo(-1L);
     }
 
     @Test
     void isolationLevels() {
         assertThat(one("BEGIN ISOLATION LEVEL SERIALIZABLE").isolationLevel()).contains("SERIALIZABLE");
-        assertThat(one("start transaction read only, isolation level read uncommitted").isolationLevel())
+        assertThat(one("start transaction read only, isolation level read uncommitted")
+                        .isolationLevel())
                 .contains("READ UNCOMMITTED");
-        assertThat(one("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").isolationLevel()).contains("REPEATABLE READ");
+        assertThat(one("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").isolationLevel())
+                .contains("REPEATABLE READ");
         assertThat(one("BEGIN").isolationLevel()).isEmpty();
     }
 
@@ -148,27 +176,40 @@ class StatementClassifierTest {
         assertThat(one("SET TIME ZONE 'UTC'").set().orElseThrow().parameter()).isEqualTo("timezone");
         assertThat(one("SET SESSION AUTHORIZATION bob").set().orElseThrow().parameter())
                 .isEqualTo("session_authorization");
-        assertThat(one("set \"DateStyle\" to 'ISO'").set().orElseThrow().parameter()).isEqualTo("DateStyle");
-        assertThat(one("SET dsql.enable_batched_nestloop = on").set().orElseThrow().parameter())
+        assertThat(one("set \"DateStyle\" to 'ISO'").set().orElseThrow().parameter())
+                .isEqualTo("DateStyle");
+        assertThat(one("SET dsql.enable_batched_nestloop = on")
+                        .set()
+                        .orElseThrow()
+                        .parameter())
                 .isEqualTo("dsql.enable_batched_nestloop");
-        assertThat(one("RESET ALL").set().orElseThrow()).isEqualTo(new StatementInfo.SetFacts("all", false, true, null));
+        assertThat(one("RESET ALL").set().orElseThrow())
+                .isEqualTo(new StatementInfo.SetFacts("all", false, true, null));
         assertThat(one("SET disable_sync_create_index = off").needsEmulation()).isTrue();
-        assertThat(one("SET search_path TO app, public").set().orElseThrow().value()).isEqualTo("app, public");
-        assertThat(one("SET disable_sync_create_index TO 'off'").set().orElseThrow().value()).isEqualTo("off");
+        assertThat(one("SET search_path TO app, public").set().orElseThrow().value())
+                .isEqualTo("app, public");
+        assertThat(one("SET disable_sync_create_index TO 'off'")
+                        .set()
+                        .orElseThrow()
+                        .value())
+                .isEqualTo("off");
         assertThat(one("SET extra_float_digits=-1").set().orElseThrow().value()).isEqualTo("-1");
-        assertThat(one("SET timezone FROM CURRENT").set().orElseThrow().parameter()).isEqualTo("timezone");
+        assertThat(one("SET timezone FROM CURRENT").set().orElseThrow().parameter())
+                .isEqualTo("timezone");
         assertThat(one("SET search_path app").kind()).isEqualTo(StatementKind.UNKNOWN);
     }
 
     @Test
     void lockingClausesAndFunctions() {
-        StatementInfo info = one("SELECT pg_advisory_lock(1), x.f(2) FROM t JOIN u ON true FOR NO KEY UPDATE OF t "
-                + "FOR KEY SHARE");
-        assertThat(info.lockingClauses()).containsExactlyInAnyOrder(LockingClause.FOR_NO_KEY_UPDATE,
-                LockingClause.FOR_KEY_SHARE);
+        StatementInfo info = one(
+                "SELECT pg_advisory_lock(1), x.f(2) FROM t JOIN u ON true FOR NO KEY UPDATE OF t " + "FOR KEY SHARE");
+        assertThat(info.lockingClauses())
+                .containsExactlyInAnyOrder(LockingClause.FOR_NO_KEY_UPDATE, LockingClause.FOR_KEY_SHARE);
         assertThat(info.writesRows()).isTrue();
-        assertThat(info.functionCalls()).contains(new StatementInfo.FunctionCall(null, "pg_advisory_lock"),
-                new StatementInfo.FunctionCall("x", "f"));
+        assertThat(info.functionCalls())
+                .contains(
+                        new StatementInfo.FunctionCall(null, "pg_advisory_lock"),
+                        new StatementInfo.FunctionCall("x", "f"));
         assertThat(one("INSERT INTO pg_advisory_lock (a) VALUES (1)").functionCalls())
                 .noneMatch(f -> f.name().equals("pg_advisory_lock"));
         assertThat(one("SELECT substring('abc' FROM 1 FOR 2)").lockingClauses()).isEmpty();
@@ -177,23 +218,36 @@ class StatementClassifierTest {
     @Test
     void alterTableActions() {
         StatementInfo.AlterTableFacts a = one("ALTER TABLE IF EXISTS ONLY t ADD COLUMN c text, DROP d, "
-                + "ALTER COLUMN e TYPE int, ADD CONSTRAINT k CHECK (x > 0) NOT VALID, VALIDATE CONSTRAINT k")
-                .alterTable().orElseThrow();
+                        + "ALTER COLUMN e TYPE int, ADD CONSTRAINT k CHECK (x > 0) NOT VALID, VALIDATE CONSTRAINT k")
+                .alterTable()
+                .orElseThrow();
         assertThat(a.table()).isEqualTo("t");
-        assertThat(a.actions()).extracting(StatementInfo.AlterTableAction::action).containsExactly(
-                Action.ADD_COLUMN, Action.DROP_COLUMN, Action.ALTER_COLUMN_TYPE, Action.ADD_CONSTRAINT,
-                Action.VALIDATE_CONSTRAINT);
+        assertThat(a.actions())
+                .extracting(StatementInfo.AlterTableAction::action)
+                .containsExactly(
+                        Action.ADD_COLUMN,
+                        Action.DROP_COLUMN,
+                        Action.ALTER_COLUMN_TYPE,
+                        Action.ADD_CONSTRAINT,
+                        Action.VALIDATE_CONSTRAINT);
         assertThat(a.actions().get(3).notValid()).isTrue();
-        assertThat(one("ALTER TABLE ASYNC t VALIDATE CONSTRAINT k").alterTable().orElseThrow().async()).isTrue();
+        assertThat(one("ALTER TABLE ASYNC t VALIDATE CONSTRAINT k")
+                        .alterTable()
+                        .orElseThrow()
+                        .async())
+                .isTrue();
     }
 
     @Test
     void emulatedStatements() {
         StatementInfo grant = one("AWS IAM GRANT example TO 'arn:aws:iam::012345678912:role/example'");
-        assertThat(grant.iamMapping()).contains(new StatementInfo.IamMapping(true, "example",
-                "arn:aws:iam::012345678912:role/example"));
+        assertThat(grant.iamMapping())
+                .contains(new StatementInfo.IamMapping(true, "example", "arn:aws:iam::012345678912:role/example"));
         assertThat(grant.kind()).isEqualTo(StatementKind.DDL);
-        assertThat(one("aws iam revoke example from 'arn:aws:iam::1:user/u'").iamMapping().orElseThrow().grant())
+        assertThat(one("aws iam revoke example from 'arn:aws:iam::1:user/u'")
+                        .iamMapping()
+                        .orElseThrow()
+                        .grant())
                 .isFalse();
         StatementInfo wait = one("CALL sys.wait_for_job('jh2gbtx4mzhgfkbimtgwn5j45y')");
         assertThat(wait.waitForJobArgument()).contains("jh2gbtx4mzhgfkbimtgwn5j45y");

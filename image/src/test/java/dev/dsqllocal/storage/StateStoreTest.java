@@ -71,8 +71,12 @@ class StateStoreTest {
         assertThat(c.tags().keySet()).containsExactly("b", "a");
         assertThat(c.policyVersion()).isEqualTo(3);
         assertThat(c.streams().get("c".repeat(26)).status()).isEqualTo(StreamStatus.DELETING);
-        assertThat(store.idempotency().get("000000000000/us-east-1/CreateCluster/t").response()
-                .get("identifier").asText()).isEqualTo("a".repeat(26));
+        assertThat(store.idempotency()
+                        .get("000000000000/us-east-1/CreateCluster/t")
+                        .response()
+                        .get("identifier")
+                        .asText())
+                .isEqualTo("a".repeat(26));
     }
 
     @Test
@@ -80,9 +84,10 @@ class StateStoreTest {
         Files.writeString(dir.resolve("state.json"), EARLIER_FILE, StandardCharsets.UTF_8);
         StateStore store = new StateStore(dir, false).load();
         Cluster c = store.clusters().clusters().get("a".repeat(26));
-        Cluster changed = c.withStatus(ClusterStatus.UPDATING, 9000).withTags(Map.of("z", "26")).withoutPolicy();
-        store.save(new ClusterSnapshot(Map.of(changed.identifier(), changed), Optional.of(changed.identifier()),
-                true));
+        Cluster changed = c.withStatus(ClusterStatus.UPDATING, 9000)
+                .withTags(Map.of("z", "26"))
+                .withoutPolicy();
+        store.save(new ClusterSnapshot(Map.of(changed.identifier(), changed), Optional.of(changed.identifier()), true));
         StateStore reloaded = new StateStore(dir, false).load();
         assertThat(reloaded.clusters().clusters().get(changed.identifier())).isEqualTo(changed);
         // Saving the clusters kept the idempotency records, and the other way round.
@@ -91,7 +96,10 @@ class StateStoreTest {
         StateStore third = new StateStore(dir, false).load();
         assertThat(third.idempotency()).isEmpty();
         assertThat(third.clusters().clusters()).containsOnlyKeys(changed.identifier());
-        assertThat(new ObjectMapper().readTree(dir.resolve("state.json").toFile()).get("schemaVersion").asInt())
+        assertThat(new ObjectMapper()
+                        .readTree(dir.resolve("state.json").toFile())
+                        .get("schemaVersion")
+                        .asInt())
                 .isEqualTo(1);
         assertThat(dir.resolve("state.json.tmp")).doesNotExist();
     }
@@ -103,8 +111,10 @@ class StateStoreTest {
         String written = store.inOneWrite(() -> {
             store.save(new ClusterSnapshot(Map.of(), Optional.of("d".repeat(26)), true));
             assertThat(file).doesNotExist();
-            store.saveIdempotency(Map.of("k", new IdempotencyRecord("k", new ObjectMapper().createObjectNode(),
-                    new ObjectMapper().createObjectNode(), 1)));
+            store.saveIdempotency(Map.of(
+                    "k",
+                    new IdempotencyRecord(
+                            "k", new ObjectMapper().createObjectNode(), new ObjectMapper().createObjectNode(), 1)));
             assertThat(file).doesNotExist();
             return "done";
         });

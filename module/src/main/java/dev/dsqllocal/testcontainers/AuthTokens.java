@@ -39,11 +39,10 @@ final class AuthTokens {
         this.region = Objects.requireNonNull(region, "region");
         this.accessKey = Objects.requireNonNull(accessKey, "accessKey");
         this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
-        this.utilities = DsqlUtilities
-            .builder()
-            .region(Region.of(region))
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-            .build();
+        this.utilities = DsqlUtilities.builder()
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .build();
     }
 
     /** Whether this signer was made for these settings (the container rebuilds it when they change). */
@@ -59,9 +58,11 @@ final class AuthTokens {
             throw new IllegalArgumentException("a DSQL auth token lives between 1 s and 7 days, not " + expiresIn);
         }
         if (DsqlContainer.ADMIN_USER.equals(role)) {
-            return utilities.generateDbConnectAdminAuthToken(b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
+            return utilities.generateDbConnectAdminAuthToken(
+                    b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
         }
-        return utilities.generateDbConnectAuthToken(b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
+        return utilities.generateDbConnectAuthToken(
+                b -> b.hostname(clusterEndpoint).expiresIn(expiresIn));
     }
 
     /**

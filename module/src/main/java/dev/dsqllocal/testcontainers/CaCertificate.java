@@ -13,19 +13,16 @@ final class CaCertificate {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private CaCertificate() {
-    }
+    private CaCertificate() {}
 
     static String download(URI uri) {
         try {
-            HttpResponse<String> response = HttpClient
-                .newBuilder()
-                .connectTimeout(TIMEOUT)
-                .build()
-                .send(
-                    HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.US_ASCII)
-                );
+            HttpResponse<String> response = HttpClient.newBuilder()
+                    .connectTimeout(TIMEOUT)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.US_ASCII));
             if (response.statusCode() != 200 || !response.body().contains("BEGIN CERTIFICATE")) {
                 throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ", not a PEM");
             }

@@ -12,8 +12,7 @@ final class ClusterIdentifiers {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ClusterIdentifiers() {
-    }
+    private ClusterIdentifiers() {}
 
     static String random() {
         byte[] bytes = new byte[26];
@@ -24,9 +23,8 @@ final class ClusterIdentifiers {
     /** The same identifier for the same settings, so that a reused container's configuration hash is stable. */
     static String derivedFrom(String... settings) {
         try {
-            byte[] digest = MessageDigest
-                .getInstance("SHA-256")
-                .digest(String.join("\n", settings).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\n", settings).getBytes(StandardCharsets.UTF_8));
             return from(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

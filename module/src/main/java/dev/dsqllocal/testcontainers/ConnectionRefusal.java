@@ -8,19 +8,18 @@ import java.sql.SQLException;
  */
 final class ConnectionRefusal {
 
-    private ConnectionRefusal() {
-    }
+    private ConnectionRefusal() {}
 
     static SQLException explain(SQLException refusal, String role, String accountId) {
         String hint = DsqlContainer.ADMIN_USER.equals(role)
-            ? ""
-            : ". A role other than admin logs in once it exists and is mapped to the signing credentials: as admin,"
-            + " CREATE ROLE " + role + " WITH LOGIN; AWS IAM GRANT " + role + " TO 'arn:aws:iam::" + accountId
-            + ":root'";
+                ? ""
+                : ". A role other than admin logs in once it exists and is mapped to the signing credentials: as admin,"
+                        + " CREATE ROLE " + role + " WITH LOGIN; AWS IAM GRANT " + role + " TO 'arn:aws:iam::"
+                        + accountId
+                        + ":root'";
         return new SQLException(
-            "DSQL Local refused a connection as '" + role + "': " + refusal.getMessage() + hint,
-            refusal.getSQLState(),
-            refusal
-        );
+                "DSQL Local refused a connection as '" + role + "': " + refusal.getMessage() + hint,
+                refusal.getSQLState(),
+                refusal);
     }
 }

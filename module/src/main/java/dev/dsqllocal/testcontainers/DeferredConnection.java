@@ -32,10 +32,7 @@ final class DeferredConnection implements InvocationHandler {
 
     static Connection of(Opener opener) {
         return (Connection) Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] { Connection.class },
-            new DeferredConnection(opener)
-        );
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, new DeferredConnection(opener));
     }
 
     @Override

@@ -35,12 +35,11 @@ public final class DsqlCluster implements AutoCloseable {
      * The emulator makes a cluster ACTIVE within tens of milliseconds; the SDK's own waiter polls every few seconds
      * because real clusters take longer, so this one polls often and gives up after a minute.
      */
-    private static final WaiterOverrideConfiguration FAST_POLLING = WaiterOverrideConfiguration
-        .builder()
-        .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)))
-        .maxAttempts(6_000)
-        .waitTimeout(Duration.ofMinutes(1))
-        .build();
+    private static final WaiterOverrideConfiguration FAST_POLLING = WaiterOverrideConfiguration.builder()
+            .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)))
+            .maxAttempts(6_000)
+            .waitTimeout(Duration.ofMinutes(1))
+            .build();
 
     private final DsqlContainer container;
 
@@ -60,9 +59,8 @@ public final class DsqlCluster implements AutoCloseable {
     static DsqlCluster create(DsqlContainer container) {
         if (container.getContainerId() == null) {
             throw new IllegalStateException(
-                "createCluster() needs a started DsqlContainer: call start() first, or let @Container or"
-                + " DsqlClusterExtension start it"
-            );
+                    "createCluster() needs a started DsqlContainer: call start() first, or let @Container or"
+                            + " DsqlClusterExtension start it");
         }
         DsqlClient client = container.controlPlane();
         CreateClusterResponse created = client.createCluster(b -> b.deletionProtectionEnabled(false));
@@ -190,6 +188,9 @@ public final class DsqlCluster implements AutoCloseable {
     }
 
     private static DsqlWaiter waiter(DsqlClient client) {
-        return DsqlWaiter.builder().client(client).overrideConfiguration(FAST_POLLING).build();
+        return DsqlWaiter.builder()
+                .client(client)
+                .overrideConfiguration(FAST_POLLING)
+                .build();
     }
 }

@@ -34,9 +34,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class DsqlClusterExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
-        DsqlClusterExtension.class
-    );
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(DsqlClusterExtension.class);
 
     private final DsqlContainer container;
 
@@ -107,9 +106,8 @@ public final class DsqlClusterExtension implements BeforeAllCallback, BeforeEach
             }
         }
         throw new ParameterResolutionException(
-            "DsqlClusterExtension.perTest(...) creates a cluster per test method; a @BeforeAll method gets none"
-            + " (use perClass(...) for one cluster per class)"
-        );
+                "DsqlClusterExtension.perTest(...) creates a cluster per test method; a @BeforeAll method gets none"
+                        + " (use perClass(...) for one cluster per class)");
     }
 
     /** Stored in the context's store, which JUnit closes when the test (or class) is done: the cluster goes too. */

@@ -121,12 +121,10 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         addExposedPorts(API_PORT, SQL_PORT);
         // The server prints its ready line once the control plane, the SQL gateway and the startup clusters are all
         // up; the health check confirms the API answers through the mapped port.
-        waitingFor(
-            new WaitAllStrategy()
+        waitingFor(new WaitAllStrategy()
                 .withStrategy(Wait.forLogMessage(".*" + READY_LOG_LINE + ".*", 1))
                 .withStrategy(Wait.forHttp(HEALTH_PATH).forPort(API_PORT).forStatusCode(200))
-                .withStartupTimeout(Duration.ofSeconds(60))
-        );
+                .withStartupTimeout(Duration.ofSeconds(60)));
         withUrlParam("sslmode", "require");
         // Ephemeral state in memory: a test container lives only as long as its tests, and copying the PostgreSQL
         // template into the overlay file system took ~1 s per cluster (~0.1 s on a tmpfs); like
@@ -182,7 +180,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
      * @return this container
      */
     public DsqlContainer withRegion(String region) {
-        return withEnv(REGION, Region.of(Objects.requireNonNull(region, "region")).id());
+        return withEnv(
+                REGION, Region.of(Objects.requireNonNull(region, "region")).id());
     }
 
     /**
@@ -233,8 +232,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     public DsqlContainer withClusterIdentifier(String clusterIdentifier) {
         if (clusterIdentifier == null || !clusterIdentifier.matches("[a-z0-9]{26}")) {
             throw new IllegalArgumentException(
-                "a cluster identifier is 26 characters of [a-z0-9], not '" + clusterIdentifier + "'"
-            );
+                    "a cluster identifier is 26 characters of [a-z0-9], not '" + clusterIdentifier + "'");
         }
         return withEnv(CLUSTER_ID, clusterIdentifier);
     }
@@ -261,7 +259,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
      * @return this container
      */
     public DsqlContainer withDialect(DsqlDialect dialect) {
-        return withEnv("DSQL_LOCAL_DIALECT", Objects.requireNonNull(dialect, "dialect").value());
+        return withEnv(
+                "DSQL_LOCAL_DIALECT", Objects.requireNonNull(dialect, "dialect").value());
     }
 
     /**
@@ -278,19 +277,16 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     @Override
     public DsqlContainer withPassword(String password) {
         throw new UnsupportedOperationException(
-            "Aurora DSQL has no passwords: the password is an IAM auth token. Use getPassword() or"
-            + " generateAuthToken(...), and withCredentials(...) to choose the signing keys"
-        );
+                "Aurora DSQL has no passwords: the password is an IAM auth token. Use getPassword() or"
+                        + " generateAuthToken(...), and withCredentials(...) to choose the signing keys");
     }
 
     /** Accepts only {@code postgres}: an Aurora DSQL cluster has exactly one database. */
     @Override
     public DsqlContainer withDatabaseName(String databaseName) {
         if (!DATABASE_NAME.equals(databaseName)) {
-            throw new UnsupportedOperationException(
-                "an Aurora DSQL cluster has exactly one database, 'postgres', not '" + databaseName + "'; create a"
-                + " schema instead, or a cluster of its own with createCluster()"
-            );
+            throw new UnsupportedOperationException("an Aurora DSQL cluster has exactly one database, 'postgres', not '"
+                    + databaseName + "'; create a" + " schema instead, or a cluster of its own with createCluster()");
         }
         return self();
     }
@@ -336,9 +332,13 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             return getEnvMap().get(CLUSTER_ID);
         }
         return isShouldBeReused()
-            ? ClusterIdentifiers.derivedFrom(imageName.asCanonicalNameString(), getRegion(), getAccountId(),
-                getAccessKey(), getEnvMap().get(INITIAL_CLUSTERS))
-            : randomClusterIdentifier;
+                ? ClusterIdentifiers.derivedFrom(
+                        imageName.asCanonicalNameString(),
+                        getRegion(),
+                        getAccountId(),
+                        getAccessKey(),
+                        getEnvMap().get(INITIAL_CLUSTERS))
+                : randomClusterIdentifier;
     }
 
     /**
@@ -374,14 +374,12 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     /** One SDK client per running container, for the clusters it creates and deletes. */
     synchronized DsqlClient controlPlane() {
         if (controlPlane == null) {
-            controlPlane = DsqlClient
-                .builder()
-                .endpointOverride(getEndpoint())
-                .region(Region.of(getRegion()))
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create(getAccessKey(), getSecretKey()))
-                )
-                .build();
+            controlPlane = DsqlClient.builder()
+                    .endpointOverride(getEndpoint())
+                    .region(Region.of(getRegion()))
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(getAccessKey(), getSecretKey())))
+                    .build();
         }
         return controlPlane;
     }
@@ -443,7 +441,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     @Override
     public String getJdbcUrl() {
         return "jdbc:postgresql://" + getHost() + ":" + getSqlPort() + "/" + DATABASE_NAME
-            + constructUrlParameters("?", "&");
+                + constructUrlParameters("?", "&");
     }
 
     /** {@return {@code postgres}, the only database of a DSQL cluster} */

@@ -41,21 +41,19 @@ public class DsqlContainerProvider extends JdbcDatabaseContainerProvider {
         Map<String, String> parameters = url.getQueryParameters();
         if (parameters.containsKey("password")) {
             throw new IllegalArgumentException(
-                "jdbc:tc:dsql: URLs take no password: Aurora DSQL's password is an IAM auth token, which DsqlContainer"
-                + " signs for the URL's user (admin unless user=... names another role). Remove password= from " +
-                url.getUrl()
-            );
+                    "jdbc:tc:dsql: URLs take no password: Aurora DSQL's password is an IAM auth token, which DsqlContainer"
+                            + " signs for the URL's user (admin unless user=... names another role). Remove password= from "
+                            + url.getUrl());
         }
         String database = url.getDatabaseName().orElse("");
         if (!database.isEmpty() && !DsqlContainer.DATABASE_NAME.equals(database)) {
             throw new IllegalArgumentException(
-                "an Aurora DSQL cluster has exactly one database, 'postgres', not '" + database + "': use"
-                + " jdbc:tc:dsql:///postgres (and a schema of your own, or a cluster per test with createCluster())"
-            );
+                    "an Aurora DSQL cluster has exactly one database, 'postgres', not '" + database + "': use"
+                            + " jdbc:tc:dsql:///postgres (and a schema of your own, or a cluster per test with createCluster())");
         }
         DsqlContainer container = url.getImageTag().isPresent()
-            ? (DsqlContainer) newInstance(url.getImageTag().get())
-            : (DsqlContainer) newInstance();
+                ? (DsqlContainer) newInstance(url.getImageTag().get())
+                : (DsqlContainer) newInstance();
         container.withUsername(parameters.getOrDefault("user", DsqlContainer.ADMIN_USER));
         if (url.getInitScriptPath().isPresent()) {
             // The driver opens the caller's connection before it runs the script on one of its own; DSQL would then

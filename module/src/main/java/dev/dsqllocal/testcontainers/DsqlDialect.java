@@ -34,8 +34,7 @@ public final class DsqlDialect {
         Objects.requireNonNull(date, "date");
         if (!EPOCH.matcher(date).matches()) {
             throw new IllegalArgumentException(
-                "a dialect epoch is a month (2026-08) or a day (2026-08-25), not '" + date + "'"
-            );
+                    "a dialect epoch is a month (2026-08) or a day (2026-08-25), not '" + date + "'");
         }
         return new DsqlDialect(date);
     }

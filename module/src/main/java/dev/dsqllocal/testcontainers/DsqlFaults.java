@@ -29,7 +29,8 @@ public final class DsqlFaults {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     private final URI faults;
 
@@ -92,10 +93,8 @@ public final class DsqlFaults {
      * @return this, for chaining
      */
     public DsqlFaults reportStatus(ClusterStatus status, Duration duration) {
-        return post(
-            "{\"type\":\"status\",\"status\":" + quote(statusName(status)) + ",\"durationSeconds\":" + seconds(duration)
-            + "}"
-        );
+        return post("{\"type\":\"status\",\"status\":" + quote(statusName(status)) + ",\"durationSeconds\":"
+                + seconds(duration) + "}");
     }
 
     /**
@@ -127,8 +126,8 @@ public final class DsqlFaults {
     }
 
     private static String commitConflict(int count, ConflictCode code) {
-        return "{\"type\":\"commit-conflict\",\"code\":\"" + Objects.requireNonNull(code, "code").name()
-            + "\",\"count\":" + count;
+        return "{\"type\":\"commit-conflict\",\"code\":\""
+                + Objects.requireNonNull(code, "code").name() + "\",\"count\":" + count;
     }
 
     private static String statusName(ClusterStatus status) {
@@ -158,24 +157,21 @@ public final class DsqlFaults {
     }
 
     private DsqlFaults post(String body) {
-        send(
-            HttpRequest
-                .newBuilder(faults)
+        send(HttpRequest.newBuilder(faults)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        );
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
         return this;
     }
 
     private String send(HttpRequest.Builder request) {
         HttpRequest built = request.timeout(TIMEOUT).build();
         try {
-            HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    HTTP.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() != 200) {
                 // The emulator explains a refused injection (bad code, count, status, unknown cluster) in the body.
-                throw new IllegalArgumentException(
-                    built.method() + " " + faults.getPath() + " answered " + response.statusCode() + ": " + response.body()
-                );
+                throw new IllegalArgumentException(built.method() + " " + faults.getPath() + " answered "
+                        + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

@@ -97,12 +97,20 @@ final class DsqlImage extends LazyFuture<String> {
 
     /** For a container: the global substitutor, the module's class path. */
     DsqlImage(DockerImageName requested, DockerImageName defaultImage) {
-        this(requested, defaultImage, ImageNameSubstitutor.instance(), DsqlImage.class.getClassLoader(),
+        this(
+                requested,
+                defaultImage,
+                ImageNameSubstitutor.instance(),
+                DsqlImage.class.getClassLoader(),
                 BUILT_REPOSITORY);
     }
 
-    DsqlImage(DockerImageName requested, DockerImageName defaultImage, Function<DockerImageName, DockerImageName> substitutor,
-            ClassLoader classLoader, String builtRepository) {
+    DsqlImage(
+            DockerImageName requested,
+            DockerImageName defaultImage,
+            Function<DockerImageName, DockerImageName> substitutor,
+            ClassLoader classLoader,
+            String builtRepository) {
         this.requested = requested;
         this.buildable = defaultImage;
         this.version = defaultImage.getVersionPart();
@@ -173,7 +181,8 @@ final class DsqlImage extends LazyFuture<String> {
         }
         synchronized (BUILD_LOCK) {
             ImageBuildSettings settings = settings(docker);
-            ImageBuildContext context = ImageBuildContext.fromClasspath(classLoader).forArchitecture(settings);
+            ImageBuildContext context =
+                    ImageBuildContext.fromClasspath(classLoader).forArchitecture(settings);
             String hash = HASHES.computeIfAbsent(settings.buildArgs(), context::contentHash);
             String built = builtRepository + ":" + version + "-" + hash.substring(0, 12);
             if (exists(docker, built)) {
@@ -216,11 +225,16 @@ final class DsqlImage extends LazyFuture<String> {
         return ImageBuildSettings.resolve(info.getArchitecture(), System.getenv(), ImageNameSubstitutor.instance());
     }
 
-    private void build(ImageBuildContext context, ImageBuildSettings settings, String tag, String described,
-            String pullFailure) {
-        LOG.info("The Docker image {} is not on this machine and could not be pulled ({}). Building it from the"
-                + " classpath as {} ({} MB context, {}): about a minute, once; later starts reuse it",
-                described, pullFailure, tag, context.size() / 1_000_000, settings);
+    private void build(
+            ImageBuildContext context, ImageBuildSettings settings, String tag, String described, String pullFailure) {
+        LOG.info(
+                "The Docker image {} is not on this machine and could not be pulled ({}). Building it from the"
+                        + " classpath as {} ({} MB context, {}): about a minute, once; later starts reuse it",
+                described,
+                pullFailure,
+                tag,
+                context.size() / 1_000_000,
+                settings);
         long started = System.nanoTime();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "dsql-local-image-build-progress");
@@ -229,21 +243,28 @@ final class DsqlImage extends LazyFuture<String> {
         });
         progress.scheduleAtFixedRate(
                 () -> LOG.info("still building {} ({} s)", tag, seconds(started)),
-                PROGRESS_INTERVAL.toSeconds(), PROGRESS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+                PROGRESS_INTERVAL.toSeconds(),
+                PROGRESS_INTERVAL.toSeconds(),
+                TimeUnit.SECONDS);
         try {
-            ImageFromDockerfile image = context.addTo(new ImageFromDockerfile(tag, false))
-                    .withBuildArgs(settings.buildArgs());
+            ImageFromDockerfile image =
+                    context.addTo(new ImageFromDockerfile(tag, false)).withBuildArgs(settings.buildArgs());
             if (!useBuildCache) {
                 image.withBuildImageCmdModifier(command -> command.withNoCache(true));
             }
             image.get();
         } catch (RuntimeException e) {
-            throw new UnavailableException("Building the DSQL Local image " + tag + " from the classpath failed after "
-                    + seconds(started) + " s: " + rootMessage(e) + ". The build used " + settings + "; on a machine"
-                    + " without registry access set " + ImageBuildSettings.BASE_IMAGE_ENV + " and "
-                    + ImageBuildSettings.JDK_IMAGE_ENV + " to local images (a Debian bookworm and a JDK 17+ with"
-                    + " jmods). The build's steps are logged at DEBUG by the logger 'tc." + tag + "'. (The published"
-                    + " image " + described + " could not be pulled either: " + pullFailure + ")", e);
+            throw new UnavailableException(
+                    "Building the DSQL Local image " + tag + " from the classpath failed after "
+                            + seconds(started) + " s: " + rootMessage(e) + ". The build used " + settings
+                            + "; on a machine"
+                            + " without registry access set " + ImageBuildSettings.BASE_IMAGE_ENV + " and "
+                            + ImageBuildSettings.JDK_IMAGE_ENV
+                            + " to local images (a Debian bookworm and a JDK 17+ with"
+                            + " jmods). The build's steps are logged at DEBUG by the logger 'tc." + tag
+                            + "'. (The published"
+                            + " image " + described + " could not be pulled either: " + pullFailure + ")",
+                    e);
         } finally {
             progress.shutdownNow();
         }
@@ -255,7 +276,9 @@ final class DsqlImage extends LazyFuture<String> {
         long timeout = TestcontainersConfiguration.getInstance().getImagePullTimeout();
         QuietPull callback = new QuietPull();
         try {
-            docker.pullImageCmd(image.getUnversionedPart()).withTag(image.getVersionPart()).exec(callback);
+            docker.pullImageCmd(image.getUnversionedPart())
+                    .withTag(image.getVersionPart())
+                    .exec(callback);
             if (!callback.awaitCompletion(timeout, TimeUnit.SECONDS)) {
                 return "no answer from the registry within " + timeout + " s (Testcontainers' pull.timeout)";
             }
@@ -313,7 +336,9 @@ final class DsqlImage extends LazyFuture<String> {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().trim();
+        String message = root.getMessage() == null
+                ? root.getClass().getSimpleName()
+                : root.getMessage().trim();
         return message.replaceAll("\\s+", " ");
     }
 }

@@ -35,8 +35,8 @@ final class ImageBuildContext {
     private static final int EXECUTABLE = 0100755;
 
     /** The files the Dockerfile copies besides a PostgreSQL archive. */
-    private static final List<String> REQUIRED = List.of("Dockerfile", "dsql-local.jar", "bin/healthcheck",
-            "bin/train-cds", "icu-stubdata.c", "java-modules");
+    private static final List<String> REQUIRED = List.of(
+            "Dockerfile", "dsql-local.jar", "bin/healthcheck", "bin/train-cds", "icu-stubdata.c", "java-modules");
 
     private final ClassLoader loader;
 
@@ -52,9 +52,10 @@ final class ImageBuildContext {
     static ImageBuildContext fromClasspath(ClassLoader loader) {
         URL dockerfile = loader.getResource(ROOT + "Dockerfile");
         if (dockerfile == null) {
-            throw new IllegalStateException("DSQL Local's Docker build context (" + ROOT + "Dockerfile) is not on the"
-                    + " classpath, so the image cannot be built here: add dev.dsqllocal:dsql-local:<version> with"
-                    + " classifier docker-context (dsql-local-testcontainers depends on it), or use an image that exists");
+            throw new IllegalStateException(
+                    "DSQL Local's Docker build context (" + ROOT + "Dockerfile) is not on the"
+                            + " classpath, so the image cannot be built here: add dev.dsqllocal:dsql-local:<version> with"
+                            + " classifier docker-context (dsql-local-testcontainers depends on it), or use an image that exists");
         }
         try {
             SortedMap<String, Long> files = "jar".equals(dockerfile.getProtocol())
@@ -91,14 +92,15 @@ final class ImageBuildContext {
                 throw new UncheckedIOException("cannot read " + ROOT + file, e);
             }
         }
-        new TreeMap<>(buildArgs).forEach((name, value) ->
-                digest.update((name + "=" + value + "\n").getBytes(StandardCharsets.UTF_8)));
+        new TreeMap<>(buildArgs)
+                .forEach((name, value) -> digest.update((name + "=" + value + "\n").getBytes(StandardCharsets.UTF_8)));
         return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Adds every file of the context to {@code image}, scripts executable. */
     ImageFromDockerfile addTo(ImageFromDockerfile image) {
-        files.forEach((file, size) -> image.withFileFromTransferable(file,
+        files.forEach((file, size) -> image.withFileFromTransferable(
+                file,
                 new ClasspathTransferable(loader, ROOT + file, size, file.startsWith("bin/") ? EXECUTABLE : 0100644)));
         return image;
     }

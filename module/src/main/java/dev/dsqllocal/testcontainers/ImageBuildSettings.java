@@ -19,6 +19,7 @@ final class ImageBuildSettings {
 
     /** The Dockerfile's own defaults: what a user with registry access pulls. */
     static final DockerImageName DEFAULT_BASE_IMAGE = DockerImageName.parse("debian:bookworm-slim");
+
     static final DockerImageName DEFAULT_JDK_IMAGE = DockerImageName.parse("eclipse-temurin:17-jdk");
 
     private final String baseImage;
@@ -36,7 +37,9 @@ final class ImageBuildSettings {
      * base images from the system properties, then the environment, then the substituted public defaults (so a
      * company mirror configured with TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX serves them too).
      */
-    static ImageBuildSettings resolve(String dockerArchitecture, Map<String, String> environment,
+    static ImageBuildSettings resolve(
+            String dockerArchitecture,
+            Map<String, String> environment,
             Function<DockerImageName, DockerImageName> substitutor) {
         String arch = targetArch(dockerArchitecture);
         return new ImageBuildSettings(
@@ -59,9 +62,11 @@ final class ImageBuildSettings {
             case "arm64":
                 return "arm64";
             default:
-                throw new IllegalStateException("DSQL Local's image exists for linux/amd64 and linux/arm64 only, and this"
-                        + " Docker engine runs on " + dockerArchitecture + ". Point DOCKER_HOST at an amd64 or arm64"
-                        + " engine, or run the server without Docker (java -jar dsql-local.jar with --pg-home)");
+                throw new IllegalStateException(
+                        "DSQL Local's image exists for linux/amd64 and linux/arm64 only, and this"
+                                + " Docker engine runs on " + dockerArchitecture
+                                + ". Point DOCKER_HOST at an amd64 or arm64"
+                                + " engine, or run the server without Docker (java -jar dsql-local.jar with --pg-home)");
         }
     }
 
@@ -97,8 +102,8 @@ final class ImageBuildSettings {
         return "BASE_IMAGE=" + baseImage + ", JDK_IMAGE=" + jdkImage + ", TARGETARCH=" + targetArch;
     }
 
-    private static String chosen(String property, String variable, Map<String, String> environment,
-            DockerImageName fallback) {
+    private static String chosen(
+            String property, String variable, Map<String, String> environment, DockerImageName fallback) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             value = environment.get(variable);

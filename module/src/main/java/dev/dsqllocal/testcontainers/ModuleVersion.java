@@ -9,8 +9,7 @@ import java.util.Properties;
 final class ModuleVersion {
     private static final String RESOURCE = "version.properties";
 
-    private ModuleVersion() {
-    }
+    private ModuleVersion() {}
 
     static String get() {
         try (InputStream in = ModuleVersion.class.getResourceAsStream(RESOURCE)) {

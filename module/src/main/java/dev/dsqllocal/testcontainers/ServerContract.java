@@ -28,8 +28,7 @@ final class ServerContract {
 
     static final int SQL_PORT = Integer.parseInt(value("sql.port"));
 
-    private ServerContract() {
-    }
+    private ServerContract() {}
 
     /**
      * The name of the environment variable the server reads for a setting, by its contract key without the

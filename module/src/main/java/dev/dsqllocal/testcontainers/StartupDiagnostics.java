@@ -10,8 +10,7 @@ import org.testcontainers.DockerClientFactory;
  */
 final class StartupDiagnostics {
 
-    private StartupDiagnostics() {
-    }
+    private StartupDiagnostics() {}
 
     /** Fails at once when Testcontainers finds no Docker engine. */
     static void requireDocker() {
@@ -21,10 +20,9 @@ final class StartupDiagnostics {
     static void requireDocker(boolean dockerAvailable) {
         if (!dockerAvailable) {
             throw new IllegalStateException(
-                "DsqlContainer needs a running Docker engine, and Testcontainers found none (it looked at DOCKER_HOST,"
-                + " ~/.testcontainers.properties and /var/run/docker.sock). Start Docker (or point DOCKER_HOST at"
-                + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/"
-            );
+                    "DsqlContainer needs a running Docker engine, and Testcontainers found none (it looked at DOCKER_HOST,"
+                            + " ~/.testcontainers.properties and /var/run/docker.sock). Start Docker (or point DOCKER_HOST at"
+                            + " one) and run again; see https://java.testcontainers.org/supported_docker_environment/");
         }
     }
 
@@ -37,11 +35,11 @@ final class StartupDiagnostics {
             String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("port is already allocated") || message.contains("address already in use")) {
                 return new IllegalStateException(
-                    "A host port DsqlContainer was told to bind is already taken (" + cause.getMessage() + "). Let"
-                    + " Testcontainers choose free ports and ask getMappedPort(" + DsqlContainer.SQL_PORT + ") /"
-                    + " getEndpoint(), or free the port",
-                    e
-                );
+                        "A host port DsqlContainer was told to bind is already taken (" + cause.getMessage() + "). Let"
+                                + " Testcontainers choose free ports and ask getMappedPort(" + DsqlContainer.SQL_PORT
+                                + ") /"
+                                + " getEndpoint(), or free the port",
+                        e);
             }
         }
         return e;

@@ -28,8 +28,10 @@ class PublishedVersionsTest {
         assertThat(first(bom, "<testcontainers.version>([^<]+)</testcontainers.version>"))
                 .isEqualTo(first(parent, "<testcontainers.version>([^<]+)</testcontainers.version>"));
         for (String sample : new String[] {"samples/outside-user/pom.xml", "samples/spring-boot3-user/pom.xml"}) {
-            assertThat(first(Files.readString(ROOT.resolve(sample)), "<dsql-local.version>([^<]+)</dsql-local.version>"))
-                    .as(sample).isEqualTo(version);
+            assertThat(first(
+                            Files.readString(ROOT.resolve(sample)), "<dsql-local.version>([^<]+)</dsql-local.version>"))
+                    .as(sample)
+                    .isEqualTo(version);
         }
         assertThat(Files.readString(ROOT.resolve("README.md")))
                 .contains("<artifactId>dsql-local-bom</artifactId>\n      <version>" + version + "</version>")

@@ -29,7 +29,8 @@ class ReadmeFirstTest {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(dsql.getAccessKey(), dsql.getSecretKey())))
                 .build()) {
-            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier())).status())
+            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()))
+                            .status())
                     .isEqualTo(ClusterStatus.ACTIVE);
         }
         Properties props = new Properties();

@@ -46,7 +46,8 @@ class DsqlClusterExtensionTest {
 
         @BeforeEach
         void createTheSchema(DsqlCluster cluster) throws SQLException {
-            try (Connection c = cluster.createConnection(); Statement s = c.createStatement()) {
+            try (Connection c = cluster.createConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE orders (id int PRIMARY KEY, item text)");
             }
         }
@@ -80,7 +81,8 @@ class DsqlClusterExtensionTest {
 
     private static void usesAnEmptyTable(DsqlCluster cluster, List<String> seen) throws SQLException {
         seen.add(cluster.getIdentifier());
-        try (Connection c = cluster.createConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.createConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).as("rows another test wrote").isZero();

@@ -13,7 +13,9 @@ class DsqlContainerConfigurationTest {
     @Test
     void defaultImageIsDsqlLocalAtTheModuleVersion() {
         // getDockerImageName() would resolve (pull) the image: compare the name parts instead.
-        assertThat(DsqlContainer.DEFAULT_IMAGE_NAME.withTag(DsqlContainer.DEFAULT_TAG).asCanonicalNameString())
+        assertThat(DsqlContainer.DEFAULT_IMAGE_NAME
+                        .withTag(DsqlContainer.DEFAULT_TAG)
+                        .asCanonicalNameString())
                 .isEqualTo(System.getProperty("dsql.image"));
     }
 
@@ -45,18 +47,22 @@ class DsqlContainerConfigurationTest {
         assertThat(new DsqlContainer().withReuse(true).withRegion("eu-west-1").getClusterIdentifier())
                 .isNotEqualTo(new DsqlContainer().withReuse(true).getClusterIdentifier());
 
-        DsqlContainer pinned = new DsqlContainer().withClusterIdentifier("abcdefghijklmnopqrstuvwxyz")
+        DsqlContainer pinned = new DsqlContainer()
+                .withClusterIdentifier("abcdefghijklmnopqrstuvwxyz")
                 .withRegion("eu-central-1");
         assertThat(pinned.getClusterEndpoint()).isEqualTo("abcdefghijklmnopqrstuvwxyz.dsql.eu-central-1.on.aws");
     }
 
     @Test
     void tokensAreSignedForTheClusterEndpoint() {
-        DsqlContainer dsql = new DsqlContainer().withClusterIdentifier("abcdefghijklmnopqrstuvwxyz")
+        DsqlContainer dsql = new DsqlContainer()
+                .withClusterIdentifier("abcdefghijklmnopqrstuvwxyz")
                 .withCredentials("AKIDEXAMPLE", "secret");
         String admin = dsql.generateAuthToken();
-        assertThat(admin).startsWith("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&")
-                .contains("X-Amz-Credential=AKIDEXAMPLE%2F").contains("X-Amz-Expires=900");
+        assertThat(admin)
+                .startsWith("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&")
+                .contains("X-Amz-Credential=AKIDEXAMPLE%2F")
+                .contains("X-Amz-Expires=900");
         assertThat(dsql.generateAuthToken("app")).contains("Action=DbConnect&");
         assertThat(dsql.getPassword()).contains("Action=DbConnectAdmin&").contains("X-Amz-Expires=604800");
         assertThat(dsql.withUsername("app").getPassword()).contains("Action=DbConnect&");
@@ -69,9 +75,11 @@ class DsqlContainerConfigurationTest {
                 .hasMessageContaining("7 days");
         assertThatThrownBy(() -> dsql.withAccountId("123")).hasMessageContaining("12 digits");
         assertThatThrownBy(() -> dsql.withClusterIdentifier("UPPER")).hasMessageContaining("[a-z0-9]");
-        assertThatThrownBy(() -> dsql.withPassword("secret")).isInstanceOf(UnsupportedOperationException.class)
+        assertThatThrownBy(() -> dsql.withPassword("secret"))
+                .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("auth token");
-        assertThatThrownBy(() -> dsql.withDatabaseName("app")).isInstanceOf(UnsupportedOperationException.class)
+        assertThatThrownBy(() -> dsql.withDatabaseName("app"))
+                .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("exactly one database");
         assertThat(dsql.withDatabaseName("postgres").getDatabaseName()).isEqualTo("postgres");
         assertThatThrownBy(() -> DsqlDialect.epoch("August")).hasMessageContaining("2026-08");

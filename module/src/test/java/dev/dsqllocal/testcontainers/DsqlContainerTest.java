@@ -35,8 +35,9 @@ class DsqlContainerTest {
     @Test
     void connectsWithPgJdbcAndAnAdminToken() throws SQLException {
         try (Connection connection = TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken());
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_user, current_database(), current_setting('server_version')")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT current_user, current_database(), current_setting('server_version')")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("admin");
             assertThat(rs.getString(2)).isEqualTo("postgres");
@@ -49,8 +50,8 @@ class DsqlContainerTest {
         assertThat(dsql.getJdbcUrl()).startsWith("jdbc:postgresql://").contains("sslmode=require");
         assertThat(dsql.getUsername()).isEqualTo("admin");
         try (Connection connection = TestClients.connect(dsql.getJdbcUrl(), dsql.getUsername(), dsql.getPassword());
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT note FROM init_script_marker")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT note FROM init_script_marker")) {
             assertThat(rs.next()).as("the row withInitScript wrote").isTrue();
             assertThat(rs.getString(1)).isEqualTo("written by withInitScript");
         }
@@ -62,21 +63,24 @@ class DsqlContainerTest {
     @Test
     void createsAndDeletesClustersWithTheSdkAndItsWaiters() throws SQLException {
         try (DsqlClient client = TestClients.dsqlClient(dsql)) {
-            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier())).status())
+            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()))
+                            .status())
                     .isEqualTo(ClusterStatus.ACTIVE);
 
             CreateClusterResponse created = client.createCluster(b -> b.deletionProtectionEnabled(false));
             GetClusterResponse active = client.waiter()
                     .waitUntilClusterActive(b -> b.identifier(created.identifier()))
-                    .matched().response().orElseThrow();
+                    .matched()
+                    .response()
+                    .orElseThrow();
             assertThat(active.status()).isEqualTo(ClusterStatus.ACTIVE);
             assertThat(created.endpoint()).isEqualTo(dsql.clusterEndpoint(created.identifier()));
 
             // The new cluster is a database of its own: the startup cluster's table is not there.
             String token = dsql.generateAuthToken(created.endpoint(), "admin", Duration.ofMinutes(5));
             try (Connection connection = TestClients.connect(dsql.getJdbcUrl(), "admin", token);
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT to_regclass('public.init_script_marker') IS NULL")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT to_regclass('public.init_script_marker') IS NULL")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
@@ -97,7 +101,8 @@ class DsqlContainerTest {
                 .build();
         String token = wrongSecret.generateDbConnectAdminAuthToken(b -> b.hostname(dsql.getClusterEndpoint()));
 
-        assertThatThrownBy(() -> TestClients.connect(dsql.getJdbcUrl(), "admin", token).close())
+        assertThatThrownBy(() ->
+                        TestClients.connect(dsql.getJdbcUrl(), "admin", token).close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("access denied");
     }
@@ -106,7 +111,8 @@ class DsqlContainerTest {
     void adminNeedsAnAdminToken() {
         String dbConnectToken = dsql.generateAuthToken("someone-else");
 
-        assertThatThrownBy(() -> TestClients.connect(dsql.getJdbcUrl(), "admin", dbConnectToken).close())
+        assertThatThrownBy(() -> TestClients.connect(dsql.getJdbcUrl(), "admin", dbConnectToken)
+                        .close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("access denied");
     }
@@ -118,8 +124,8 @@ class DsqlContainerTest {
                 + "/postgres?sslmode=verify-full&sslrootcert=" + ca;
 
         try (Connection connection = TestClients.connect(verifyFull, "admin", dsql.generateAuthToken());
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
         }
     }

@@ -25,18 +25,17 @@ class FaultInjectionTest {
     @Test
     void theNextCommitFailsWithOc000AndRollsBackThenARetryCommits() throws SQLException {
         try (Connection c = TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS fault_probe (id int PRIMARY KEY)");
             dsql.faults().failNextCommits(1, ConflictCode.OC000, "fault_probe");
             assertThat(dsql.faults().list()).contains("\"remaining\":1");
 
             c.setAutoCommit(false);
             s.executeUpdate("INSERT INTO fault_probe VALUES (1)");
-            assertThatThrownBy(c::commit)
-                .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).isEqualTo("40001");
-                    assertThat(e.getMessage()).contains("change conflicts with another transaction (OC000)");
-                });
+            assertThatThrownBy(c::commit).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getSQLState()).isEqualTo("40001");
+                assertThat(e.getMessage()).contains("change conflicts with another transaction (OC000)");
+            });
             c.rollback();
 
             s.executeUpdate("INSERT INTO fault_probe VALUES (1)");
@@ -44,7 +43,9 @@ class FaultInjectionTest {
             c.setAutoCommit(true);
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM fault_probe")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getInt(1)).as("the failed commit left nothing behind").isEqualTo(1);
+                assertThat(rs.getInt(1))
+                        .as("the failed commit left nothing behind")
+                        .isEqualTo(1);
             }
             assertThat(dsql.faults().list()).doesNotContain("commit-conflict");
         }
@@ -54,8 +55,10 @@ class FaultInjectionTest {
     void newConnectionsFailWhileInjectedAndWorkAfterClear() throws SQLException {
         dsql.faults().failNewConnections(Duration.ofMinutes(5));
 
-        assertThatThrownBy(() -> TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken()).close())
-            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"));
+        assertThatThrownBy(() -> TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken())
+                        .close())
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"));
 
         dsql.faults().clear();
         try (Connection c = TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken())) {
@@ -67,20 +70,22 @@ class FaultInjectionTest {
     void anInjectedStatusShowsInGetClusterUntilCleared() {
         try (DsqlClient client = TestClients.dsqlClient(dsql)) {
             dsql.faults().reportStatus(ClusterStatus.IDLE);
-            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier())).status())
-                .isEqualTo(ClusterStatus.IDLE);
+            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()))
+                            .status())
+                    .isEqualTo(ClusterStatus.IDLE);
 
             dsql.faults().clear();
-            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier())).status())
-                .isEqualTo(ClusterStatus.ACTIVE);
+            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()))
+                            .status())
+                    .isEqualTo(ClusterStatus.ACTIVE);
         }
     }
 
     @Test
     void refusesAZeroCountWithTheEmulatorsReason() {
         assertThatThrownBy(() -> dsql.faults().failNextCommits(0, ConflictCode.OC000))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("400")
-            .hasMessageContaining("count");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("400")
+                .hasMessageContaining("count");
     }
 }

@@ -10,20 +10,23 @@ import org.testcontainers.utility.DockerImageName;
 /** The measurement behind bench.FirstUseBenchmark, here for the package-private DsqlImage. */
 public final class FirstUse {
     /** Milliseconds to build, milliseconds from the container's start to the first query, image size in bytes. */
-    public record Result(long buildMillis, long startToQueryMillis, long imageBytes) {
-    }
+    public record Result(long buildMillis, long startToQueryMillis, long imageBytes) {}
 
-    private FirstUse() {
-    }
+    private FirstUse() {}
 
     public static Result measure() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         DockerImageName defaultImage = DsqlContainer.DEFAULT_IMAGE_NAME.withTag(DsqlContainer.DEFAULT_TAG);
         DockerClient docker = DockerClientFactory.instance().client();
         long started = System.nanoTime();
-        DsqlImage image = new DsqlImage(defaultImage, defaultImage,
-                name -> DockerImageName.parse("localhost:1/mirror-" + run + "/dsql-local").withTag(name.getVersionPart()),
-                FirstUse.class.getClassLoader(), "localhost/dsql-local-first-use-" + run).withoutBuildCache();
+        DsqlImage image = new DsqlImage(
+                        defaultImage,
+                        defaultImage,
+                        name -> DockerImageName.parse("localhost:1/mirror-" + run + "/dsql-local")
+                                .withTag(name.getVersionPart()),
+                        FirstUse.class.getClassLoader(),
+                        "localhost/dsql-local-first-use-" + run)
+                .withoutBuildCache();
         String built = image.get();
         long builtAt = System.nanoTime();
         try (DsqlContainer dsql = new DsqlContainer(

@@ -32,7 +32,8 @@ class HubPrefixTest {
         assertThat(withoutCopy.source()).isIn(DsqlImage.Source.BUILT, DsqlImage.Source.BUILT_BEFORE);
 
         // The mirror's copy, as a pull through the mirror would leave it (no registry can be reached here).
-        docker.tagImageCmd(withoutCopy.localImage(), mirrored.getUnversionedPart(), mirrored.getVersionPart()).exec();
+        docker.tagImageCmd(withoutCopy.localImage(), mirrored.getUnversionedPart(), mirrored.getVersionPart())
+                .exec();
         try (DsqlContainer dsql = new DsqlContainer()) {
             dsql.start();
             assertThat(dsql.getDockerImageName()).isEqualTo(mirrored.asCanonicalNameString());

@@ -32,9 +32,12 @@ class ImageFailuresTest {
         String missingJdk = "localhost:1/no-such-jdk-" + run + ":17";
         String previous = System.setProperty(ImageBuildSettings.JDK_IMAGE_PROPERTY, missingJdk);
         try {
-            DsqlImage image = new DsqlImage(DEFAULT, DEFAULT,
+            DsqlImage image = new DsqlImage(
+                    DEFAULT,
+                    DEFAULT,
                     name -> DockerImageName.parse("localhost:1/mirror-" + run + "/dsql-local:" + name.getVersionPart()),
-                    getClass().getClassLoader(), "localhost/dsql-local-failed-build-test-" + run);
+                    getClass().getClassLoader(),
+                    "localhost/dsql-local-failed-build-test-" + run);
             long started = System.nanoTime();
             Throwable failure = catchThrowable(image::get);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
@@ -69,14 +72,21 @@ class ImageFailuresTest {
 
     @Test
     void baseImagesComeFromTheEnvironmentOrTheSubstitutedPublicDefaults() {
-        ImageBuildSettings local = ImageBuildSettings.resolve("x86_64",
-                Map.of("DSQL_LOCAL_BASE_IMAGE", "base:local", "DSQL_LOCAL_JDK_IMAGE", "jdk:local"), name -> name);
-        assertThat(local.buildArgs()).containsEntry("BASE_IMAGE", "base:local").containsEntry("JDK_IMAGE", "jdk:local")
+        ImageBuildSettings local = ImageBuildSettings.resolve(
+                "x86_64",
+                Map.of("DSQL_LOCAL_BASE_IMAGE", "base:local", "DSQL_LOCAL_JDK_IMAGE", "jdk:local"),
+                name -> name);
+        assertThat(local.buildArgs())
+                .containsEntry("BASE_IMAGE", "base:local")
+                .containsEntry("JDK_IMAGE", "jdk:local")
                 .containsEntry("TARGETARCH", "amd64");
         assertThat(local.postgresArchive()).isEqualTo("postgres/postgres-linux-x86_64.txz");
 
-        ImageBuildSettings mirrored = ImageBuildSettings.resolve("aarch64", Map.of(),
-                name -> DockerImageName.parse("mirror.example.com/hub/" + name.getRepository()).withTag(name.getVersionPart()));
+        ImageBuildSettings mirrored = ImageBuildSettings.resolve(
+                "aarch64",
+                Map.of(),
+                name -> DockerImageName.parse("mirror.example.com/hub/" + name.getRepository())
+                        .withTag(name.getVersionPart()));
         assertThat(mirrored.buildArgs())
                 .containsEntry("BASE_IMAGE", "mirror.example.com/hub/debian:bookworm-slim")
                 .containsEntry("JDK_IMAGE", "mirror.example.com/hub/eclipse-temurin:17-jdk")

@@ -28,19 +28,24 @@ class ImageOnDemandTest {
         String repository = "localhost/dsql-local-on-demand-test-" + run;
         // The default image as a mirror no one runs would name it: neither on this machine nor pullable.
         Function<DockerImageName, DockerImageName> unreachableMirror =
-                name -> DockerImageName.parse("localhost:1/mirror-" + run + "/dsql-local").withTag(name.getVersionPart());
+                name -> DockerImageName.parse("localhost:1/mirror-" + run + "/dsql-local")
+                        .withTag(name.getVersionPart());
         DockerClient docker = DockerClientFactory.instance().client();
         String built = null;
         try {
-            DsqlImage first = new DsqlImage(DEFAULT, DEFAULT, unreachableMirror, getClass().getClassLoader(), repository);
+            DsqlImage first = new DsqlImage(
+                    DEFAULT, DEFAULT, unreachableMirror, getClass().getClassLoader(), repository);
             built = first.get();
             assertThat(first.source()).isEqualTo(DsqlImage.Source.BUILT);
-            assertThat(built).matches(java.util.regex.Pattern.quote(repository + ":" + DsqlContainer.DEFAULT_TAG + "-")
-                    + "[0-9a-f]{12}");
-            assertThat(docker.inspectImageCmd(built).exec().getConfig().getExposedPorts()).hasSize(2);
+            assertThat(built)
+                    .matches(java.util.regex.Pattern.quote(repository + ":" + DsqlContainer.DEFAULT_TAG + "-")
+                            + "[0-9a-f]{12}");
+            assertThat(docker.inspectImageCmd(built).exec().getConfig().getExposedPorts())
+                    .hasSize(2);
 
             long started = System.nanoTime();
-            DsqlImage second = new DsqlImage(DEFAULT, DEFAULT, unreachableMirror, getClass().getClassLoader(), repository);
+            DsqlImage second = new DsqlImage(
+                    DEFAULT, DEFAULT, unreachableMirror, getClass().getClassLoader(), repository);
             assertThat(second.get()).isEqualTo(built);
             assertThat(second.source()).isEqualTo(DsqlImage.Source.BUILT_BEFORE);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
@@ -74,8 +79,8 @@ class ImageOnDemandTest {
         docker.tagImageCmd(resolved.localImage(), mirroredName.getUnversionedPart(), mirroredName.getVersionPart())
                 .exec();
         try {
-            DsqlImage viaMirror = new DsqlImage(DEFAULT, DEFAULT, name -> mirroredName, getClass().getClassLoader(),
-                    DsqlImage.BUILT_REPOSITORY);
+            DsqlImage viaMirror = new DsqlImage(
+                    DEFAULT, DEFAULT, name -> mirroredName, getClass().getClassLoader(), DsqlImage.BUILT_REPOSITORY);
             // The name handed to Testcontainers is the requested one: it substitutes it to the mirror's again.
             assertThat(viaMirror.get()).isEqualTo(DEFAULT.asCanonicalNameString());
             assertThat(viaMirror.source()).isEqualTo(DsqlImage.Source.PRESENT);

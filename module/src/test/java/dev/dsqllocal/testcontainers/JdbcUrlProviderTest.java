@@ -33,8 +33,8 @@ class JdbcUrlProviderTest {
     @Test
     void startsAContainerFromAJdbcUrl() throws Exception {
         try (Connection connection = DriverManager.getConnection(URL);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_user")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT current_user")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("admin");
         }
@@ -63,8 +63,8 @@ class JdbcUrlProviderTest {
     void theInitScriptRunsAndTheReturnedConnectionsFirstQueryWorks() throws Exception {
         // The script's CREATE TABLE commits on another connection; DSQL fails sessions that were open then (OC001).
         try (Connection connection = DriverManager.getConnection(INIT_SCRIPT_URL);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT note FROM init_script_marker")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT note FROM init_script_marker")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("written by withInitScript");
         }
@@ -96,6 +96,8 @@ class JdbcUrlProviderTest {
                             .contains("CREATE ROLE app WITH LOGIN")
                             .contains("AWS IAM GRANT app TO 'arn:aws:iam::000000000000:root'");
                 });
-        assertThat(Duration.between(start, Instant.now())).as("container start included").isLessThan(Duration.ofSeconds(40));
+        assertThat(Duration.between(start, Instant.now()))
+                .as("container start included")
+                .isLessThan(Duration.ofSeconds(40));
     }
 }

@@ -23,7 +23,7 @@ class ReuseTest {
         try {
             first.start();
             try (Connection connection = first.createConnection("");
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS reuse_marker (id int PRIMARY KEY)");
                 statement.execute("INSERT INTO reuse_marker VALUES (1) ON CONFLICT DO NOTHING");
             }
@@ -33,8 +33,8 @@ class ReuseTest {
             assertThat(second.getContainerId()).isEqualTo(first.getContainerId());
             assertThat(second.getClusterIdentifier()).isEqualTo(first.getClusterIdentifier());
             try (Connection connection = second.createConnection("");
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM reuse_marker")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT count(*) FROM reuse_marker")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }

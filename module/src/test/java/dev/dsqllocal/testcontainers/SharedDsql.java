@@ -17,6 +17,5 @@ final class SharedDsql {
         DSQL.start();
     }
 
-    private SharedDsql() {
-    }
+    private SharedDsql() {}
 }

@@ -17,10 +17,11 @@ class SharedFirstTest {
         assertThat(SharedDsql.SEEN_CONTAINER_IDS).hasSize(1);
 
         try (Connection connection = TestClients.connect(dsql.getJdbcUrl(), "admin", dsql.generateAuthToken());
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS shared_visits (class_name text PRIMARY KEY)");
             statement.execute("INSERT INTO shared_visits VALUES ('First') ON CONFLICT DO NOTHING");
-            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM shared_visits WHERE class_name = 'First'")) {
+            try (ResultSet rs =
+                    statement.executeQuery("SELECT count(*) FROM shared_visits WHERE class_name = 'First'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }

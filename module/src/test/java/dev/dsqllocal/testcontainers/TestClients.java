@@ -11,8 +11,7 @@ import software.amazon.awssdk.services.dsql.DsqlClient;
 
 /** How a user's test talks to a {@link DsqlContainer}: the AWS SDK for the control plane, pgJDBC for SQL. */
 final class TestClients {
-    private TestClients() {
-    }
+    private TestClients() {}
 
     static DsqlClient dsqlClient(DsqlContainer dsql) {
         return DsqlClient.builder()

@@ -4,7 +4,6 @@ import dev.dsqllocal.dialect.DialectEpoch;
 import dev.dsqllocal.dialect.DialectLimit;
 import dev.dsqllocal.dialect.DialectRule;
 import dev.dsqllocal.dialect.DialectRules;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,15 +37,18 @@ import java.util.regex.Pattern;
 public final class DialectDatabase {
 
     /** The files, in the order they run (the schema first; the limits before what reads them). */
-    static final List<String> FILES = List.of("sys-schema.sql", "limits.sql", "iam-mappings.sql", "catalog-rules.sql",
-            "transaction-limits.sql", "version.sql");
+    static final List<String> FILES = List.of(
+            "sys-schema.sql",
+            "limits.sql",
+            "iam-mappings.sql",
+            "catalog-rules.sql",
+            "transaction-limits.sql",
+            "version.sql");
 
-    private static final Pattern PLACEHOLDER =
-            Pattern.compile("\\$\\{([a-z_]+)(?::([a-z0-9_-]+))?(?:\\((.*?)\\))?}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)(?::([a-z0-9_-]+))?(?:\\((.*?)\\))?}");
     private static final Pattern TEMPLATE_ARGUMENT = Pattern.compile("\\{([a-z_]+)}");
 
-    private DialectDatabase() {
-    }
+    private DialectDatabase() {}
 
     /** The whole SQL, for a server whose internal superuser and admin roles have these names. */
     public static String schemaSql(String superuser, String admin) {
@@ -99,7 +101,8 @@ public final class DialectDatabase {
 
     /** A RAISE with the rule's SQLSTATE, message and detail. */
     private static String raise(DialectRules table, String id, Map<String, String> arguments, String file) {
-        List<DialectRule> entries = table.allRules().stream().filter(r -> r.id().key().equals(id)).toList();
+        List<DialectRule> entries =
+                table.allRules().stream().filter(r -> r.id().key().equals(id)).toList();
         if (entries.size() != 1) {
             // The SQL is built once for every epoch: a dated wording would need the epoch at run time.
             throw new IllegalStateException(file + ": rule " + id + " raised inside PostgreSQL needs exactly one "
@@ -109,8 +112,10 @@ public final class DialectDatabase {
         if (!"database".equals(rule.raisedBy())) {
             throw new IllegalStateException(file + ": rule " + id + " is raised here but not marked raisedBy database");
         }
-        StringBuilder raise = new StringBuilder("RAISE EXCEPTION USING ERRCODE = ").append(literal(rule.sqlstate()))
-                .append(", MESSAGE = ").append(text(rule.message(), table, arguments, id, file));
+        StringBuilder raise = new StringBuilder("RAISE EXCEPTION USING ERRCODE = ")
+                .append(literal(rule.sqlstate()))
+                .append(", MESSAGE = ")
+                .append(text(rule.message(), table, arguments, id, file));
         if (rule.detail() != null) {
             raise.append(", DETAIL = ").append(text(rule.detail(), table, arguments, id, file));
         }
@@ -121,8 +126,8 @@ public final class DialectDatabase {
     }
 
     /** A SQL expression for a message template: a literal, or {@code format()} over its arguments. */
-    private static String text(String template, DialectRules table, Map<String, String> arguments, String id,
-                               String file) {
+    private static String text(
+            String template, DialectRules table, Map<String, String> arguments, String id, String file) {
         Matcher m = TEMPLATE_ARGUMENT.matcher(template);
         List<String> expressions = new ArrayList<>();
         StringBuilder format = new StringBuilder();

@@ -31,11 +31,11 @@ class DialectDatabaseTest {
         DialectRules shipped = DialectRules.latest();
         assertThat(render("${raise:row-limit};", shipped))
                 .isEqualTo("RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = 'transaction row limit exceeded';");
-        assertThat(render("${raise:index-key-type(type=key_type)};", shipped)).isEqualTo(
-                "RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = pg_catalog.format("
+        assertThat(render("${raise:index-key-type(type=key_type)};", shipped))
+                .isEqualTo("RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = pg_catalog.format("
                         + "'datatype %s is not supported in a key', key_type);");
-        assertThat(render("${raise:size-limit(size=pg_catalog.ceil(bytes / 1048576.0))}", shipped)).isEqualTo(
-                "RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = pg_catalog.format("
+        assertThat(render("${raise:size-limit(size=pg_catalog.ceil(bytes / 1048576.0))}", shipped))
+                .isEqualTo("RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = pg_catalog.format("
                         + "'transaction size limit %smb exceeded', sys.dsql_local_limit('max_transaction_size_mib')), "
                         + "DETAIL = pg_catalog.format('Current transaction size %smb > %smb', "
                         + "pg_catalog.ceil(bytes / 1048576.0), sys.dsql_local_limit('max_transaction_size_mib'))");
@@ -58,7 +58,8 @@ class DialectDatabaseTest {
 
         String rows = render("${limit_rows}", table(root));
 
-        assertThat(rows).contains("('max_schemas', DATE '2026-09-01', NULL, 10)")
+        assertThat(rows)
+                .contains("('max_schemas', DATE '2026-09-01', NULL, 10)")
                 .contains("('max_schemas', NULL, DATE '2026-09-01', 4)")
                 .contains("('max_rows_per_transaction', NULL, NULL, 3000)");
         assertThat(rows).isNotEqualTo(render("${limit_rows}", DialectRules.latest()));
@@ -70,7 +71,9 @@ class DialectDatabaseTest {
         for (String literal : new String[] {"> 3000", "10485760", "> 24 ", "> 1000 ", "> 5000 ", "> 4096", "> 65535"}) {
             assertThat(sql).as("the limit %s comes from the table", literal).doesNotContain(literal);
         }
-        assertThat(sql).doesNotContain("${").contains("CREATE EVENT TRIGGER dsql_local_ddl_end")
+        assertThat(sql)
+                .doesNotContain("${")
+                .contains("CREATE EVENT TRIGGER dsql_local_ddl_end")
                 .contains("CREATE OR REPLACE FUNCTION sys.dsql_local_limit(limit_name text)");
     }
 

@@ -27,8 +27,7 @@ public final class ClusterPerTestBenchmark {
 
     private static final int ROWS = 200;
 
-    private ClusterPerTestBenchmark() {
-    }
+    private ClusterPerTestBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -43,13 +42,20 @@ public final class ClusterPerTestBenchmark {
             for (int i = 0; i < rounds; i++) {
                 fresh.add(freshCluster(dsql, deletes));
                 dropCreate.add(dropAndCreate(dsql));
-                System.out.printf(Locale.ROOT, "round %d: new cluster %d ms (delete %d ms), drop/create %d ms%n", i + 1,
-                        fresh.get(i), deletes.get(i), dropCreate.get(i));
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: new cluster %d ms (delete %d ms), drop/create %d ms%n",
+                        i + 1,
+                        fresh.get(i),
+                        deletes.get(i),
+                        dropCreate.get(i));
             }
             System.out.println(summary("new cluster + schema + first query ", fresh));
             System.out.println(summary("drop/create + schema + first query ", dropCreate));
             System.out.println(summary("delete the cluster afterwards      ", deletes));
-            System.out.printf(Locale.ROOT, "ratio of medians (new cluster / drop-create): %.2f%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio of medians (new cluster / drop-create): %.2f%n",
                     (double) median(fresh) / median(dropCreate));
         }
     }
@@ -59,12 +65,16 @@ public final class ClusterPerTestBenchmark {
         DsqlCluster cluster = dsql.createCluster();
         long active = System.nanoTime();
         long elapsed;
-        try (Connection c = cluster.createConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.createConnection();
+                Statement s = c.createStatement()) {
             long connected = System.nanoTime();
             createSchemaAndQuery(s);
             elapsed = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf(Locale.ROOT, "  new cluster: ACTIVE after %d ms, connected %d ms later, schema + query %d ms%n",
-                    (active - started) / 1_000_000, (connected - active) / 1_000_000,
+            System.out.printf(
+                    Locale.ROOT,
+                    "  new cluster: ACTIVE after %d ms, connected %d ms later, schema + query %d ms%n",
+                    (active - started) / 1_000_000,
+                    (connected - active) / 1_000_000,
                     (System.nanoTime() - connected) / 1_000_000);
             fill(s);
         }
@@ -79,7 +89,8 @@ public final class ClusterPerTestBenchmark {
         Properties props = new Properties();
         props.setProperty("user", "admin");
         props.setProperty("password", dsql.generateAuthToken());
-        try (Connection c = DriverManager.getConnection(dsql.getJdbcUrl(), props); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(dsql.getJdbcUrl(), props);
+                Statement s = c.createStatement()) {
             for (String table : TABLES) {
                 s.execute("DROP TABLE IF EXISTS " + table); // one DDL per transaction, as DSQL requires
             }
@@ -110,8 +121,14 @@ public final class ClusterPerTestBenchmark {
     private static String summary(String name, List<Long> millis) {
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        return String.format(Locale.ROOT, "%s min %d ms, median %d ms, max %d ms (%d rounds)", name, sorted.get(0),
-                median(millis), sorted.get(sorted.size() - 1), sorted.size());
+        return String.format(
+                Locale.ROOT,
+                "%s min %d ms, median %d ms, max %d ms (%d rounds)",
+                name,
+                sorted.get(0),
+                median(millis),
+                sorted.get(sorted.size() - 1),
+                sorted.size());
     }
 
     private static long median(List<Long> millis) {

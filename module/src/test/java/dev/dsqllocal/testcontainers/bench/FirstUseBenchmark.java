@@ -10,13 +10,16 @@ import dev.dsqllocal.testcontainers.FirstUse;
  * (with DSQL_LOCAL_BASE_IMAGE / DSQL_LOCAL_JDK_IMAGE where no registry is reachable).
  */
 public final class FirstUseBenchmark {
-    private FirstUseBenchmark() {
-    }
+    private FirstUseBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         FirstUse.Result result = FirstUse.measure();
-        System.out.printf("first use (%s): build %.1f s, then start to first query %.1f s, total %.1f s; image %d MB%n",
-                DsqlContainer.DEFAULT_TAG, result.buildMillis() / 1000.0, result.startToQueryMillis() / 1000.0,
-                (result.buildMillis() + result.startToQueryMillis()) / 1000.0, result.imageBytes() / 1_000_000);
+        System.out.printf(
+                "first use (%s): build %.1f s, then start to first query %.1f s, total %.1f s; image %d MB%n",
+                DsqlContainer.DEFAULT_TAG,
+                result.buildMillis() / 1000.0,
+                result.startToQueryMillis() / 1000.0,
+                (result.buildMillis() + result.startToQueryMillis()) / 1000.0,
+                result.imageBytes() / 1_000_000);
     }
 }

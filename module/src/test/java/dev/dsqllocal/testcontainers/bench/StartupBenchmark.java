@@ -24,8 +24,7 @@ import org.testcontainers.utility.DockerImageName;
 public final class StartupBenchmark {
     static final String PLAIN_IMAGE = "dsql-local-plain-postgres:latest";
 
-    private StartupBenchmark() {
-    }
+    private StartupBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -36,8 +35,8 @@ public final class StartupBenchmark {
         for (int i = 0; i < runs; i++) {
             dsql.add(dsqlLocal());
             plain.add(plainPostgres());
-            System.out.printf(Locale.ROOT, "run %d: dsql-local %d ms, plain postgres %d ms%n", i + 1,
-                    dsql.get(i), plain.get(i));
+            System.out.printf(
+                    Locale.ROOT, "run %d: dsql-local %d ms, plain postgres %d ms%n", i + 1, dsql.get(i), plain.get(i));
         }
         System.out.println(summary("dsql-local     ", dsql));
         System.out.println(summary("plain postgres ", plain));
@@ -70,8 +69,9 @@ public final class StartupBenchmark {
     }
 
     private static void query(Connection connection) throws SQLException {
-        try (connection; Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT 1")) {
+        try (connection;
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT 1")) {
             if (!rs.next() || rs.getInt(1) != 1) {
                 throw new IllegalStateException("SELECT 1 did not answer 1");
             }
@@ -81,8 +81,14 @@ public final class StartupBenchmark {
     private static String summary(String name, List<Long> millis) {
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        return String.format(Locale.ROOT, "%s min %d ms, median %d ms, max %d ms (%d runs)", name, sorted.get(0),
-                median(millis), sorted.get(sorted.size() - 1), sorted.size());
+        return String.format(
+                Locale.ROOT,
+                "%s min %d ms, median %d ms, max %d ms (%d runs)",
+                name,
+                sorted.get(0),
+                median(millis),
+                sorted.get(sorted.size() - 1),
+                sorted.size());
     }
 
     private static long median(List<Long> millis) {

@@ -26,14 +26,17 @@ public final class DsqlConnections implements ConnectionFactory {
      * For a real cluster: {@code jdbc:postgresql://<endpoint>:5432/postgres?sslmode=verify-full} and tokens signed
      * by the given credentials (15 minutes each, the SDK default, which is plenty for opening one connection).
      */
-    public static DsqlConnections forCluster(String clusterEndpoint, Region region, String user,
-                                             AwsCredentialsProvider credentials) {
-        DsqlUtilities utilities = DsqlUtilities.builder().region(region).credentialsProvider(credentials).build();
+    public static DsqlConnections forCluster(
+            String clusterEndpoint, Region region, String user, AwsCredentialsProvider credentials) {
+        DsqlUtilities utilities = DsqlUtilities.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .build();
         Supplier<String> tokens = "admin".equals(user)
                 ? () -> utilities.generateDbConnectAdminAuthToken(b -> b.hostname(clusterEndpoint))
                 : () -> utilities.generateDbConnectAuthToken(b -> b.hostname(clusterEndpoint));
-        return new DsqlConnections("jdbc:postgresql://" + clusterEndpoint + ":5432/postgres?sslmode=verify-full",
-                user, tokens);
+        return new DsqlConnections(
+                "jdbc:postgresql://" + clusterEndpoint + ":5432/postgres?sslmode=verify-full", user, tokens);
     }
 
     @Override

@@ -24,8 +24,9 @@ public final class GuestListService {
     }
 
     public UUID createGuestList(String title) throws SQLException {
-        return retry.inTransaction(connections, c -> insertReturningId(c,
-                "INSERT INTO guest_list (title) VALUES (?) RETURNING id", title));
+        return retry.inTransaction(
+                connections,
+                c -> insertReturningId(c, "INSERT INTO guest_list (title) VALUES (?) RETURNING id", title));
     }
 
     public UUID addGroup(UUID guestListId, String name, int maxSeats) throws SQLException {
@@ -47,8 +48,8 @@ public final class GuestListService {
     public UUID invite(UUID groupId, String name, String email) throws SQLException {
         return retry.inTransaction(connections, c -> {
             requireExists(c, "SELECT 1 FROM guest_group WHERE id = ?", groupId, "group");
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO guest (group_id, name, email) VALUES (?, ?, ?) RETURNING id")) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("INSERT INTO guest (group_id, name, email) VALUES (?, ?, ?) RETURNING id")) {
                 insert.setObject(1, groupId);
                 insert.setString(2, name);
                 insert.setString(3, email);
@@ -74,8 +75,8 @@ public final class GuestListService {
             int after = response == Rsvp.ATTENDING ? 1 + plusOnes : 0;
             int[] seats = seats(c, guest.groupId());
             if (seats[1] - before + after > seats[0]) {
-                throw new GuestListException("no seats left for " + guest.name() + ": " + (seats[0] - seats[1])
-                        + " of " + seats[0] + " free");
+                throw new GuestListException("no seats left for " + guest.name() + ": " + (seats[0] - seats[1]) + " of "
+                        + seats[0] + " free");
             }
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE guest SET response = ?, plus_ones = ?, responded_at = now() WHERE id = ?")) {
@@ -85,8 +86,8 @@ public final class GuestListService {
                 update.executeUpdate();
             }
             // Written on every answer in the group, so concurrent answers conflict here and one of them retries.
-            try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE guest_group SET seats_taken = seats_taken + ? WHERE id = ?")) {
+            try (PreparedStatement update =
+                    c.prepareStatement("UPDATE guest_group SET seats_taken = seats_taken + ? WHERE id = ?")) {
                 update.setInt(1, after - before);
                 update.setObject(2, guest.groupId());
                 update.executeUpdate();
@@ -129,8 +130,7 @@ public final class GuestListService {
             int declined = 0;
             int pending = 0;
             int headcount = 0;
-            try (PreparedStatement query = c.prepareStatement(
-                    "SELECT g.name, g.max_seats, g.seats_taken,"
+            try (PreparedStatement query = c.prepareStatement("SELECT g.name, g.max_seats, g.seats_taken,"
                     + " count(*) FILTER (WHERE u.response = 'ATTENDING'),"
                     + " count(*) FILTER (WHERE u.response = 'DECLINED'),"
                     + " count(*) FILTER (WHERE u.response = 'PENDING'),"
@@ -140,8 +140,8 @@ public final class GuestListService {
                 query.setObject(1, guestListId);
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        Summary.GroupSummary group = new Summary.GroupSummary(rs.getString(1), rs.getInt(2),
-                                rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6));
+                        Summary.GroupSummary group = new Summary.GroupSummary(
+                                rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6));
                         groups.add(group);
                         attending += group.attending();
                         declined += group.declined();
@@ -150,14 +150,20 @@ public final class GuestListService {
                     }
                 }
             }
-            return new Summary(title, attending + declined + pending, attending, declined, pending, headcount,
+            return new Summary(
+                    title,
+                    attending + declined + pending,
+                    attending,
+                    declined,
+                    pending,
+                    headcount,
                     List.copyOf(groups));
         });
     }
 
     private static Guest guest(Connection c, UUID guestId) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT id, group_id, name, email, response, plus_ones FROM guest WHERE id = ?")) {
+        try (PreparedStatement query =
+                c.prepareStatement("SELECT id, group_id, name, email, response, plus_ones FROM guest WHERE id = ?")) {
             query.setObject(1, guestId);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
@@ -169,14 +175,19 @@ public final class GuestListService {
     }
 
     private static Guest guest(ResultSet rs) throws SQLException {
-        return new Guest(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                Rsvp.valueOf(rs.getString(5)), rs.getInt(6));
+        return new Guest(
+                rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class),
+                rs.getString(3),
+                rs.getString(4),
+                Rsvp.valueOf(rs.getString(5)),
+                rs.getInt(6));
     }
 
     /** {max_seats, seats_taken} of a group. */
     private static int[] seats(Connection c, UUID groupId) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT max_seats, seats_taken FROM guest_group WHERE id = ?")) {
+        try (PreparedStatement query =
+                c.prepareStatement("SELECT max_seats, seats_taken FROM guest_group WHERE id = ?")) {
             query.setObject(1, groupId);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {

@@ -47,7 +47,7 @@ public final class OccRetry {
 
     /** Five attempts, waits from 10 ms up to 1 s. */
     public static OccRetry defaults() {
-        return new OccRetry(5, Duration.ofMillis(10), Duration.ofSeconds(1), (attempt, conflict) -> { });
+        return new OccRetry(5, Duration.ofMillis(10), Duration.ofSeconds(1), (attempt, conflict) -> {});
     }
 
     public OccRetry withListener(Listener listener) {

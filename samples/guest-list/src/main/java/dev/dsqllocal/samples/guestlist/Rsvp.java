@@ -2,5 +2,7 @@ package dev.dsqllocal.samples.guestlist;
 
 /** A guest's answer to the invitation. */
 public enum Rsvp {
-    PENDING, ATTENDING, DECLINED
+    PENDING,
+    ATTENDING,
+    DECLINED
 }

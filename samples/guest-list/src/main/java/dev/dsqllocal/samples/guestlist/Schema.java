@@ -20,11 +20,11 @@ import java.util.List;
 public final class Schema {
     private static final String RESOURCE = "schema.sql";
 
-    private Schema() {
-    }
+    private Schema() {}
 
     public static void apply(ConnectionFactory connections) throws SQLException {
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connections.open();
+                Statement statement = connection.createStatement()) {
             connection.setAutoCommit(true);
             for (String sql : statements()) {
                 if (statement.execute(sql)) {

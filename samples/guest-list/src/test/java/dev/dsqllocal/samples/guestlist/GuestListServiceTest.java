@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class GuestListServiceTest {
     private final AtomicInteger retries = new AtomicInteger();
-    private final GuestListService service = new GuestListService(SampleDatabase.CONNECTIONS,
+    private final GuestListService service = new GuestListService(
+            SampleDatabase.CONNECTIONS,
             OccRetry.defaults().withListener((attempt, conflict) -> retries.incrementAndGet()));
 
     @Test
@@ -28,7 +29,8 @@ class GuestListServiceTest {
         service.rsvp(ada, Rsvp.ATTENDING, 2);
         service.rsvp(bob, Rsvp.DECLINED, 0);
 
-        assertThat(service.guestsOf(family)).extracting(Guest::name, Guest::response, Guest::plusOnes)
+        assertThat(service.guestsOf(family))
+                .extracting(Guest::name, Guest::response, Guest::plusOnes)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("Ada", Rsvp.ATTENDING, 2),
                         org.assertj.core.groups.Tuple.tuple("Bob", Rsvp.DECLINED, 0));
@@ -43,7 +45,8 @@ class GuestListServiceTest {
 
         service.rsvp(cy, Rsvp.ATTENDING, 2);
         assertThatThrownBy(() -> service.rsvp(di, Rsvp.ATTENDING, 0))
-                .isInstanceOf(GuestListException.class).hasMessageContaining("no seats left for Di");
+                .isInstanceOf(GuestListException.class)
+                .hasMessageContaining("no seats left for Di");
 
         service.rsvp(cy, Rsvp.ATTENDING, 0);
         service.rsvp(di, Rsvp.ATTENDING, 1);
@@ -54,9 +57,11 @@ class GuestListServiceTest {
     void refusesUnknownIdsAndBadAnswers() throws Exception {
         UUID list = service.createGuestList("Empty");
         assertThatThrownBy(() -> service.invite(UUID.randomUUID(), "Eve", "eve@example.com"))
-                .isInstanceOf(GuestListException.class).hasMessageStartingWith("no group");
+                .isInstanceOf(GuestListException.class)
+                .hasMessageStartingWith("no group");
         assertThatThrownBy(() -> service.rsvp(UUID.randomUUID(), Rsvp.ATTENDING, 0))
-                .isInstanceOf(GuestListException.class).hasMessageStartingWith("no guest");
+                .isInstanceOf(GuestListException.class)
+                .hasMessageStartingWith("no guest");
         UUID group = service.addGroup(list, "g", 1);
         UUID eve = service.invite(group, "Eve", "eve@example.com");
         assertThatThrownBy(() -> service.rsvp(eve, Rsvp.DECLINED, 1)).isInstanceOf(IllegalArgumentException.class);

@@ -40,7 +40,9 @@ class OccRetryTest {
 
         assertThat(attempts).hasValue(2);
         assertThat(conflicts).hasSize(1).allMatch(state -> state.equals("40001") || state.startsWith("OC00"));
-        assertThat(result).as("the second attempt read the other client's write").isEqualTo(1);
+        assertThat(result)
+                .as("the second attempt read the other client's write")
+                .isEqualTo(1);
         try (Connection c = connections.open()) {
             assertThat(seatsTaken(c, group)).isEqualTo(2);
         }
@@ -49,18 +51,20 @@ class OccRetryTest {
     @Test
     void givesUpAfterTheLastAttempt() throws Exception {
         UUID group = newGroup();
-        OccRetry twice = new OccRetry(2, Duration.ofMillis(1), Duration.ofMillis(5), (attempt, e) -> { });
+        OccRetry twice = new OccRetry(2, Duration.ofMillis(1), Duration.ofMillis(5), (attempt, e) -> {});
         AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> twice.inTransaction(connections, c -> {
-            attempts.incrementAndGet();
-            seatsTaken(c, group);
-            try (Connection other = connections.open()) {
-                addSeat(other, group);
-            }
-            addSeat(c, group);
-            return null;
-        })).isInstanceOf(SQLException.class).matches(e -> OccRetry.isConflict((SQLException) e));
+                    attempts.incrementAndGet();
+                    seatsTaken(c, group);
+                    try (Connection other = connections.open()) {
+                        addSeat(other, group);
+                    }
+                    addSeat(c, group);
+                    return null;
+                }))
+                .isInstanceOf(SQLException.class)
+                .matches(e -> OccRetry.isConflict((SQLException) e));
         assertThat(attempts).hasValue(2);
     }
 
@@ -68,11 +72,13 @@ class OccRetryTest {
     void otherErrorsAreNotRetried() {
         AtomicInteger attempts = new AtomicInteger();
         assertThatThrownBy(() -> OccRetry.defaults().inTransaction(connections, c -> {
-            attempts.incrementAndGet();
-            try (PreparedStatement bad = c.prepareStatement("SELECT * FROM no_such_table")) {
-                return bad.executeQuery();
-            }
-        })).isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
+                    attempts.incrementAndGet();
+                    try (PreparedStatement bad = c.prepareStatement("SELECT * FROM no_such_table")) {
+                        return bad.executeQuery();
+                    }
+                }))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("no_such_table");
         assertThat(attempts).hasValue(1);
     }
 
@@ -92,8 +98,8 @@ class OccRetryTest {
     }
 
     private static void addSeat(Connection c, UUID group) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE guest_group SET seats_taken = seats_taken + 1 WHERE id = ?")) {
+        try (PreparedStatement update =
+                c.prepareStatement("UPDATE guest_group SET seats_taken = seats_taken + 1 WHERE id = ?")) {
             update.setObject(1, group);
             update.executeUpdate();
         }

@@ -24,6 +24,5 @@ final class SampleDatabase {
         }
     }
 
-    private SampleDatabase() {
-    }
+    private SampleDatabase() {}
 }

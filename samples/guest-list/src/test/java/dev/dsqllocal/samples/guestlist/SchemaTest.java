@@ -13,10 +13,11 @@ class SchemaTest {
 
     @Test
     void indexesAreBuiltAsynchronouslyAndAwaited() throws Exception {
-        try (Connection c = SampleDatabase.CONNECTIONS.open(); Statement s = c.createStatement()) {
+        try (Connection c = SampleDatabase.CONNECTIONS.open();
+                Statement s = c.createStatement()) {
             List<String> indexes = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_by\\_%'"
-                    + " ORDER BY indexname")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_by\\_%'" + " ORDER BY indexname")) {
                 while (rs.next()) {
                     indexes.add(rs.getString(1));
                 }

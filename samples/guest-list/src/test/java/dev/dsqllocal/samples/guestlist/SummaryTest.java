@@ -27,9 +27,10 @@ class SummaryTest {
         assertThat(summary.declined()).isEqualTo(1);
         assertThat(summary.pending()).isEqualTo(1);
         assertThat(summary.headcount()).isEqualTo(5);
-        assertThat(summary.groups()).containsExactly(
-                new Summary.GroupSummary("family", 8, 2, 1, 1, 1),
-                new Summary.GroupSummary("friends", 4, 3, 1, 0, 0));
+        assertThat(summary.groups())
+                .containsExactly(
+                        new Summary.GroupSummary("family", 8, 2, 1, 1, 1),
+                        new Summary.GroupSummary("friends", 4, 3, 1, 0, 0));
     }
 
     @Test
