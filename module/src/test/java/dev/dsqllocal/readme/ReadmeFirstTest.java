@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dsql.DsqlClient;
 import software.amazon.awssdk.services.dsql.model.ClusterStatus;
+import software.amazon.awssdk.services.dsql.model.GetClusterResponse;
 
 @Testcontainers
 class ReadmeFirstTest {
@@ -29,9 +30,8 @@ class ReadmeFirstTest {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(dsql.getAccessKey(), dsql.getSecretKey())))
                 .build()) {
-            assertThat(client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()))
-                            .status())
-                    .isEqualTo(ClusterStatus.ACTIVE);
+            GetClusterResponse cluster = client.getCluster(b -> b.identifier(dsql.getClusterIdentifier()));
+            assertThat(cluster.status()).isEqualTo(ClusterStatus.ACTIVE);
         }
         Properties props = new Properties();
         props.setProperty("user", "admin");
