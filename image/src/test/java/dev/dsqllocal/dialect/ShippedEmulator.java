@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The emulator as shipped ({@code DsqlLocalServer.start(config)}: dialect {@code latest}, ephemeral, ephemeral
  * ports on loopback), started once for a test class and closed after it:
  * {@code @RegisterExtension static final ShippedEmulator EMULATOR = new ShippedEmulator();}.
- * The class is skipped where no PostgreSQL binaries are available.
  */
 final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
     private DsqlLocalServer server;

@@ -1,0 +1,44 @@
+package dev.dsqllocal.dialect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A refused statement that is the first of a connection with autocommit off (pgJDBC sends its BEGIN in the same
+ * batch) gets DSQL's error, never the gateway's internal marker. Flyway's connection-state restore does exactly this.
+ */
+class FirstStatementRefusalIT {
+    @RegisterExtension
+    static final ShippedEmulator EMULATOR = new ShippedEmulator();
+
+    @RepeatedTest(4)
+    void preparedFirstStatement() throws Exception {
+        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("SET client_min_messages = WARNING")) {
+                SQLException e = catchThrowableOfType(SQLException.class, p::execute);
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(e.getMessage()).doesNotContain("dsql-local refusal");
+            }
+        }
+    }
+
+    @RepeatedTest(4)
+    void plainFirstStatement() throws Exception {
+        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> s.execute("SET ROLE admin"));
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(e.getMessage()).doesNotContain("dsql-local refusal");
+            }
+        }
+    }
+}
