@@ -68,6 +68,13 @@ public final class ApiDispatcher {
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String rawQuery = q < 0 ? "" : uri.substring(q + 1);
         try {
+            if (!isWellFormedTarget(uri)) {
+                throw new ApiException(
+                        400,
+                        "BadRequestException",
+                        "The request path or query is not a valid percent-encoded URI.",
+                        Map.of());
+            }
             if (rawPath.startsWith(LocalEndpoints.PREFIX)) {
                 return local(method, rawPath, body, requestId);
             }
@@ -113,6 +120,37 @@ public final class ApiDispatcher {
         headers.put("Content-Type", content.contentType());
         headers.put("X-Amzn-RequestId", requestId);
         return new Response(content.status(), headers, method.equals("HEAD") ? new byte[0] : content.body());
+    }
+
+    /** The AWS-style answer for a request refused before it reached the dispatcher (bad HTTP, timeouts, limits). */
+    public Response refusal(ApiException e) {
+        return error(e, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Whether a request target is visible ASCII with only complete percent-escapes: the signer and the router
+     * decode it, and a stray {@code %} or a control character must be the client's 400, not our 500.
+     */
+    static boolean isWellFormedTarget(String uri) {
+        if (uri.isEmpty() || uri.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+            if (c == '%') {
+                if (i + 2 >= uri.length() || !isHex(uri.charAt(i + 1)) || !isHex(uri.charAt(i + 2))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private Response error(ApiException e, String requestId) {
