@@ -515,7 +515,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
      * @param clusterIdentifier the cluster
      */
     public DsqlFaults faults(String clusterIdentifier) {
-        return new DsqlFaults(getEndpoint(), clusterIdentifier);
+        return new DsqlFaults(getEndpoint(), clusterIdentifier, getRegion(), getAccessKey(), getSecretKey());
     }
 
     /** {@return the PEM of the emulator's certificate authority, which signs the SQL endpoint's certificate} */
