@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  * {@code --max-connections N}, opens {@code N + extra} authenticated TLS connections to one cluster from 64
  * threads at once, runs {@code SELECT 1} on each held one, holds them, closes them all, and reports held, refused
  * (by SQLSTATE and message), this JVM's RSS and open file descriptors, and the PostgreSQL processes' count and
- * summed RSS, before, while held and after.
+ * summed PSS, before, while held and after.
  *
  * <p>Usage: {@code image/bench/run-connection-soak.sh [N] [extra]} (defaults 1000 and 20). Results of a run on the
  * 2-core development VM are in {@code image/bench/README.md}.
@@ -55,7 +55,7 @@ public final class ConnectionSoak {
                     .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
             String url = "jdbc:postgresql://localhost:" + server.sqlPort()
                     + "/postgres?sslmode=require&connectTimeout=60&socketTimeout=120";
-            report("before", -1, -1, Map.of());
+            report("before", -1, -1, Map.of(), server.dataDir());
 
             ConcurrentLinkedQueue<Connection> held = new ConcurrentLinkedQueue<>();
             Map<String, Integer> refused = new TreeMap<>();
@@ -90,21 +90,23 @@ public final class ConnectionSoak {
                     "held",
                     held.size(),
                     refused.values().stream().mapToInt(Integer::intValue).sum(),
-                    refused);
+                    refused,
+                    server.dataDir());
 
             for (Connection c : held) {
                 c.close();
             }
             Thread.sleep(2000);
-            report("after", 0, 0, Map.of());
+            report("after", 0, 0, Map.of(), server.dataDir());
         }
     }
 
-    private static void report(String phase, int held, int refused, Map<String, Integer> reasons) throws IOException {
-        long[] pg = postgresProcesses();
+    private static void report(String phase, int held, int refused, Map<String, Integer> reasons, Path dataDir)
+            throws IOException {
+        long[] pg = postgresProcesses(dataDir.toRealPath());
         System.out.printf(
-                "%-6s held=%d refused=%d jvmRss=%d MiB jvmFds=%d postgresProcesses=%d postgresRss=%d MiB%n",
-                phase, held, refused, rssKiB(Path.of("/proc/self/status")) / 1024, fds(), pg[0], pg[1] / 1024);
+                "%-6s held=%d refused=%d jvmRss=%d MiB jvmFds=%d postgresProcesses=%d postgresPss=%d MiB%n",
+                phase, held, refused, kiB(Path.of("/proc/self/status"), "VmRSS:") / 1024, fds(), pg[0], pg[1] / 1024);
         reasons.forEach((reason, n) -> System.out.printf("       %5d x %s%n", n, reason));
     }
 
@@ -114,10 +116,10 @@ public final class ConnectionSoak {
         }
     }
 
-    private static long rssKiB(Path status) {
+    private static long kiB(Path file, String field) {
         try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
@@ -127,8 +129,11 @@ public final class ConnectionSoak {
         return 0;
     }
 
-    /** Count and summed RSS (KiB) of processes named postgres (shared memory counted once per process). */
-    private static long[] postgresProcesses() throws IOException {
+    /**
+     * Count and summed PSS (KiB) of this emulator's PostgreSQL processes (those working in its data directory):
+     * PSS divides each shared page among the processes that map it, so the sum is the memory they really use.
+     */
+    private static long[] postgresProcesses(Path dataDir) throws IOException {
         long count = 0;
         long rss = 0;
         List<Path> procs = new ArrayList<>();
@@ -138,9 +143,10 @@ public final class ConnectionSoak {
         }
         for (Path p : procs) {
             try {
-                if (Files.readString(p.resolve("comm")).trim().equals("postgres")) {
+                if (Files.readString(p.resolve("comm")).trim().equals("postgres")
+                        && Files.readSymbolicLink(p.resolve("cwd")).startsWith(dataDir)) {
                     count++;
-                    rss += rssKiB(p.resolve("status"));
+                    rss += kiB(p.resolve("smaps_rollup"), "Pss:");
                 }
             } catch (IOException e) {
                 // gone
