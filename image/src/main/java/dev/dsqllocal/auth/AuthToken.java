@@ -131,8 +131,13 @@ public record AuthToken(
         } catch (NumberFormatException e) {
             throw new AuthTokenException("X-Amz-Expires must be a number of seconds");
         }
-        if (expires < 1 || expires > MAX_EXPIRES_SECONDS) {
-            throw new AuthTokenException("X-Amz-Expires must be between 1 and " + MAX_EXPIRES_SECONDS + " seconds");
+        // Real DSQL refuses a longer lifetime with AWS's presigned-URL text (DSQL-BEHAVIOUR.md §1.6); clients match it.
+        if (expires > MAX_EXPIRES_SECONDS) {
+            throw new AuthTokenException("X-Amz-Expires must be less than a week (in seconds); that is, the given"
+                    + " X-Amz-Expires must be less than " + MAX_EXPIRES_SECONDS + " seconds");
+        }
+        if (expires < 1) {
+            throw new AuthTokenException("X-Amz-Expires must be a positive number of seconds");
         }
         String[] scope = params.get("X-Amz-Credential").split("/", -1);
         if (scope.length != 5

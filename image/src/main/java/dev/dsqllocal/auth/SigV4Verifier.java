@@ -84,6 +84,11 @@ public final class SigV4Verifier {
         this.clock = clock;
     }
 
+    /** Whether every request must carry a valid signature (strict mode). */
+    public boolean requiresSignatures() {
+        return credentials.mode() == AuthMode.STRICT;
+    }
+
     public Verified verify(Request request) throws AuthenticationException {
         String authorization = request.header("authorization")
                 .orElseThrow(() -> new AuthenticationException(

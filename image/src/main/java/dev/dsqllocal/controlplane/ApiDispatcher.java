@@ -68,16 +68,17 @@ public final class ApiDispatcher {
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String rawQuery = q < 0 ? "" : uri.substring(q + 1);
         try {
+            if (!isWellFormedTarget(uri)) {
+                throw new ApiException(
+                        400,
+                        "BadRequestException",
+                        "The request path or query is not a valid percent-encoded URI.",
+                        Map.of());
+            }
             if (rawPath.startsWith(LocalEndpoints.PREFIX)) {
-                return local(method, rawPath, body, requestId);
+                return local(method, rawPath, rawQuery, headers, body, requestId);
             }
-            String host = first(headers, "host").orElse("localhost");
-            SigV4Verifier.Verified who;
-            try {
-                who = verifier.verify(new SigV4Verifier.Request(method, host, rawPath, rawQuery, headers, body));
-            } catch (SigV4Verifier.AuthenticationException e) {
-                throw ApiException.authentication(e.errorType(), e.getMessage());
-            }
+            SigV4Verifier.Verified who = verify(method, rawPath, rawQuery, headers, body);
             ApiRouter.Match match = router.match(method, rawPath).orElseThrow(ApiException::unknownOperation);
             ObjectNode input = binder.bind(match, SigV4Verifier.queryParametersOf(rawQuery), body);
             if (match.operation().inputShape() != null) {
@@ -97,7 +98,23 @@ public final class ApiDispatcher {
         }
     }
 
-    private Response local(String method, String rawPath, byte[] body, String requestId) {
+    private SigV4Verifier.Verified verify(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+        String host = first(headers, "host").orElse("localhost");
+        try {
+            return verifier.verify(new SigV4Verifier.Request(method, host, rawPath, rawQuery, headers, body));
+        } catch (SigV4Verifier.AuthenticationException e) {
+            throw ApiException.authentication(e.errorType(), e.getMessage());
+        }
+    }
+
+    private Response local(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String requestId) {
         Optional<Supplier<LocalEndpoints.Content>> endpoint = localEndpoints.find(rawPath);
         LocalEndpoints.Content content;
         if (endpoint.isPresent() && (method.equals("GET") || method.equals("HEAD"))) {
@@ -107,12 +124,54 @@ public final class ApiDispatcher {
             if (handler.isEmpty()) {
                 return error(ApiException.unknownOperation(), requestId);
             }
-            content = handler.get().handle(method, rawPath, body == null ? new byte[0] : body);
+            byte[] input = body == null ? new byte[0] : body;
+            // Strict mode: signed like any AWS call, and scoped to the signer's account. Relaxed mode keeps the
+            // endpoints open to unsigned calls (documented), but a signed call is still verified and scoped.
+            Optional<Caller> caller = Optional.empty();
+            if (verifier.requiresSignatures() || first(headers, "authorization").isPresent()) {
+                SigV4Verifier.Verified who = verify(method, rawPath, rawQuery, headers, input);
+                caller = Optional.of(new Caller(
+                        who.principal().accountId(),
+                        who.region(),
+                        who.principal().principalArn()));
+            }
+            content = handler.get().handle(method, rawPath, input, caller);
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", content.contentType());
-        headers.put("X-Amzn-RequestId", requestId);
-        return new Response(content.status(), headers, method.equals("HEAD") ? new byte[0] : content.body());
+        Map<String, String> answerHeaders = new LinkedHashMap<>();
+        answerHeaders.put("Content-Type", content.contentType());
+        answerHeaders.put("X-Amzn-RequestId", requestId);
+        return new Response(content.status(), answerHeaders, method.equals("HEAD") ? new byte[0] : content.body());
+    }
+
+    /** The AWS-style answer for a request refused before it reached the dispatcher (bad HTTP, timeouts, limits). */
+    public Response refusal(ApiException e) {
+        return error(e, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Whether a request target is visible ASCII with only complete percent-escapes: the signer and the router
+     * decode it, and a stray {@code %} or a control character must be the client's 400, not our 500.
+     */
+    static boolean isWellFormedTarget(String uri) {
+        if (uri.isEmpty() || uri.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+            if (c == '%') {
+                if (i + 2 >= uri.length() || !isHex(uri.charAt(i + 1)) || !isHex(uri.charAt(i + 2))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private Response error(ApiException e, String requestId) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsqllocal.clusters.Caller;
 import dev.dsqllocal.clusters.ClusterDirectory;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.faults.FaultRegistry;
@@ -12,10 +13,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /dsql-local/clusters/{id}/faults}: POST adds an injection (JSON body, see {@link #parse}), GET lists the
+ * {@code /dsql-local/clusters/{id}/faults} (SigV4-signed in strict mode, scoped to the signer's account): POST adds an injection (JSON body, see {@link #parse}), GET lists the
  * active ones, DELETE clears them all. Bad input is answered 400 with {@code {"message": ...}}; an unknown
  * cluster 404; another method 405.
  */
@@ -40,7 +42,7 @@ public final class FaultEndpoints {
         endpoints.registerHandler(PREFIX, this::handle);
     }
 
-    LocalEndpoints.Content handle(String method, String path, byte[] body) {
+    LocalEndpoints.Content handle(String method, String path, byte[] body, Optional<Caller> caller) {
         String rest = path.substring(PREFIX.length());
         if (!rest.endsWith(SUFFIX)
                 || rest.length() == SUFFIX.length()
@@ -48,7 +50,10 @@ public final class FaultEndpoints {
             return answer(404, message("No such local endpoint: " + path));
         }
         String clusterId = rest.substring(0, rest.length() - SUFFIX.length());
-        if (clusters.find(clusterId).isEmpty()) {
+        // Another account's cluster is answered as if it did not exist, as the AWS API does.
+        if (clusters.find(clusterId)
+                .filter(c -> caller.isEmpty() || caller.get().accountId().equals(c.accountId()))
+                .isEmpty()) {
             return answer(404, message("Cluster not found: " + clusterId));
         }
         return switch (method) {

@@ -21,7 +21,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,37 +40,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control-plane HTTP listener. Netty parses HTTP/1.1 and aggregates bodies (up to 1 MiB; the largest modelled
- * input, a policy, is 20 KiB); each request is handed to a small worker pool, because verification, validation and
- * the state file's fsync must not block the event loop.
+ * The control-plane HTTP listener. Netty parses HTTP/1.1 and aggregates bodies; each request is handed to a small
+ * worker pool, because verification, validation and the state file's fsync must not block the event loop. Every
+ * bound is one of Netty's own handlers: the codec's line and header limits (414, 431), the aggregator's body limit
+ * (413), an {@link IdleStateHandler} for requests that stop arriving (408) and idle keep-alive connections, and
+ * {@link ConnectionLimit} for the number of open connections (503).
  */
 public final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
-    private static final int MAX_BODY = 1024 * 1024;
+
+    /**
+     * The listener's bounds. {@code maxBody}: the largest modelled input, a policy, is 20 KiB, so 1 MiB is ample.
+     * {@code requestTimeout}: how long a started request may send nothing. {@code idleTimeout}: how long a
+     * keep-alive connection may sit between requests (the AWS SDKs' pools drop theirs sooner).
+     */
+    public record Limits(
+            int maxConnections,
+            int maxInitialLine,
+            int maxHeaderSize,
+            int maxBody,
+            Duration requestTimeout,
+            Duration idleTimeout) {
+        public static final Limits DEFAULTS =
+                new Limits(512, 8 * 1024, 16 * 1024, 1024 * 1024, Duration.ofSeconds(20), Duration.ofSeconds(60));
+    }
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup io = new NioEventLoopGroup(2);
     private final ExecutorService workers;
     private final Channel channel;
 
-    private HttpApiServer(ApiDispatcher dispatcher, String bindAddress, int port) throws InterruptedException {
+    private HttpApiServer(ApiDispatcher dispatcher, String bindAddress, int port, Limits limits)
+            throws InterruptedException {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "api-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        ConnectionLimit connectionLimit = new ConnectionLimit(limits.maxConnections(), dispatcher);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, io)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        RequestProgress progress = new RequestProgress(dispatcher);
                         ch.pipeline()
                                 .addLast(
-                                        new HttpServerCodec(),
-                                        new HttpObjectAggregator(MAX_BODY),
-                                        new Handler(dispatcher, workers));
+                                        connectionLimit,
+                                        new IdleStateHandler(
+                                                limits.requestTimeout().toMillis(),
+                                                0,
+                                                limits.idleTimeout().toMillis(),
+                                                TimeUnit.MILLISECONDS),
+                                        progress,
+                                        new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderSize(), 8 * 1024),
+                                        new HttpObjectAggregator(limits.maxBody()),
+                                        new Handler(dispatcher, workers, progress));
                     }
                 });
         try {
@@ -82,7 +113,12 @@ public final class HttpApiServer implements AutoCloseable {
 
     public static HttpApiServer start(ApiDispatcher dispatcher, String bindAddress, int port)
             throws InterruptedException {
-        return new HttpApiServer(dispatcher, bindAddress, port);
+        return start(dispatcher, bindAddress, port, Limits.DEFAULTS);
+    }
+
+    public static HttpApiServer start(ApiDispatcher dispatcher, String bindAddress, int port, Limits limits)
+            throws InterruptedException {
+        return new HttpApiServer(dispatcher, bindAddress, port, limits);
     }
 
     public int port() {
@@ -104,19 +140,27 @@ public final class HttpApiServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final ApiDispatcher dispatcher;
         private final ExecutorService workers;
+        private final RequestProgress progress;
 
-        Handler(ApiDispatcher dispatcher, ExecutorService workers) {
+        Handler(ApiDispatcher dispatcher, ExecutorService workers, RequestProgress progress) {
             this.dispatcher = dispatcher;
             this.workers = workers;
+            this.progress = progress;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            progress.requestComplete();
             if (!request.decoderResult().isSuccess()) {
-                FullHttpResponse bad =
-                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
-                bad.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-                ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
+                Throwable cause = request.decoderResult().cause();
+                int status = cause instanceof TooLongHttpLineException
+                        ? 414
+                        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+                String reason =
+                        cause == null || cause.getMessage() == null ? "malformed HTTP request" : cause.getMessage();
+                ApiDispatcher.Response bad = dispatcher.refusal(new ApiException(
+                        status, "BadRequestException", "The request could not be parsed: " + reason, Map.of()));
+                respond(ctx, bad, false, progress);
                 return;
             }
             String method = request.method().name();
@@ -128,22 +172,19 @@ public final class HttpApiServer implements AutoCloseable {
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             try {
-                workers.execute(() -> respond(ctx, dispatcher.handle(method, uri, headers, body), keepAlive));
+                workers.execute(() -> respond(ctx, dispatcher.handle(method, uri, headers, body), keepAlive, progress));
             } catch (RejectedExecutionException e) {
                 ctx.close();
             }
         }
 
-        private static void respond(ChannelHandlerContext ctx, ApiDispatcher.Response r, boolean keepAlive) {
-            FullHttpResponse response = new DefaultFullHttpResponse(
-                    HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
-            r.headers().forEach((k, v) -> response.headers().set(k, v));
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-            HttpUtil.setKeepAlive(response, keepAlive);
+        private static void respond(
+                ChannelHandlerContext ctx, ApiDispatcher.Response r, boolean keepAlive, RequestProgress progress) {
+            ChannelFutureListener done = f -> progress.responseSent();
             if (keepAlive) {
-                ctx.writeAndFlush(response);
+                ctx.writeAndFlush(toHttp(r, true)).addListener(done);
             } else {
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(toHttp(r, false)).addListener(done).addListener(ChannelFutureListener.CLOSE);
             }
         }
 
@@ -152,5 +193,14 @@ public final class HttpApiServer implements AutoCloseable {
             LOG.debug("API connection error", cause);
             ctx.close();
         }
+    }
+
+    static FullHttpResponse toHttp(ApiDispatcher.Response r, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+        r.headers().forEach((k, v) -> response.headers().set(k, v));
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        return response;
     }
 }

@@ -1,13 +1,16 @@
 package dev.dsqllocal.controlplane;
 
+import dev.dsqllocal.clusters.Caller;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The emulator's own unauthenticated endpoints under {@code /dsql-local/} (health, the gateway's CA
- * certificate, ...). Components register a supplier; the API server answers with what it returns.
+ * The emulator's own endpoints under {@code /dsql-local/}. Read-only ones registered with {@link #register} (health,
+ * the gateway's CA certificate) are unauthenticated: Testcontainers' wait strategy and a CA download have no
+ * credentials. Handlers registered with {@link #registerHandler} change state (fault injection), so the dispatcher
+ * authenticates them like the AWS API and hands them the caller.
  */
 public final class LocalEndpoints {
     public static final String PREFIX = "/dsql-local/";
@@ -20,10 +23,14 @@ public final class LocalEndpoints {
         }
     }
 
-    /** Answers any method on the paths below a prefix (for endpoints that take input, e.g. fault injection). */
+    /**
+     * Answers any method on the paths below a prefix (for endpoints that take input, e.g. fault injection). The
+     * caller is the verified signer; empty only in relaxed mode for an unsigned request, which may act on any
+     * account's resources.
+     */
     @FunctionalInterface
     public interface Handler {
-        Content handle(String method, String path, byte[] body);
+        Content handle(String method, String path, byte[] body, Optional<Caller> caller);
     }
 
     private final Map<String, Supplier<Content>> endpoints = new ConcurrentHashMap<>();

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BackendHandler.class);
+    private static final String TOO_MANY_CONNECTIONS = "53300";
     private final ProxySession session;
     private boolean started;
 
@@ -51,6 +52,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 session.toClientDuringStartup(session.exchangeBackendKey(key.processId(), key.secret()));
             }
             case BackendMessage.ERROR_RESPONSE -> {
+                if (TOO_MANY_CONNECTIONS.equals(
+                        ((BackendMessage.ErrorResponse) BackendMessage.decode(message.duplicate()))
+                                .fields()
+                                .get('C'))) {
+                    // PostgreSQL's slots are sized to the gateway's limit, so this is a safety net: a client never
+                    // sees PostgreSQL's "reserved for roles with the SUPERUSER attribute", only DSQL's text.
+                    message.release();
+                    session.terminate(GatewayError.tooManyConnections());
+                    ctx.close();
+                    return;
+                }
                 session.toClientDuringStartup(message);
                 session.backendRefused();
                 ctx.close();

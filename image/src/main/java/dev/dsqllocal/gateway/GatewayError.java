@@ -66,13 +66,13 @@ record GatewayError(String severity, String sqlState, String message, String hin
                         + " default cluster.");
     }
 
-    /** A plaintext StartupMessage: DSQL only speaks TLS. Text is a guess (real DSQL's is not recorded). */
+    /**
+     * A plaintext StartupMessage: DSQL only speaks TLS. Real DSQL answers SQLSTATE 08P01 with a message containing
+     * "SSL is mandatory" (DSQL-BEHAVIOUR.md §1.6); asyncpg maps 08P01 to ProtocolViolationError, and connectors'
+     * tests rely on both. The rest of the text and the hint are ours.
+     */
     static GatewayError tlsRequired() {
-        return new GatewayError(
-                "FATAL",
-                "08006",
-                "unable to accept connection, SSL/TLS is required",
-                "Connect with sslmode=require (or verify-full).");
+        return new GatewayError("FATAL", "08P01", "SSL is mandatory", "Connect with sslmode=require (or verify-full).");
     }
 
     /** PostgreSQL's text for a database other than {@code postgres} (the only database DSQL has). */

@@ -19,6 +19,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -51,6 +53,7 @@ final class ProxySession implements SessionPolicy.Session {
     static final String LOCK_TIMEOUT_OPTION = "-c lock_timeout=100ms";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
+    private static final long BACKEND_CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** PostgreSQL's largest message is 1 GB; the backend side only guards against a corrupt stream. */
     private static final int MAX_BACKEND_MESSAGE = Integer.MAX_VALUE - 8;
     /** DSQL's maximum protocol message, 10 MiB (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html). */
@@ -125,23 +128,39 @@ final class ProxySession implements SessionPolicy.Session {
                                 .addLast("backend", new BackendHandler(ProxySession.this));
                     }
                 });
-        ChannelFuture connecting;
+        SocketAddress address;
         if (unixSocket.isPresent()) {
-            connecting = bootstrap
-                    .channel(Transport.domainSocketChannel())
-                    .connect(new DomainSocketAddress(unixSocket.get().toFile()));
+            bootstrap.channel(Transport.domainSocketChannel());
+            address = new DomainSocketAddress(unixSocket.get().toFile());
         } else {
-            connecting = bootstrap
-                    .channel(Transport.socketChannel())
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .connect(backendEndpoint.host(), backendEndpoint.port());
+            bootstrap.channel(Transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true);
+            address = new InetSocketAddress(backendEndpoint.host(), backendEndpoint.port());
         }
+        openBackend(bootstrap, address, System.nanoTime());
+    }
+
+    /**
+     * Connects to the cluster's PostgreSQL; a refused or failed connect is retried every 20 ms for up to 2 s. Under
+     * a burst the server's listen queue overflows and a Unix-socket connect fails at once with EAGAIN although the
+     * cluster is ACTIVE and will accept a moment later: that must not reach the client as "not available".
+     */
+    private void openBackend(Bootstrap bootstrap, SocketAddress address, long firstAttemptAt) {
+        ChannelFuture connecting = bootstrap.connect(address);
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
+                if (!closed && System.nanoTime() - firstAttemptAt < BACKEND_CONNECT_RETRY_NANOS) {
+                    LOG.debug(
+                            "Retrying PostgreSQL of cluster {}: {}",
+                            clusterId,
+                            f.cause().toString());
+                    client.eventLoop()
+                            .schedule(() -> openBackend(bootstrap, address, firstAttemptAt), 20, TimeUnit.MILLISECONDS);
+                    return;
+                }
                 LOG.warn(
                         "Cannot reach PostgreSQL of cluster {} at {}: {}",
                         clusterId,
-                        unixSocket.map(Path::toString).orElse(backendEndpoint.host() + ":" + backendEndpoint.port()),
+                        address,
                         f.cause().toString());
                 failClient(GatewayError.clusterUnavailable(clusterId, "not reachable"));
                 return;

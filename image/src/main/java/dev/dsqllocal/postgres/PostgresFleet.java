@@ -44,6 +44,20 @@ public final class PostgresFleet implements DatabaseFleet {
     private static final Map<String, String> EPHEMERAL_SETTINGS =
             orderedMap("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
 
+    /** Sessions per cluster when nobody says: the gateway's default limit. */
+    public static final int DEFAULT_SESSIONS = 1000;
+
+    /**
+     * Slots beyond the clients' sessions: PostgreSQL's 3 superuser_reserved_connections and the emulator's own
+     * short connections (schema migration, IAM mapping lookups, the dialect's catalog checks).
+     */
+    static final int INTERNAL_CONNECTIONS = 10;
+
+    /** A limit of 0 (the gateway counts nothing) still needs a bound in PostgreSQL: DSQL's own 10,000. */
+    static int maxConnectionsFor(int sessions) {
+        return (sessions <= 0 ? 10_000 : sessions) + INTERNAL_CONNECTIONS;
+    }
+
     /** The custom setting the template's SQL reads to know whether the DSQL dialect is off (see PostgresTemplate). */
     static final String DIALECT_SETTING = "dsql_local.dialect";
 
@@ -116,6 +130,34 @@ public final class PostgresFleet implements DatabaseFleet {
             int spareCount,
             String dialectSetting)
             throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, spareCount, dialectSetting, DEFAULT_SESSIONS);
+    }
+
+    /**
+     * The real fleet whose servers each hold {@code sessions} client sessions (the gateway's per-cluster limit):
+     * PostgreSQL's {@code max_connections} is that plus {@link #INTERNAL_CONNECTIONS}, so the gateway's 53300
+     * comes first and PostgreSQL's own never does.
+     */
+    public PostgresFleet(
+            Path clustersRoot,
+            Path cacheDir,
+            Optional<Path> pgHome,
+            boolean durable,
+            String dialectSetting,
+            int sessions)
+            throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialectSetting, sessions);
+    }
+
+    PostgresFleet(
+            Path clustersRoot,
+            Path cacheDir,
+            Optional<Path> pgHome,
+            boolean durable,
+            int spareCount,
+            String dialectSetting,
+            int sessions)
+            throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
@@ -123,6 +165,7 @@ public final class PostgresFleet implements DatabaseFleet {
         if (!dialectSetting.equals("latest")) {
             settings.put(DIALECT_SETTING, dialectSetting);
         }
+        settings.put("max_connections", Integer.toString(maxConnectionsFor(sessions)));
         this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");

@@ -355,7 +355,8 @@ public final class DsqlLocalServer implements AutoCloseable {
                     config.cacheDir(),
                     config.pgHome(),
                     config.dataDir().isPresent(),
-                    config.dialect().map(Object::toString).orElse("off"));
+                    config.dialect().map(Object::toString).orElse("off"),
+                    config.maxConnectionsPerCluster());
         }
     }
 }

@@ -83,8 +83,9 @@ public enum Option {
     MAX_CONNECTIONS(
             "max-connections",
             "DSQL_LOCAL_MAX_CONNECTIONS",
-            "10000",
-            "Gateway: open connections per cluster (53300 beyond)."),
+            "1000",
+            "Open connections per cluster (53300 beyond); PostgreSQL's max_connections follows it. DSQL's own"
+                    + " quota is 10,000: raise it to that if you need it (about 50 MB of shared memory per 1,000)."),
     CONNECTION_RATE(
             "connection-rate",
             "DSQL_LOCAL_CONNECTION_RATE",

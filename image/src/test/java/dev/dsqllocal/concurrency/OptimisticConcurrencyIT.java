@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
+import dev.dsqllocal.server.SignedHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -39,7 +38,6 @@ class OptimisticConcurrencyIT {
 
     private static DsqlLocalServer server;
     private static String cluster;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,12 +73,9 @@ class OptimisticConcurrencyIT {
                 token);
     }
 
+    /** The fault API, SigV4-signed with the default credentials (strict mode refuses unsigned calls). */
     static HttpResponse<String> faults(String method, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.apiPort() + "/dsql-local/clusters/" + cluster + "/faults"));
-        b.method(
-                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new SignedHttp(server.apiPort()).send(method, "/dsql-local/clusters/" + cluster + "/faults", json);
     }
 
     private static SQLException failure(Statement st, String sql) {
@@ -565,11 +560,9 @@ class OptimisticConcurrencyIT {
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(r.body()).as(body).contains("\"message\"");
         }
-        HttpRequest unknown = HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + server.apiPort() + "/dsql-local/clusters/nosuchcluster/faults"))
-                .GET()
-                .build();
-        assertThat(HTTP.send(unknown, HttpResponse.BodyHandlers.ofString()).statusCode())
+        assertThat(new SignedHttp(server.apiPort())
+                        .send("GET", "/dsql-local/clusters/nosuchcluster/faults", null)
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(faults("GET", null).body()).contains("\"faults\":[]");
     }

@@ -45,6 +45,6 @@ class PsqlClientIT {
         assertThat(psql(
                         "host=localhost port=" + port + " user=admin dbname=postgres sslmode=disable password=" + token,
                         "select 1"))
-                .contains("unable to accept connection, SSL/TLS is required");
+                .contains("FATAL:  SSL is mandatory");
     }
 }

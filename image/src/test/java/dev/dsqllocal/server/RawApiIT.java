@@ -292,6 +292,41 @@ class RawApiIT {
     }
 
     @Test
+    void faultEndpointsAreSignedAndScopedToTheCallersAccountWhileHealthStaysOpen() throws Exception {
+        String faults = "/dsql-local/clusters/" + clusterId + "/faults";
+        URI uri = URI.create("http://127.0.0.1:" + server.apiPort() + faults);
+        String body = "{\"type\":\"status\",\"status\":\"IDLE\"}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // Unsigned: refused as the AWS API refuses it, and nothing is injected.
+        assertError(http.raw("POST", uri, Map.of(), bytes), 403, "MissingAuthenticationTokenException");
+        assertError(http.raw("DELETE", uri, Map.of(), new byte[0]), 403, "MissingAuthenticationTokenException");
+        // Signed with a wrong secret.
+        assertError(
+                http.send("POST", faults, body, "test", "wrong", "us-east-1", "dsql", Clock.systemUTC()),
+                403,
+                "InvalidSignatureException");
+        // Another account's key: the cluster does not exist for it.
+        assertThat(http.send("POST", faults, body, "OTHERKEY", "othersecret", "us-east-1", "dsql", Clock.systemUTC())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(http.send("GET", faults, null).body()).contains("\"faults\":[]");
+        // The owner, signed: accepted.
+        try {
+            assertThat(http.send("POST", faults, body).statusCode()).isEqualTo(200);
+            assertThat(http.send("GET", faults, null).body()).contains("IDLE");
+        } finally {
+            assertThat(http.send("DELETE", faults, null).statusCode()).isEqualTo(200);
+        }
+        // Health needs no credentials (Testcontainers' wait strategy has none).
+        HttpResponse<String> health = http.raw(
+                "GET",
+                URI.create("http://127.0.0.1:" + server.apiPort() + "/dsql-local/health"),
+                Map.of(),
+                new byte[0]);
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void tamperedBodyFailsTheSignature() throws Exception {
         // Sign one body, send another: the payload hash is part of the signature.
         var signedHeaders = new java.util.LinkedHashMap<String, List<String>>();

@@ -18,17 +18,20 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
-/** Raw HTTP to the control plane, SigV4-signed with the SDK signer (for operations the Java SDK lacks). */
-final class SignedHttp {
+/**
+ * Raw HTTP to the control plane, SigV4-signed with the SDK signer (for operations the Java SDK lacks, and the
+ * emulator's own fault endpoints).
+ */
+public final class SignedHttp {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection");
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
 
-    SignedHttp(int port) {
+    public SignedHttp(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> send(
+    public HttpResponse<String> send(
             String method,
             String pathAndQuery,
             String body,
@@ -54,7 +57,7 @@ final class SignedHttp {
         return raw(method, uri, signed.request().headers(), bytes);
     }
 
-    HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
+    public HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
         return send(method, pathAndQuery, body, "test", "test", "us-east-1", "dsql", Clock.systemUTC());
     }
 

@@ -253,6 +253,21 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     }
 
     /**
+     * Open connections each cluster holds (default 1,000; beyond it a connection gets DSQL's {@code 53300}).
+     * Every cluster's PostgreSQL is sized to match: about 50 MB of shared memory per 1,000, and a few MB of memory
+     * per connection actually open. DSQL's own quota is 10,000.
+     *
+     * @param perCluster at least 1
+     * @return this container
+     */
+    public DsqlContainer withMaxConnections(int perCluster) {
+        if (perCluster < 1) {
+            throw new IllegalArgumentException("maximum connections per cluster must be at least 1: " + perCluster);
+        }
+        return withEnv("DSQL_LOCAL_MAX_CONNECTIONS", Integer.toString(perCluster));
+    }
+
+    /**
      * Which of Aurora DSQL's SQL rules apply (default {@link DsqlDialect#LATEST}).
      *
      * @param dialect {@link DsqlDialect#LATEST}, {@link DsqlDialect#OFF} or {@link DsqlDialect#epoch(String)}
@@ -515,7 +530,7 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
      * @param clusterIdentifier the cluster
      */
     public DsqlFaults faults(String clusterIdentifier) {
-        return new DsqlFaults(getEndpoint(), clusterIdentifier);
+        return new DsqlFaults(getEndpoint(), clusterIdentifier, getRegion(), getAccessKey(), getSecretKey());
     }
 
     /** {@return the PEM of the emulator's certificate authority, which signs the SQL endpoint's certificate} */

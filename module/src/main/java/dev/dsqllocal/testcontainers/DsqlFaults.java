@@ -1,5 +1,6 @@
 package dev.dsqllocal.testcontainers;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
 /**
@@ -23,7 +32,8 @@ import software.amazon.awssdk.services.dsql.model.ClusterStatus;
  * }</pre>
  *
  * <p>Wire contract: {@code POST/GET/DELETE /dsql-local/clusters/{id}/faults} on the control-plane port, with the
- * small JSON bodies written below.
+ * small JSON bodies written below, SigV4-signed (service {@code dsql}) with the container's credentials: the
+ * emulator authenticates these calls like the AWS API and scopes them to the signer's account.
  */
 public final class DsqlFaults {
 
@@ -34,11 +44,20 @@ public final class DsqlFaults {
 
     private final URI faults;
 
+    /** Headers java.net.http sets itself and refuses from callers; the signer's values for them are the same. */
+    private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "connection");
+
     private final String clusterIdentifier;
 
-    DsqlFaults(URI endpoint, String clusterIdentifier) {
+    private final String region;
+
+    private final AwsCredentialsIdentity credentials;
+
+    DsqlFaults(URI endpoint, String clusterIdentifier, String region, String accessKey, String secretKey) {
         this.clusterIdentifier = Objects.requireNonNull(clusterIdentifier, "clusterIdentifier");
         this.faults = endpoint.resolve("/dsql-local/clusters/" + clusterIdentifier + "/faults");
+        this.region = Objects.requireNonNull(region, "region");
+        this.credentials = AwsCredentialsIdentity.create(accessKey, secretKey);
     }
 
     /**
@@ -103,7 +122,7 @@ public final class DsqlFaults {
      * @return a JSON document
      */
     public String list() {
-        return send(HttpRequest.newBuilder(faults).GET());
+        return send("GET", null);
     }
 
     /**
@@ -112,7 +131,7 @@ public final class DsqlFaults {
      * @return this, for chaining
      */
     public DsqlFaults clear() {
-        send(HttpRequest.newBuilder(faults).DELETE());
+        send("DELETE", null);
         return this;
     }
 
@@ -157,13 +176,36 @@ public final class DsqlFaults {
     }
 
     private DsqlFaults post(String body) {
-        send(HttpRequest.newBuilder(faults)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        send("POST", body);
         return this;
     }
 
-    private String send(HttpRequest.Builder request) {
+    /** Signs with the SDK's SigV4 signer (the one the SDK clients use) and sends with java.net.http. */
+    private String send(String method, String body) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().uri(faults).method(SdkHttpMethod.fromValue(method));
+        if (body != null) {
+            unsigned.putHeader("Content-Type", "application/json");
+        }
+        Map<String, List<String>> signed = AwsV4HttpSigner.create()
+                .sign(r -> r.request(unsigned.build())
+                        .payload(() -> new ByteArrayInputStream(bytes))
+                        .identity(credentials)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "dsql"))
+                .request()
+                .headers();
+        HttpRequest.Builder request = HttpRequest.newBuilder(faults)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signed.forEach((name, values) -> {
+            if (!SET_BY_CLIENT.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
         HttpRequest built = request.timeout(TIMEOUT).build();
         try {
             HttpResponse<String> response =

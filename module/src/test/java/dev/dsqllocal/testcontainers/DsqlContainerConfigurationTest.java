@@ -112,4 +112,13 @@ class DsqlContainerConfigurationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("call start() first");
     }
+
+    @Test
+    void maxConnectionsReachTheServerAndNonsenseIsRefused() {
+        assertThat(new DsqlContainer().withMaxConnections(2500).getEnvMap())
+                .containsEntry("DSQL_LOCAL_MAX_CONNECTIONS", "2500");
+        assertThatThrownBy(() -> new DsqlContainer().withMaxConnections(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
 }
