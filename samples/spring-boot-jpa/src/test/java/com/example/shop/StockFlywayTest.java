@@ -1,0 +1,37 @@
+package com.example.shop;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dsqllocal.testcontainers.DsqlCluster;
+import dev.dsqllocal.testcontainers.DsqlContainer;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * Records why this sample migrates with Liquibase: Flyway's stock PostgreSQL support restores the connection's role
+ * after migrating with {@code SET ROLE}, a parameter DSQL does not let a session set. Real DSQL answers the same
+ * (https://github.com/flyway/flyway/issues/4088); Flyway's DSQL support ({@code flyway-database-dsql}) is the fix.
+ * If this test starts failing, stock Flyway has learned DSQL and the README should say so.
+ */
+@Testcontainers
+class StockFlywayTest {
+    @Container
+    static DsqlContainer dsql = new DsqlContainer();
+
+    @Test
+    void stockFlywayStopsAtSetRole() {
+        try (DsqlCluster cluster = dsql.createCluster()) {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(cluster.getJdbcUrl(), "admin", cluster.generateAuthToken())
+                    .locations("classpath:db/flyway")
+                    .load();
+
+            assertThatThrownBy(flyway::migrate)
+                    .isInstanceOf(FlywayException.class)
+                    .hasStackTraceContaining("setting configuration parameter \"role\" not supported");
+        }
+    }
+}
