@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.dsqllocal.testcontainers.DsqlCluster;
 import dev.dsqllocal.testcontainers.DsqlContainer;
 import java.io.IOException;
-import java.net.URISyntaxException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -88,10 +88,14 @@ class AwsJdbcConnectorTest {
         }
     }
 
-    /** Adds {@code 127.0.0.1 <host>} to the hosts file this JVM resolves names with (the surefire argLine). */
-    private static void resolveToContainer(String host) throws IOException, URISyntaxException {
+    /**
+     * Adds {@code <container address> <host>} to the hosts file this JVM resolves names with (the surefire argLine),
+     * the address being that of {@link DsqlContainer#getHost()} (localhost, or the Docker host's address).
+     */
+    private static void resolveToContainer(String host) throws IOException {
+        String address = InetAddress.getByName(dsql.getHost()).getHostAddress();
         Path hosts = Path.of(System.getProperty("jdk.net.hosts.file"));
-        Files.writeString(hosts, "127.0.0.1 " + host + "\n", StandardOpenOption.APPEND);
+        Files.writeString(hosts, address + " " + host + "\n", StandardOpenOption.APPEND);
     }
 
     private static String queryString(Connection c, String sql) throws SQLException {
