@@ -1,0 +1,1 @@
+CREATE TABLE guest (id uuid PRIMARY KEY, name text NOT NULL);
