@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.testsupport;
 
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension static final ShippedEmulator EMULATOR = new ShippedEmulator();}.
  * The class is skipped where no PostgreSQL binaries are available.
  */
-final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
+public final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
     private DsqlLocalServer server;
 
     @Override
@@ -30,7 +30,7 @@ final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    DsqlLocalServer server() {
+    public DsqlLocalServer server() {
         return server;
     }
 }

@@ -1,4 +1,4 @@
-package dev.dsqllocal.server;
+package dev.dsqllocal.testsupport;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,16 +19,16 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** Raw HTTP to the control plane, SigV4-signed with the SDK signer (for operations the Java SDK lacks). */
-final class SignedHttp {
+public final class SignedHttp {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection");
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
 
-    SignedHttp(int port) {
+    public SignedHttp(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> send(
+    public HttpResponse<String> send(
             String method,
             String pathAndQuery,
             String body,
@@ -54,11 +54,11 @@ final class SignedHttp {
         return raw(method, uri, signed.request().headers(), bytes);
     }
 
-    HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
+    public HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
         return send(method, pathAndQuery, body, "test", "test", "us-east-1", "dsql", Clock.systemUTC());
     }
 
-    HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {
+    public HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .method(
                         method,
