@@ -58,7 +58,8 @@ public final class SignedHttp {
         return send(method, pathAndQuery, body, "test", "test", "us-east-1", "dsql", Clock.systemUTC());
     }
 
-    public HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {
+    public HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body)
+            throws Exception {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .method(
                         method,

@@ -1,7 +1,6 @@
 package dev.dsqllocal.testsupport;
 
 import dev.dsqllocal.server.DsqlLocalServer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
