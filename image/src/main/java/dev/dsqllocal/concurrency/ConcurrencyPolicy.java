@@ -16,9 +16,7 @@ import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementKind;
 import dev.dsqllocal.sql.Token;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -72,26 +70,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
 
     static final String OC000 = Conflict.OC000.message();
 
-    /** {@code INJECTED}: a Query the gateway sent on its own (not in place of a client's), answered to nobody. */
-    private enum Kind {
-        PARSE,
-        BIND,
-        CLOSE,
-        EXECUTE,
-        SYNC,
-        QUERY,
-        INJECTED
-    }
-
-    /** A response PostgreSQL owes, in order; {@code mine} when the gateway added the request. */
-    private record Pending(Kind kind, boolean mine) {}
-
     private final String clusterId;
     private final CommitFaults faults;
     private final CatalogVersions catalogs;
     private final ClusterSessions liveSessions;
 
-    private final Deque<Pending> pending = new ArrayDeque<>();
     private final Set<String> writeSet = new HashSet<>();
     private char lastStatus = 'I';
     /** A BEGIN was sent since the last ReadyForQuery. */
@@ -164,28 +147,20 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 case FrontendMessage.QUERY -> {
                     Conflict failure = decide(request.statements());
                     if (failure != null) {
-                        pending.add(new Pending(Kind.QUERY, true));
-                        request.replaceWith(new Query("ROLLBACK;\n" + raise(failure)));
+                        request.replaceWithOwn(this, rollbackAndRaise(failure));
                         return;
                     }
-                    pending.add(new Pending(Kind.QUERY, false));
                     ddl = sendsDdl;
                 }
-                case FrontendMessage.PARSE -> pending.add(new Pending(Kind.PARSE, false));
-                case FrontendMessage.BIND -> pending.add(new Pending(Kind.BIND, false));
                 case FrontendMessage.EXECUTE -> {
                     StatementInfo info = request.statement().orElse(null);
                     Conflict failure = info == null ? null : decide(List.of(info));
                     if (failure != null) {
-                        addOwnExtendedRollbackAndRaise();
-                        request.replaceWith(extendedRollbackAndRaise(failure));
+                        request.replaceWithOwn(this, extendedRollbackAndRaise(failure));
                         return;
                     }
-                    pending.add(new Pending(Kind.EXECUTE, false));
                     ddl = sendsDdl;
                 }
-                case FrontendMessage.SYNC -> pending.add(new Pending(Kind.SYNC, false));
-                case FrontendMessage.CLOSE -> pending.add(new Pending(Kind.CLOSE, false));
                 default -> {}
             }
         } catch (RuntimeException e) {
@@ -238,23 +213,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         touchedStorage = false;
         writeSet.clear();
         if (type == FrontendMessage.QUERY) {
-            pending.add(new Pending(Kind.QUERY, true));
-            request.replaceWith(new Query("ROLLBACK;\n" + raise(Conflict.OC001)));
+            request.replaceWithOwn(this, rollbackAndRaise(Conflict.OC001));
             return true;
         }
         skipUntilSync = true;
-        addOwnExtendedRollbackAndRaise();
-        request.replaceWith(extendedRollbackAndRaise(Conflict.OC001));
+        request.replaceWithOwn(this, extendedRollbackAndRaise(Conflict.OC001));
         return true;
-    }
-
-    /** The answers PostgreSQL owes for {@link #extendedRollbackAndRaise}, none of them the client's. */
-    private void addOwnExtendedRollbackAndRaise() {
-        for (int i = 0; i < 2; i++) {
-            pending.add(new Pending(Kind.PARSE, true));
-            pending.add(new Pending(Kind.BIND, true));
-            pending.add(new Pending(Kind.EXECUTE, true));
-        }
     }
 
     private static boolean isRollback(StatementInfo info) {
@@ -287,15 +251,14 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         if (closed
                 || doomed
                 || skipUntilSync
-                || !pending.isEmpty()
+                || session.awaitingReplies()
                 || !touchedStorage
                 || (lastStatus != 'T' && lastStatus != 'E')) {
             return;
         }
         LOG.debug("Session on cluster {}: open transaction rolled back for another session's DDL", clusterId);
         doomed = true;
-        pending.add(new Pending(Kind.INJECTED, true));
-        session.toServer(new Query("ROLLBACK"));
+        session.sendOwn(this, new Query("ROLLBACK"));
     }
 
     /**
@@ -421,15 +384,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         try {
             switch (type) {
                 case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
-                    Kind kind = type == BackendMessage.PARSE_COMPLETE
-                            ? Kind.PARSE
-                            : type == BackendMessage.BIND_COMPLETE ? Kind.BIND : Kind.CLOSE;
-                    Pending p = pending.peekFirst();
-                    if (p != null && p.kind() == kind) {
-                        pending.pollFirst();
-                        if (p.mine()) {
-                            reply.drop();
-                        }
+                    if (reply.answersOwnOf(this)) {
+                        reply.drop();
                     }
                 }
                 case BackendMessage.COMMAND_COMPLETE,
@@ -438,13 +394,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     if (reply.message() instanceof CommandComplete c && c.tag().equals("ROLLBACK")) {
                         ddlPending = false;
                     }
-                    Pending p = pending.peekFirst();
-                    if (p != null && p.kind() == Kind.EXECUTE) {
-                        pending.pollFirst();
-                    }
-                    if (p != null
-                            && p.mine()
-                            && (p.kind() == Kind.EXECUTE || p.kind() == Kind.QUERY || p.kind() == Kind.INJECTED)) {
+                    if (reply.answersOwnOf(this)) {
                         reply.drop();
                     }
                 }
@@ -459,25 +409,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         // CREATE ... IF NOT EXISTS / DROP ... IF EXISTS that found nothing to do wrote no catalog.
                         ddlPending = false;
                     }
-                    Pending p = pending.peekFirst();
-                    if (p != null && p.mine()) {
+                    if (reply.answersOwnOf(this)) {
                         reply.drop();
                     }
                 }
                 case BackendMessage.ERROR_RESPONSE -> {
                     ddlPending = false;
                     ErrorResponse error = (ErrorResponse) reply.message();
-                    Pending p = pending.peekFirst();
-                    if (p != null && p.kind() == Kind.INJECTED) {
+                    if (reply.answersInjectedBy(this)) {
                         LOG.debug("The gateway's own ROLLBACK failed on cluster {}: {}", clusterId, error.fields());
                         reply.drop();
                         return;
-                    }
-                    if (p != null && p.kind() != Kind.QUERY && p.kind() != Kind.SYNC) {
-                        // The extended protocol skips everything up to Sync after an error.
-                        while (!pending.isEmpty() && pending.peekFirst().kind() != Kind.SYNC) {
-                            pending.pollFirst();
-                        }
                     }
                     ErrorResponse dsql = asDsqlConflict(error);
                     if (dsql != error) {
@@ -486,9 +428,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
                 case BackendMessage.READY_FOR_QUERY -> {
                     char status = ((ReadyForQuery) reply.message()).status();
-                    Pending p = pending.peekFirst();
-                    if (p != null && p.kind() == Kind.INJECTED) {
-                        pending.pollFirst();
+                    if (reply.answersInjectedBy(this)) {
                         lastStatus = status;
                         touchedStorage = false;
                         writeSet.clear();
@@ -496,12 +436,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         return;
                     }
                     quietRollback = false;
-                    while (!pending.isEmpty()) {
-                        Kind k = pending.pollFirst().kind();
-                        if (k == Kind.SYNC || k == Kind.QUERY) {
-                            break;
-                        }
-                    }
                     readyForQuery(status);
                 }
                 default -> {}
@@ -561,6 +495,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private static String raise(Conflict code) {
         return "DO $dsql_local$BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = '" + code.message()
                 + "'; END$dsql_local$";
+    }
+
+    /** ROLLBACK, then the raise, in a simple Query. */
+    private static Query rollbackAndRaise(Conflict code) {
+        return new Query("ROLLBACK;\n" + raise(code));
     }
 
     /** ROLLBACK, then the raise, over the extended protocol in the unnamed statement and portal. */

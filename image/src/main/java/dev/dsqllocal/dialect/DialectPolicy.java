@@ -6,8 +6,8 @@ import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
 import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
 import dev.dsqllocal.pgwire.FrontendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage.Parse;
-import dev.dsqllocal.pgwire.FrontendMessage.Query;
 import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ClientRequest.Part;
 import dev.dsqllocal.session.ServerReply;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.sql.SqlStatement;
@@ -15,10 +15,8 @@ import dev.dsqllocal.sql.StatementClassifier;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.Token;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refused statements are replaced by {@link RefusalMarkers} statements, so PostgreSQL fails them itself and
  * keeps transaction state, skipping and error recovery exact; the marker's ErrorResponse is then swapped for
- * DSQL's error. Completions are matched in order to the statements sent, feeding the
+ * DSQL's error. Each completion comes matched by the session to the client statement it answers
+ * ({@link ServerReply#statement()}), feeding the
  * {@link DialectSession}'s transaction rules. Covered: simple Query (statement and transaction rules, and
  * SET/RESET/SHOW of {@code disable_sync_create_index} kept as the custom setting
  * {@code dsql_local.disable_sync_create_index}), Parse (statement rules), Execute (transaction rules that refuse),
@@ -63,11 +62,6 @@ public final class DialectPolicy implements SessionPolicy {
     /** What an Execute of a portal the session does not know runs, as far as the rules go: nothing. */
     private static final StatementInfo UNKNOWN_PORTAL = StatementClassifier.classifySingle("");
 
-    /** One expected answer from PostgreSQL, in order; {@code info == null} ends a Query or a Sync group. */
-    private record Expected(StatementInfo info, boolean swallowCompletion) {
-        static final Expected GROUP_END = new Expected(null, false);
-    }
-
     /**
      * The trigger functions of the cluster template that raise DSQL's transaction limits in PostgreSQL
      * ({@code PostgresTemplate}), as they appear in the CONTEXT of their errors.
@@ -81,9 +75,6 @@ public final class DialectPolicy implements SessionPolicy {
     private final DialectSession session;
     private final DialectCheck check;
     private final RefusalMarkers markers = new RefusalMarkers();
-    private final Deque<Expected> expected = new ArrayDeque<>();
-    /** Skip answers up to the end of the current group (after an error). */
-    private boolean skipping;
 
     public DialectPolicy(DialectRules rules, Clock clock) {
         this.rules = rules;
@@ -128,8 +119,7 @@ public final class DialectPolicy implements SessionPolicy {
             switch (request.type()) {
                 case FrontendMessage.QUERY -> query(request);
                 case FrontendMessage.PARSE -> parse(request);
-                case FrontendMessage.EXECUTE -> execute(request);
-                case FrontendMessage.SYNC -> expected.add(Expected.GROUP_END);
+                case FrontendMessage.EXECUTE -> execute(s, request);
                 default -> {}
             }
         } catch (RuntimeException e) {
@@ -145,52 +135,37 @@ public final class DialectPolicy implements SessionPolicy {
         List<String> tablesToCheck =
                 tablesToCheck(infos, refusal.map(DialectSession.Refusal::index).orElse(infos.size()));
         session.beginQuery(infos.size());
+        int k = refusal.map(DialectSession.Refusal::index).orElse(infos.size());
+        List<Part> sent = new ArrayList<>();
+        boolean rewritten = false;
+        for (int i = 0; i < k; i++) {
+            String text = textFor(parts.get(i), infos.get(i), tablesToCheck.get(i), refusalIfNotEmpty(i));
+            rewritten |= text != null;
+            sent.add(Part.client(text != null ? text : parts.get(i).text(), infos.get(i)));
+        }
         if (refusal.isEmpty()) {
-            infos.forEach(i -> expected.add(new Expected(i, false)));
-            expected.add(Expected.GROUP_END);
-            List<String> texts = new ArrayList<>();
-            boolean rewritten = false;
-            for (int i = 0; i < parts.size(); i++) {
-                String text = textFor(parts.get(i), infos.get(i), tablesToCheck.get(i), refusalIfNotEmpty(i));
-                rewritten |= text != null;
-                texts.add(text != null ? text : parts.get(i).text());
-            }
             if (rewritten) {
-                request.replaceWith(new Query(String.join(";\n", texts)));
+                request.replaceWithQuery(this, sent);
             }
             return;
         }
-        int k = refusal.get().index();
         DialectSession.Outcome outcome = refusal.get().outcome();
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            String text = textFor(parts.get(i), infos.get(i), tablesToCheck.get(i), refusalIfNotEmpty(i));
-            texts.add(text != null ? text : parts.get(i).text());
-            expected.add(new Expected(infos.get(i), false));
-        }
         switch (outcome.action()) {
             case COMMIT_AS_ROLLBACK -> {
                 // PostgreSQL answers ROLLBACK, which is what DSQL reports for COMMIT of a failed transaction.
-                texts.add("ROLLBACK");
-                expected.add(new Expected(infos.get(k), false));
+                sent.add(Part.client("ROLLBACK", infos.get(k)));
                 for (int i = k + 1; i < parts.size(); i++) {
-                    texts.add(parts.get(i).text());
-                    expected.add(new Expected(infos.get(i), false));
+                    sent.add(Part.client(parts.get(i).text(), infos.get(i)));
                 }
             }
             case ROLLBACK_THEN_REFUSE -> {
-                texts.add("ROLLBACK");
-                expected.add(new Expected(infos.get(k), true));
-                texts.add(markers.sqlFor(outcome.error()));
-                expected.add(new Expected(infos.get(k), false));
+                // The ROLLBACK's completion is the dialect's own: it updates the session, the client never sees it.
+                sent.add(Part.own("ROLLBACK", infos.get(k)));
+                sent.add(Part.client(markers.sqlFor(outcome.error()), infos.get(k)));
             }
-            default -> {
-                texts.add(markers.sqlFor(outcome.error()));
-                expected.add(new Expected(infos.get(k), false));
-            }
+            default -> sent.add(Part.client(markers.sqlFor(outcome.error()), infos.get(k)));
         }
-        expected.add(Expected.GROUP_END);
-        request.replaceWith(new Query(String.join(";\n", texts)));
+        request.replaceWithQuery(this, sent);
     }
 
     /** The errors DSQL answers for the conditional statements of the Query being prepared (by index). */
@@ -298,19 +273,15 @@ public final class DialectPolicy implements SessionPolicy {
         }
     }
 
-    private void execute(ClientRequest request) {
+    private void execute(Session s, ClientRequest request) {
         StatementInfo info = request.statement().orElse(null);
         if (info == null) {
-            expected.add(new Expected(UNKNOWN_PORTAL, false));
             return;
         }
-        expected.add(new Expected(info, false));
-        // Transaction rules depend on what runs before: project the session over the Executes still in flight.
+        // Transaction rules depend on what runs before: project the session over the statements still in flight.
         DialectSession projected = session.copy();
-        for (Expected e : expected) {
-            if (e.info() != null && e != expected.peekLast()) {
-                projected.afterSuccess(e.info(), null);
-            }
+        for (StatementInfo before : s.statementsInFlight()) {
+            projected.afterSuccess(before, null);
         }
         DialectSession.Outcome outcome = projected.beforeStatement(info);
         if (outcome.action() == TransactionTracker.Action.REFUSE) {
@@ -325,7 +296,6 @@ public final class DialectPolicy implements SessionPolicy {
         try {
             switch (reply.type()) {
                 case BackendMessage.COMMAND_COMPLETE -> commandComplete(reply);
-                case BackendMessage.EMPTY_QUERY_RESPONSE -> completed();
                 case BackendMessage.ERROR_RESPONSE -> error(reply);
                 case BackendMessage.READY_FOR_QUERY -> readyForQuery(reply);
                 default -> {}
@@ -336,39 +306,31 @@ public final class DialectPolicy implements SessionPolicy {
     }
 
     private void commandComplete(ServerReply reply) {
-        String tag = ((CommandComplete) reply.message()).tag();
-        Expected e = completed();
-        if (e == null) {
-            return;
+        if (!reply.answersStatement()) {
+            return; // out of step, or a statement the dialect does not know of
         }
+        String tag = ((CommandComplete) reply.message()).tag();
+        StatementInfo info = reply.statement().orElse(UNKNOWN_PORTAL);
         String dsqlTag = tag;
-        if (e.info().index().isPresent() && !tag.equals(IndexBuildRewriter.COMMAND_TAG)) {
+        if (info.index().isPresent() && !tag.equals(IndexBuildRewriter.COMMAND_TAG)) {
             // An index statement the gateway rewrote (SELECT of the job_id, DO block): DSQL's tag.
             dsqlTag = IndexBuildRewriter.COMMAND_TAG;
-        } else if (e.info().iamMapping().isPresent()) {
-            dsqlTag = IamStatementRewriter.commandTag(e.info().iamMapping().get());
-        } else if (isAsyncValidation(e.info()) && !tag.equals(ConstraintValidationRewriter.COMMAND_TAG)) {
+        } else if (info.iamMapping().isPresent()) {
+            dsqlTag = IamStatementRewriter.commandTag(info.iamMapping().get());
+        } else if (isAsyncValidation(info) && !tag.equals(ConstraintValidationRewriter.COMMAND_TAG)) {
             dsqlTag = ConstraintValidationRewriter.COMMAND_TAG;
         }
         if (!dsqlTag.equals(tag)) {
             reply.replaceWith(new CommandComplete(dsqlTag));
         }
-        DialectSession.Outcome outcome = session.afterSuccess(e.info(), dsqlTag);
-        if (e.swallowCompletion()) {
+        DialectSession.Outcome outcome = session.afterSuccess(info, dsqlTag);
+        if (reply.answersOwnOf(this)) {
             reply.drop();
             return;
         }
         if (outcome.action() == TransactionTracker.Action.REFUSE && outcome.error() != null) {
             reply.replaceWith(errorResponse(outcome.error()));
         }
-    }
-
-    /** Pops the answer a completion belongs to (null when out of step, e.g. after an error). */
-    private Expected completed() {
-        if (skipping || expected.isEmpty() || expected.peekFirst().info() == null) {
-            return null;
-        }
-        return expected.pollFirst();
     }
 
     private void error(ServerReply reply) {
@@ -378,12 +340,11 @@ public final class DialectPolicy implements SessionPolicy {
             dsql = transactionLimit(fields);
         }
         boolean rewritten = false;
-        if (!skipping && !expected.isEmpty() && expected.peekFirst().info() != null) {
-            StatementInfo failed = expected.pollFirst().info();
+        if (reply.answersStatement()) {
+            StatementInfo failed = reply.statement().orElse(UNKNOWN_PORTAL);
             rewritten = failed.index().isPresent() || failed.iamMapping().isPresent() || isAsyncValidation(failed);
         }
         session.afterError();
-        skipping = true; // PostgreSQL skips the rest of the Query, or everything up to Sync
         if (dsql.isPresent()) {
             reply.replaceWith(errorResponse(dsql.get()));
             return;
@@ -420,10 +381,6 @@ public final class DialectPolicy implements SessionPolicy {
 
     private void readyForQuery(ServerReply reply) {
         char status = ((ReadyForQuery) reply.message()).status();
-        while (!expected.isEmpty() && expected.pollFirst().info() != null) {
-            // drop answers PostgreSQL skipped
-        }
-        skipping = false;
         markers.clear();
         session.onReadyForQuery(status);
         char dsqlStatus = session.tracker().transactionStatus();

@@ -6,9 +6,11 @@ import dev.dsqllocal.pgwire.FrontendMessage;
 import dev.dsqllocal.pgwire.PgFrameDecoder;
 import dev.dsqllocal.pgwire.StartupPacket;
 import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ReplyTracker;
 import dev.dsqllocal.session.RequestReader;
 import dev.dsqllocal.session.ServerReply;
 import dev.dsqllocal.session.SessionPolicy;
+import dev.dsqllocal.sql.StatementInfo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,6 +26,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * decoded once into a typed message and, for Query and Parse, its SQL lexed and classified once
  * ({@link RequestReader}, which also keeps the one map of prepared statements and portals); the policy gets that
  * {@link ClientRequest} and may replace or drop it. Each server message is decoded once ({@link ServerReply}) the
- * same way. Bytes a policy did not change go on as they came, never re-encoded. Without such a policy the relay
+ * same way, and matched by the one {@link ReplyTracker} to what it answers. Bytes a policy did not change go on as they came, never re-encoded. Without such a policy the relay
  * forwards whole bursts of messages untouched.
  */
 final class ProxySession implements SessionPolicy.Session {
@@ -68,6 +71,8 @@ final class ProxySession implements SessionPolicy.Session {
     private final SessionPolicy policy;
     /** Null when the policy does not inspect messages. */
     private final RequestReader requests;
+    /** Null when the policy does not inspect messages. */
+    private final ReplyTracker replies;
 
     private Channel backend;
     private PgFrameDecoder backendDecoder;
@@ -108,6 +113,7 @@ final class ProxySession implements SessionPolicy.Session {
                 options == null || options.isBlank() ? LOCK_TIMEOUT_OPTION : options + " " + LOCK_TIMEOUT_OPTION);
         this.policy = context.policies().create(clusterId, user);
         this.requests = policy.inspectsMessages() ? new RequestReader(context.policies()::sqlToRun) : null;
+        this.replies = policy.inspectsMessages() ? new ReplyTracker() : null;
     }
 
     void connect(long acceptedAt) {
@@ -246,6 +252,7 @@ final class ProxySession implements SessionPolicy.Session {
             policyFailed(e);
             return;
         }
+        replies.sent(request);
         if (request.forwarded() && !request.sqlChanged()) {
             backend.write(message, backend.voidPromise());
             return;
@@ -290,6 +297,7 @@ final class ProxySession implements SessionPolicy.Session {
             client.write(message, client.voidPromise());
             return;
         }
+        replies.track(reply);
         try {
             policy.onServer(this, reply);
         } catch (RuntimeException e) {
@@ -366,7 +374,22 @@ final class ProxySession implements SessionPolicy.Session {
     }
 
     @Override
-    public void toServer(FrontendMessage message) {
+    public void sendOwn(SessionPolicy by, FrontendMessage.Query query) {
+        replies.sentOwn(by, query);
+        toServer(query);
+    }
+
+    @Override
+    public boolean awaitingReplies() {
+        return replies.awaitingReplies();
+    }
+
+    @Override
+    public List<StatementInfo> statementsInFlight() {
+        return replies.statementsInFlight();
+    }
+
+    private void toServer(FrontendMessage message) {
         backend.write(message.encode(backend.alloc()), backend.voidPromise());
     }
 

@@ -1,8 +1,10 @@
 package dev.dsqllocal.session;
 
 import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.sql.SqlLexer;
 import dev.dsqllocal.sql.StatementInfo;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +20,7 @@ public final class ClientRequest {
     private final boolean sqlChanged;
     private final boolean singleStatement;
     private final List<StatementInfo> statements;
-    private List<FrontendMessage> replacement;
+    private List<Sent> sent;
 
     ClientRequest(
             FrontendMessage message,
@@ -84,22 +86,96 @@ public final class ClientRequest {
         return ((FrontendMessage.Parse) message).withSql(sql);
     }
 
-    /** Sends these messages instead (none: the request is dropped); policies after this one do not see it. */
+    /**
+     * Sends these messages instead (none: the request is dropped); policies after this one do not see it. Their
+     * answers stand for the request's own: a Parse, Bind or Execute answers the request's statement, the statements
+     * of a Query answer the request's statements one for one.
+     */
     public void replaceWith(FrontendMessage... messages) {
-        replacement = List.copyOf(Arrays.asList(messages));
+        List<Sent> sent = new ArrayList<>(messages.length);
+        for (FrontendMessage m : messages) {
+            List<StatementInfo> answered = m instanceof FrontendMessage.Query ? statements : statementOrNone();
+            List<Answer> answers = new ArrayList<>(answered.size());
+            for (StatementInfo info : answered) {
+                answers.add(new Answer(info, null));
+            }
+            sent.add(new Sent(m, answers));
+        }
+        this.sent = sent;
+    }
+
+    /**
+     * Sends {@code by}'s own messages in place of the request (the client's statements do not run): their answers
+     * are {@code by}'s, except the ReadyForQuery that ends a Query, which the client still waits for.
+     */
+    public void replaceWithOwn(SessionPolicy by, FrontendMessage... messages) {
+        List<Sent> sent = new ArrayList<>(messages.length);
+        for (FrontendMessage m : messages) {
+            int count = m instanceof FrontendMessage.Query q
+                    ? SqlLexer.split(q.sql()).size()
+                    : 1;
+            sent.add(new Sent(m, Collections.nCopies(count, new Answer(null, by))));
+        }
+        this.sent = sent;
+    }
+
+    /**
+     * Replaces a Query by one that runs {@code parts} in order, each answering the client's statement it names;
+     * the answers of a part marked {@link Part#own} are {@code by}'s (e.g. a ROLLBACK the policy adds first).
+     */
+    public void replaceWithQuery(SessionPolicy by, List<Part> parts) {
+        List<String> texts = new ArrayList<>(parts.size());
+        List<Answer> answers = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            texts.add(part.sql());
+            answers.add(new Answer(part.answers(), part.own() ? by : null));
+        }
+        sent = List.of(new Sent(new FrontendMessage.Query(String.join(";\n", texts)), answers));
     }
 
     public void drop() {
-        replacement = List.of();
+        sent = List.of();
+    }
+
+    /**
+     * One statement of a replacement Query: its text, the client's statement it answers for (null: none), and
+     * whether its answers are the replacing policy's own.
+     */
+    public record Part(String sql, StatementInfo answers, boolean own) {
+        public static Part client(String sql, StatementInfo answers) {
+            return new Part(sql, answers, false);
+        }
+
+        public static Part own(String sql, StatementInfo answers) {
+            return new Part(sql, answers, true);
+        }
+    }
+
+    /**
+     * What one answer of a sent message stands for: the client's statement (null: none) and the policy that added
+     * the statement (null: the client's, or one standing in for it).
+     */
+    record Answer(StatementInfo statement, SessionPolicy addedBy) {}
+
+    /** A message sent in the request's place, with its answers in order (a Query's statements; one otherwise). */
+    record Sent(FrontendMessage message, List<Answer> answers) {}
+
+    /** What is sent in the request's place: null when {@link #forwarded()}. */
+    List<Sent> sent() {
+        return sent;
+    }
+
+    private List<StatementInfo> statementOrNone() {
+        return statements.isEmpty() ? Collections.singletonList(null) : statements.subList(0, 1);
     }
 
     /** No policy replaced or dropped the request. */
     public boolean forwarded() {
-        return replacement == null;
+        return sent == null;
     }
 
     /** What a policy sends instead (empty when dropped); null when {@link #forwarded()}. */
     public List<FrontendMessage> replacement() {
-        return replacement;
+        return sent == null ? null : sent.stream().map(Sent::message).toList();
     }
 }

@@ -2,6 +2,8 @@ package dev.dsqllocal.session;
 
 import dev.dsqllocal.pgwire.BackendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.sql.StatementInfo;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import java.util.Optional;
  * each server reply, decoded and classified once by the session, in order. One instance serves one session and is
  * only called from that session's event loop, so it may keep per-session state without locks. A policy changes
  * traffic by replacing or dropping the request or reply it is given, and may write messages of its own with
- * {@link Session#toClient} / {@link Session#toServer}. An exception thrown here ends the session with an internal
+ * {@link Session#toClient} / {@link Session#sendOwn}. An exception thrown here ends the session with an internal
  * error ({@code XX000}). When {@link #inspectsMessages()} is {@code false} (as for {@link #NONE}) the gateway does
  * not split traffic into messages at all and forwards it in bulk.
  */
@@ -84,13 +86,22 @@ public interface SessionPolicy {
         /** Queues a message for the client (flushed with the current burst). */
         void toClient(BackendMessage message);
 
-        /** Queues a message for PostgreSQL (flushed with the current burst). */
-        void toServer(FrontendMessage message);
+        /**
+         * Queues a Query {@code by} sends on its own, not for a client's request (flushed with the current burst);
+         * its answers reach the policies marked as {@code by}'s ({@link ServerReply#answersInjectedBy}).
+         */
+        void sendOwn(SessionPolicy by, FrontendMessage.Query query);
+
+        /** PostgreSQL still owes answers to something sent: the session is not idle. */
+        boolean awaitingReplies();
+
+        /** The client statements sent and not yet completed, in order (a Query's statements, Executes). */
+        List<StatementInfo> statementsInFlight();
 
         /**
          * Runs {@code task} on this session's event loop, from any thread, between the session's own reads (so it
          * never interleaves with a call of the policy), then flushes what it wrote with {@link #toClient} /
-         * {@link #toServer}. Skipped once the session has ended.
+         * {@link #sendOwn}. Skipped once the session has ended.
          */
         void execute(Runnable task);
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
-import dev.dsqllocal.server.SignedHttp;
+import dev.dsqllocal.testsupport.SignedHttp;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.sql.BatchUpdateException;
@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
 /**
  * DSQL's optimistic concurrency and the fault-injection API, through the emulator as shipped (real gateway, real
- * IAM tokens, pgJDBC, real PostgreSQL).
+ * IAM tokens, pgJDBC, real PostgreSQL). A fact that is a plain sequence of statements and answers is a conformance
+ * case ({@code conformance/10-concurrency.json}) and is tested there only; this class keeps what needs a program:
+ * timings, warnings, retries, pgJDBC's own requests and batches, and the fault-injection API.
  */
 class OptimisticConcurrencyIT {
     private static final String OC000 = "change conflicts with another transaction (OC000)";
@@ -130,23 +132,6 @@ class OptimisticConcurrencyIT {
             a.commit();
             assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 2")).isEqualTo(3);
             b.commit();
-        }
-    }
-
-    @Test
-    void disjointRowsDoNotConflict() throws Exception {
-        table("occ_disjoint");
-        try (Connection a = connect("");
-                Connection b = connect("");
-                Statement sa = a.createStatement();
-                Statement sb = b.createStatement()) {
-            a.setAutoCommit(false);
-            b.setAutoCommit(false);
-            sa.executeUpdate("UPDATE occ_disjoint SET v = 1 WHERE id = 1");
-            sb.executeUpdate("UPDATE occ_disjoint SET v = 2 WHERE id = 2");
-            a.commit();
-            b.commit();
-            assertThat(value(sa, "SELECT sum(v) FROM occ_disjoint")).isEqualTo(3);
         }
     }
 

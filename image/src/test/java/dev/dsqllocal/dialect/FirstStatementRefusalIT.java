@@ -3,6 +3,7 @@ package dev.dsqllocal.dialect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.dsqllocal.testsupport.ShippedEmulator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

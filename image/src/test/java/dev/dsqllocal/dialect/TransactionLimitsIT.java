@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
 import dev.dsqllocal.server.ServerConfig;
+import dev.dsqllocal.testsupport.ShippedEmulator;
 import java.io.StringReader;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;

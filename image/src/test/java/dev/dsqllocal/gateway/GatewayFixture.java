@@ -6,6 +6,8 @@ import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
 import dev.dsqllocal.session.SessionPolicy;
+import dev.dsqllocal.testsupport.TestClusters;
+import dev.dsqllocal.testsupport.TestPostgres;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.file.Files;
 import java.nio.file.Path;

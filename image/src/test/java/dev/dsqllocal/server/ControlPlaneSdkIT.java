@@ -3,6 +3,7 @@ package dev.dsqllocal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dsqllocal.testsupport.TestSupport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsqllocal.clusters.ClusterStatus;
 import dev.dsqllocal.clusters.ClusterView;
+import dev.dsqllocal.testsupport.ServerProcess;
+import dev.dsqllocal.testsupport.TestSupport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,7 @@ class CrashRecoveryIT {
 
     @Test
     void stateAndDatabaseContentsSurviveKillNine() throws Exception {
-        Process child = MainIT.spawn(List.of(
+        Process child = ServerProcess.spawn(List.of(
                 "--data-dir",
                 TestSupport.dataDir(dataDir),
                 "--api-port",

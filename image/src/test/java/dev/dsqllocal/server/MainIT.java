@@ -2,10 +2,8 @@ package dev.dsqllocal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.dsqllocal.testsupport.ServerProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,20 +12,8 @@ import org.junit.jupiter.api.Test;
 class MainIT {
     record Result(int exit, String out, String err) {}
 
-    static Process spawn(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("DSQL_LOCAL_"));
-        return pb.start();
-    }
-
     static Result run(String... args) throws Exception {
-        Process p = spawn(List.of(args));
+        Process p = ServerProcess.spawn(List.of(args));
         p.getOutputStream().close();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(

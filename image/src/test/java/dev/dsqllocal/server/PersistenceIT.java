@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsqllocal.clusters.ClusterStatus;
+import dev.dsqllocal.testsupport.SignedHttp;
+import dev.dsqllocal.testsupport.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

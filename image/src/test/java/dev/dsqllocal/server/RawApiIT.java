@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dsqllocal.testsupport.SignedHttp;
+import dev.dsqllocal.testsupport.TestSupport;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

@@ -2,6 +2,7 @@ package dev.dsqllocal.session;
 
 import dev.dsqllocal.pgwire.BackendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.sql.StatementInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -14,6 +15,7 @@ import java.util.function.UnaryOperator;
 public final class PolicyDriver implements SessionPolicy.Session {
     private final SessionPolicy policy;
     private final RequestReader reader;
+    private final ReplyTracker replies = new ReplyTracker();
     private final String clusterId;
     /** What the policy wrote to the client itself. */
     public final List<BackendMessage> toClient = new ArrayList<>();
@@ -34,6 +36,7 @@ public final class PolicyDriver implements SessionPolicy.Session {
     public ClientRequest request(FrontendMessage message) {
         ClientRequest request = reader.read(message);
         policy.onClient(this, request);
+        replies.sent(request);
         return request;
     }
 
@@ -55,6 +58,7 @@ public final class PolicyDriver implements SessionPolicy.Session {
     /** What the client receives for a message from PostgreSQL; null when the policy dropped it. */
     public BackendMessage reply(BackendMessage message) {
         ServerReply reply = new ServerReply(message);
+        replies.track(reply);
         policy.onServer(this, reply);
         return reply.dropped() ? null : reply.message();
     }
@@ -79,8 +83,19 @@ public final class PolicyDriver implements SessionPolicy.Session {
     }
 
     @Override
-    public void toServer(FrontendMessage message) {
-        toServer.add(message);
+    public void sendOwn(SessionPolicy by, FrontendMessage.Query query) {
+        replies.sentOwn(by, query);
+        toServer.add(query);
+    }
+
+    @Override
+    public boolean awaitingReplies() {
+        return replies.awaitingReplies();
+    }
+
+    @Override
+    public List<StatementInfo> statementsInFlight() {
+        return replies.statementsInFlight();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.dsqllocal.dialect;
+package dev.dsqllocal.testsupport;
 
 import dev.dsqllocal.server.DsqlLocalServer;
 import dev.dsqllocal.server.Option;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ports on loopback), started once for a test class and closed after it:
  * {@code @RegisterExtension static final ShippedEmulator EMULATOR = new ShippedEmulator();}.
  */
-final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
+public final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
     private DsqlLocalServer server;
 
     @Override
@@ -29,7 +29,7 @@ final class ShippedEmulator implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    DsqlLocalServer server() {
+    public DsqlLocalServer server() {
         return server;
     }
 }

@@ -1,4 +1,4 @@
-package dev.dsqllocal.server;
+package dev.dsqllocal.testsupport;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -61,7 +61,8 @@ public final class SignedHttp {
         return send(method, pathAndQuery, body, "test", "test", "us-east-1", "dsql", Clock.systemUTC());
     }
 
-    HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {
+    public HttpResponse<String> raw(String method, URI uri, Map<String, List<String>> headers, byte[] body)
+            throws Exception {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .method(
                         method,

@@ -1,4 +1,4 @@
-package dev.dsqllocal.gateway;
+package dev.dsqllocal.testsupport;
 
 import dev.dsqllocal.clusters.DatabaseEndpoint;
 import dev.dsqllocal.postgres.PostgresFleet;

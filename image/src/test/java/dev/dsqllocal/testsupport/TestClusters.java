@@ -1,4 +1,4 @@
-package dev.dsqllocal.gateway;
+package dev.dsqllocal.testsupport;
 
 import dev.dsqllocal.clusters.ClusterDirectory;
 import dev.dsqllocal.clusters.ClusterView;
