@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -39,6 +40,28 @@ class FirstStatementRefusalIT {
                 SQLException e = catchThrowableOfType(SQLException.class, () -> s.execute("SET ROLE admin"));
                 assertThat(e.getSQLState()).isEqualTo("0A000");
                 assertThat(e.getMessage()).doesNotContain("dsql-local refusal");
+            }
+        }
+    }
+
+    /**
+     * A refused statement in a session that another session's DDL has ended (rolled back and doomed) gets DSQL's
+     * OC001, as its next statement must, and never the gateway's marker (Flyway restores the role with SET ROLE
+     * after migrating on another connection).
+     */
+    @RepeatedTest(3)
+    void refusedStatementOfASessionThatAnotherSessionsDdlEnded(RepetitionInfo run) throws Exception {
+        try (Connection a = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+            a.createStatement().execute("CREATE TABLE IF NOT EXISTS seen (id int PRIMARY KEY)");
+            try (Connection b = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+                b.setAutoCommit(false);
+                b.createStatement().executeQuery("SELECT count(*) FROM seen").close();
+                a.createStatement().execute("CREATE TABLE doomed_" + run.getCurrentRepetition() + " (id int)");
+                try (PreparedStatement p = b.prepareStatement("SET ROLE admin")) {
+                    SQLException e = catchThrowableOfType(SQLException.class, p::execute);
+                    assertThat(e.getSQLState()).isEqualTo("40001");
+                    assertThat(e.getMessage()).contains("(OC001)").doesNotContain("dsql-local refusal");
+                }
             }
         }
     }
