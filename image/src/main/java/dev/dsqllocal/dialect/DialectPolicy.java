@@ -297,7 +297,7 @@ public final class DialectPolicy implements SessionPolicy {
             switch (reply.type()) {
                 case BackendMessage.COMMAND_COMPLETE -> commandComplete(reply);
                 case BackendMessage.ERROR_RESPONSE -> error(reply);
-                case BackendMessage.READY_FOR_QUERY -> readyForQuery(reply);
+                case BackendMessage.READY_FOR_QUERY -> readyForQuery(s, reply);
                 default -> {}
             }
         } catch (RuntimeException e) {
@@ -379,9 +379,14 @@ public final class DialectPolicy implements SessionPolicy {
         return Optional.empty();
     }
 
-    private void readyForQuery(ServerReply reply) {
+    private void readyForQuery(Session s, ServerReply reply) {
         char status = ((ReadyForQuery) reply.message()).status();
-        markers.clear();
+        if (!s.awaitingReplies()) {
+            // Only once nothing more is owed: a client may pipeline several Query/Sync groups (pgJDBC sends its
+            // BEGIN as a Query with the statement's Parse/Bind/Execute/Sync behind it), and the marker of a later
+            // group is registered before the earlier group's ReadyForQuery arrives.
+            markers.clear();
+        }
         session.onReadyForQuery(status);
         char dsqlStatus = session.tracker().transactionStatus();
         if (status == 'T' && dsqlStatus == 'E') {

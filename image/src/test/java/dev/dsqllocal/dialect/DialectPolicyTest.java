@@ -11,6 +11,7 @@ import dev.dsqllocal.pgwire.FrontendMessage.Bind;
 import dev.dsqllocal.pgwire.FrontendMessage.Execute;
 import dev.dsqllocal.pgwire.FrontendMessage.Parse;
 import dev.dsqllocal.pgwire.FrontendMessage.Query;
+import dev.dsqllocal.pgwire.FrontendMessage.Sync;
 import dev.dsqllocal.session.ClientRequest;
 import dev.dsqllocal.session.PolicyDriver;
 import java.time.Clock;
@@ -92,6 +93,26 @@ class DialectPolicyTest {
                 .containsEntry('M', "unsupported statement: Truncate")
                 .containsEntry('S', "ERROR");
         assertThat(status(fromServer(readyForQuery('I')))).isEqualTo('I');
+    }
+
+    @Test
+    void aRefusalPipelinedBehindAnotherQueryStillComesBackAsDsqlsError() {
+        // pgJDBC with autocommit off: BEGIN as a Query, the statement's Parse/Bind/Execute/Sync right behind it,
+        // all sent before the BEGIN's ReadyForQuery comes back (what Flyway's SET ROLE met).
+        query("BEGIN");
+        FrontendMessage parse = driver.sendOne(new Parse("", "SET ROLE 'admin'", new int[0]));
+        driver.sendOne(Bind.UNNAMED);
+        driver.sendOne(new Execute("", 0));
+        driver.sendOne(Sync.INSTANCE);
+        assertThat(parse).isInstanceOf(Parse.class);
+        String sent = ((Parse) parse).sql();
+        assertThat(sent).startsWith("SELECT \"dsql-local refusal ");
+        fromServer(commandComplete("BEGIN"));
+        fromServer(readyForQuery('T'));
+        assertThat(fields(fromServer(markerError(sent))))
+                .containsEntry('C', "0A000")
+                .containsEntry('M', "setting configuration parameter \"role\" not supported");
+        assertThat(status(fromServer(readyForQuery('E')))).isEqualTo('E');
     }
 
     @Test
