@@ -40,7 +40,7 @@ public final class FirstUse {
             long size = docker.inspectImageCmd(built).exec().getSize();
             return new Result((builtAt - started) / 1_000_000, (queried - builtAt) / 1_000_000, size);
         } finally {
-            ImageOnDemandTest.untag(docker, built);
+            ImageOnDemandIT.untag(docker, built);
         }
     }
 }

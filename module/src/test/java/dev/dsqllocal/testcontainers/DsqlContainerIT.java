@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dsql.model.ResourceNotFoundException;
 
 /** One container for the class (a static {@code @Container} field), used the ways a user would. */
 @Testcontainers
-class DsqlContainerTest {
+class DsqlContainerIT {
 
     // container {
     @Container

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.utility.DockerImageName;
 
 /** What a user sees, and how fast, when the image can be neither found, pulled nor built. */
-class ImageFailuresTest {
+class ImageFailuresIT {
     private static final DockerImageName DEFAULT = DsqlContainer.DEFAULT_IMAGE_NAME.withTag(DsqlContainer.DEFAULT_TAG);
 
     @Test

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Start-up failures a user can cause, and the messages that tell them what to do. */
-class StartupErrorsTest {
+class StartupErrorsIT {
 
     @Test
     void aTakenHostPortSaysSo() throws Exception {

@@ -18,7 +18,7 @@ import org.testcontainers.utility.DockerImageName;
  * classpath (the image module's docker-context artifact), tagged by version and content hash, and found again at
  * once by the next container.
  */
-class ImageOnDemandTest {
+class ImageOnDemandIT {
     private static final DockerImageName DEFAULT = DsqlContainer.DEFAULT_IMAGE_NAME.withTag(DsqlContainer.DEFAULT_TAG);
 
     @Test

@@ -16,7 +16,7 @@ import org.testcontainers.jdbc.ConnectionUrl;
 import org.testcontainers.jdbc.ContainerDatabaseDriver;
 
 /** {@code jdbc:tc:dsql:} URLs start a DsqlContainer through Testcontainers' JDBC driver, without its traps. */
-class JdbcUrlProviderTest {
+class JdbcUrlProviderIT {
     private static final String URL = "jdbc:tc:dsql:" + DsqlContainer.DEFAULT_TAG + ":///postgres";
 
     private static final String INIT_SCRIPT_URL = "jdbc:tc:dsql:///postgres?TC_INITSCRIPT=init-guests.sql";

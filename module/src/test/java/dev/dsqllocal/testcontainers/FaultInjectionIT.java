@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dsql.DsqlClient;
 import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 
 /** Deterministic conflicts and faults for testing retry logic, on the shared singleton container. */
-class FaultInjectionTest {
+class FaultInjectionIT {
     private static final DsqlContainer dsql = SharedDsql.DSQL;
 
     @AfterEach

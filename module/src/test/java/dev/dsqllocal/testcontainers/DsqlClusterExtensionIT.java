@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dsql.model.ResourceNotFoundException;
  * {@link DsqlClusterExtension}: each test creates the same table in a cluster of its own, and every cluster is gone
  * after its test (or class).
  */
-class DsqlClusterExtensionTest {
+class DsqlClusterExtensionIT {
 
     private static final DsqlContainer dsql = SharedDsql.DSQL;
 

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 import software.amazon.awssdk.services.dsql.model.ResourceNotFoundException;
 
 /** {@link DsqlContainer#createCluster()}: an empty, isolated database per test, deleted by close(). */
-class DsqlClusterTest {
+class DsqlClusterIT {
     private static final DsqlContainer dsql = SharedDsql.DSQL;
 
     @Test

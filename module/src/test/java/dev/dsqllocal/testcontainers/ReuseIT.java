@@ -12,7 +12,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * {@code withReuse(true)}: a second DsqlContainer with the same configuration attaches to the running container,
  * its cluster and its data. Needs {@code TESTCONTAINERS_REUSE_ENABLE=true} (module/pom.xml sets it for surefire).
  */
-class ReuseTest {
+class ReuseIT {
 
     @Test
     void aSecondContainerWithTheSameConfigurationIsTheSameContainer() throws Exception {

@@ -14,7 +14,7 @@ import org.testcontainers.utility.DockerImageName;
  * of the default image. Runs in a Surefire execution of its own that sets {@value #PREFIX} as the prefix (see the
  * module's pom), because Testcontainers reads it from the environment.
  */
-class HubPrefixTest {
+class HubPrefixIT {
     static final String PREFIX = "mirror.dsql-local.test/";
 
     @Test
@@ -42,7 +42,7 @@ class HubPrefixTest {
                 assertThat(rs.next()).isTrue();
             }
         } finally {
-            ImageOnDemandTest.untag(docker, mirrored.asCanonicalNameString());
+            ImageOnDemandIT.untag(docker, mirrored.asCanonicalNameString());
         }
     }
 }

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Test;
  * before it, which only one shared container and cluster can give (with a container each, the class that runs second
  * would see its own row alone).
  */
-class SharedSecondTest {
+class SharedFirstIT {
 
     @Test
     void seesWhatTheClassesBeforeItWrote() throws Exception {
-        Set<String> expected = SharedDsql.visit("Second");
+        Set<String> expected = SharedDsql.visit("First");
 
         try (Connection connection = TestClients.connect(
                         SharedDsql.DSQL.getJdbcUrl(), "admin", SharedDsql.DSQL.generateAuthToken());
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS shared_visits (class_name text PRIMARY KEY)");
-            statement.execute("INSERT INTO shared_visits VALUES ('Second') ON CONFLICT DO NOTHING");
+            statement.execute("INSERT INTO shared_visits VALUES ('First') ON CONFLICT DO NOTHING");
             Set<String> seen = new HashSet<>();
             try (ResultSet rs = statement.executeQuery("SELECT class_name FROM shared_visits")) {
                 while (rs.next()) {
