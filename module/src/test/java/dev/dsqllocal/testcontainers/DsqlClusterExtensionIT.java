@@ -40,7 +40,7 @@ class DsqlClusterExtensionIT {
     }
 
     @Nested
-    class PerTest {
+    class ClusterPerTestMethod {
         @RegisterExtension
         static final DsqlClusterExtension clusters = DsqlClusterExtension.perTest(dsql);
 
@@ -64,7 +64,7 @@ class DsqlClusterExtensionIT {
     }
 
     @Nested
-    class PerClass {
+    class ClusterPerTestClass {
         @RegisterExtension
         static final DsqlClusterExtension clusters = DsqlClusterExtension.perClass(dsql);
 
