@@ -64,10 +64,15 @@ final class Peering {
             Cluster peer = named(state, peerArn)
                     .orElseThrow(() -> InvalidInput.field(
                             "multiRegionProperties.clusters", "Peer cluster " + peerArn + " does not exist."));
-            if (!peer.multiRegion() || !witness.equals(peer.witnessRegion())) {
+            if (!peer.multiRegion()) {
                 throw InvalidInput.field(
                         "multiRegionProperties.clusters",
-                        "Peer cluster " + peerArn + " must be a multi-Region cluster with witness Region " + witness
+                        "Peer cluster " + peerArn + " is not a multi-Region cluster.");
+            }
+            if (!witness.equals(peer.witnessRegion())) {
+                throw InvalidInput.field(
+                        "multiRegionProperties.clusters",
+                        "Peer cluster " + peerArn + " has witness Region " + peer.witnessRegion() + ", not " + witness
                                 + ".");
             }
             if (peer.status() == ClusterStatus.DELETING
