@@ -93,28 +93,20 @@ final class Peering {
 
     /**
      * The database two clusters that are being linked will share: the one of the member that already serves data
-     * (a cluster past PENDING_SETUP), else the first-created member's. Two members that both serve data cannot be
-     * merged (AWS documents no such case: its set-up peers a new cluster with a waiting one), so that is refused.
+     * (a cluster past PENDING_SETUP), else the one of {@code updated}, whose UpdateCluster completes the link: in
+     * AWS's set-up that is the first cluster. Two members that both serve data cannot be merged (AWS documents no
+     * such case: its set-up peers a new cluster with a waiting one), so that is refused.
      */
-    static String sharedDatabase(Cluster a, Cluster b) {
-        boolean aServes = a.status() != ClusterStatus.PENDING_SETUP;
-        boolean bServes = b.status() != ClusterStatus.PENDING_SETUP;
-        if (aServes && bServes) {
+    static String sharedDatabase(Cluster updated, Cluster peer) {
+        boolean updatedServes = updated.status() != ClusterStatus.PENDING_SETUP;
+        boolean peerServes = peer.status() != ClusterStatus.PENDING_SETUP;
+        if (updatedServes && peerServes) {
             throw InvalidInput.field(
                     "multiRegionProperties.clusters",
-                    "Clusters " + arn(a) + " and " + arn(b) + " both hold data; only a cluster in PENDING_SETUP can"
-                            + " join a peer.");
+                    "Clusters " + arn(updated) + " and " + arn(peer) + " both hold data; only a cluster in"
+                            + " PENDING_SETUP can join a peer.");
         }
-        if (aServes) {
-            return a.database();
-        }
-        if (bServes) {
-            return b.database();
-        }
-        boolean aFirst = a.creationTime() != b.creationTime()
-                ? a.creationTime() < b.creationTime()
-                : a.identifier().compareTo(b.identifier()) < 0;
-        return aFirst ? a.database() : b.database();
+        return peerServes ? peer.database() : updated.database();
     }
 
     /** {@code c}'s peer list without {@code removed}. */
