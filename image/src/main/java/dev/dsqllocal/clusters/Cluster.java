@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param policy the attached resource policy, or null
  * @param policyVersion the attached policy's version, 0 when none
  * @param policyVersionCounter the last version ever handed out; versions keep counting up after a delete
+ * @param databaseId the PostgreSQL database (data directory) this cluster serves, or null for its own (named by its
+ *     identifier); peered multi-Region clusters name the same one (see {@link Peering})
  */
 public record Cluster(
         String identifier,
@@ -34,7 +36,8 @@ public record Cluster(
         String policy,
         long policyVersion,
         long policyVersionCounter,
-        Map<String, ClusterStream> streams) {
+        Map<String, ClusterStream> streams,
+        String databaseId) {
 
     public Cluster {
         peerClusterArns = peerClusterArns == null ? List.of() : List.copyOf(peerClusterArns);
@@ -68,7 +71,8 @@ public record Cluster(
                 null,
                 0,
                 0,
-                Map.of());
+                Map.of(),
+                null);
     }
 
     public boolean isIn(Caller caller) {
@@ -97,7 +101,8 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     public Cluster withDeletionProtection(boolean enabled) {
@@ -118,7 +123,8 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     public Cluster withEncryption(String newKmsKeyArn, boolean changing) {
@@ -139,7 +145,8 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     public Cluster withMultiRegion(boolean isMultiRegion, String witness, List<String> peers) {
@@ -160,7 +167,8 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     public Cluster withTags(Map<String, String> newTags) {
@@ -181,7 +189,8 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     /** The policy attached with the next version number. */
@@ -204,7 +213,8 @@ public record Cluster(
                 document,
                 version,
                 version,
-                streams);
+                streams,
+                databaseId);
     }
 
     /** No policy attached; the version counter keeps its value. */
@@ -226,7 +236,8 @@ public record Cluster(
                 null,
                 0,
                 policyVersionCounter,
-                streams);
+                streams,
+                databaseId);
     }
 
     /** The stream added or replaced (by identifier; a new stream goes last). */
@@ -260,6 +271,34 @@ public record Cluster(
                 policy,
                 policyVersion,
                 policyVersionCounter,
-                newStreams);
+                newStreams,
+                databaseId);
+    }
+
+    /** The database this cluster serves: the one it shares with its peer, else its own. */
+    public String database() {
+        return databaseId == null ? identifier : databaseId;
+    }
+
+    public Cluster withDatabase(String newDatabaseId) {
+        return new Cluster(
+                identifier,
+                accountId,
+                region,
+                status,
+                creationTime,
+                statusSince,
+                deletionProtectionEnabled,
+                kmsKeyArn,
+                encryptionChanging,
+                multiRegion,
+                witnessRegion,
+                peerClusterArns,
+                tags,
+                policy,
+                policyVersion,
+                policyVersionCounter,
+                streams,
+                newDatabaseId);
     }
 }

@@ -54,10 +54,11 @@ final class ClusterScheduler implements AutoCloseable {
     /** CREATING: provisions the database, then ACTIVE at {@code since} + the create delay (FAILED if it fails). */
     void startProvisioning(String id, long since) {
         long readyAt = since + lifecycle.createDelay().toMillis();
-        lane(id, () -> {
+        String database = databaseOf(id);
+        lane(database, () -> {
             long t0 = System.nanoTime();
             try {
-                fleet.provision(id);
+                fleet.provision(database);
                 LOG.debug("Cluster {}: PostgreSQL ready in {} ms", id, (System.nanoTime() - t0) / 1_000_000);
             } catch (Exception e) {
                 LOG.error("Cluster {}: provisioning its PostgreSQL failed; status FAILED", id, e);
@@ -74,17 +75,23 @@ final class ClusterScheduler implements AutoCloseable {
         schedule(lifecycle.updateDelay(), () -> finishUpdate(id));
     }
 
-    /** DELETING: destroys the database after the delete delay counted from {@code since}, then forgets it. */
+    /**
+     * DELETING: after the delete delay counted from {@code since}, destroys the cluster's database unless another
+     * cluster still serves it (a peer: the shared database goes with the last of them), then forgets the cluster.
+     */
     void startDelete(String id, long since) {
         long wait = Math.max(0, since + lifecycle.deleteDelay().toMillis() - now());
+        String database = databaseOf(id);
         schedule(
                 Duration.ofMillis(wait),
-                () -> lane(id, () -> {
-                    try {
-                        fleet.destroy(id);
-                    } catch (Exception e) {
-                        // The record goes anyway: a leftover data directory is an orphan, removed at the next start.
-                        LOG.warn("Cluster {}: deleting its PostgreSQL data failed", id, e);
+                () -> lane(database, () -> {
+                    if (!servedByAnother(database, id)) {
+                        try {
+                            fleet.destroy(database);
+                        } catch (Exception e) {
+                            // The record goes anyway: a leftover data directory is an orphan, removed at next start.
+                            LOG.warn("Cluster {}: deleting its PostgreSQL data failed", id, e);
+                        }
                     }
                     synchronized (state) {
                         if (state.get(id)
@@ -97,6 +104,20 @@ final class ClusterScheduler implements AutoCloseable {
                         }
                     }
                 }));
+    }
+
+    /** The database cluster {@code id} serves ({@link Cluster#database()}); its own identifier once it is gone. */
+    private String databaseOf(String id) {
+        synchronized (state) {
+            return state.get(id).map(Cluster::database).orElse(id);
+        }
+    }
+
+    private boolean servedByAnother(String database, String id) {
+        synchronized (state) {
+            return state.all().stream()
+                    .anyMatch(c -> !c.identifier().equals(id) && c.database().equals(database));
+        }
     }
 
     /** Stream CREATING → ACTIVE after the stream create delay counted from {@code since}. */
@@ -156,7 +177,7 @@ final class ClusterScheduler implements AutoCloseable {
      * completes when every settled cluster's PostgreSQL is running again (or failed to start, which is logged).
      */
     CompletableFuture<Void> recover(Set<String> existingDatabases) {
-        List<String> toStart = new ArrayList<>();
+        Set<String> toStart = new java.util.LinkedHashSet<>();
         synchronized (state) {
             for (Cluster c : state.all()) {
                 String id = c.identifier();
@@ -164,10 +185,11 @@ final class ClusterScheduler implements AutoCloseable {
                     case CREATING -> startProvisioning(id, c.statusSince());
                     case UPDATING -> {
                         state.put(c.withEncryption(c.kmsKeyArn(), false).withStatus(ClusterStatus.ACTIVE, now()));
-                        toStart.add(id);
+                        toStart.add(c.database());
                     }
                     case DELETING -> startDelete(id, c.statusSince());
-                    case ACTIVE, IDLE, INACTIVE -> toStart.add(id);
+                    // A PENDING_DELETE cluster's database is its peer's too: it is kept running.
+                    case ACTIVE, IDLE, INACTIVE, PENDING_DELETE -> toStart.add(c.database());
                     default -> {}
                 }
                 for (ClusterStream s : c.streams().values()) {
@@ -178,8 +200,11 @@ final class ClusterScheduler implements AutoCloseable {
                     }
                 }
             }
+            // A database is in use while any cluster serves it, whatever its identifier (peers share one).
+            Set<String> inUse = new java.util.HashSet<>();
+            state.all().forEach(c -> inUse.add(c.database()));
             for (String orphan : existingDatabases) {
-                if (!state.contains(orphan)) {
+                if (!inUse.contains(orphan)) {
                     LOG.info("Removing database of unknown cluster {} (left over from an interrupted delete)", orphan);
                     lane(orphan, () -> {
                         try {
@@ -193,12 +218,12 @@ final class ClusterScheduler implements AutoCloseable {
             state.persist();
         }
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (String id : toStart) {
-            starts.add(lane(id, () -> {
+        for (String database : toStart) {
+            starts.add(lane(database, () -> {
                 try {
-                    fleet.provision(id);
+                    fleet.provision(database);
                 } catch (Exception e) {
-                    LOG.error("Cluster {}: cannot start its PostgreSQL", id, e);
+                    LOG.error("Database {}: cannot start its PostgreSQL", database, e);
                 }
             }));
         }
@@ -223,9 +248,12 @@ final class ClusterScheduler implements AutoCloseable {
         }
     }
 
-    /** Runs fleet work for one cluster after the work already queued for it (nothing once closed). */
-    private CompletableFuture<Void> lane(String id, Runnable work) {
-        return lanes.submit(id, () -> {
+    /**
+     * Runs fleet work for one database after the work already queued for it (nothing once closed); keyed by the
+     * database, so peers that share one never race each other's provision and destroy.
+     */
+    private CompletableFuture<Void> lane(String database, Runnable work) {
+        return lanes.submit(database, () -> {
             if (!closed) {
                 work.run();
             }

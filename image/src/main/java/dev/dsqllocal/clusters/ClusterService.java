@@ -56,6 +56,7 @@ public final class ClusterService implements ClusterDirectory {
             boolean multi = spec.multiRegion().map(ClusterRules::isMultiRegion).orElse(false);
             if (multi) {
                 ClusterRules.checkMultiRegion(caller, id, spec.multiRegion().get());
+                Peering.checkPeers(state, id, spec.multiRegion().get());
             }
             long inScope = state.all().stream()
                     .filter(c -> c.isIn(caller) && c.status() != ClusterStatus.DELETING && c.multiRegion() == multi)
@@ -68,9 +69,9 @@ public final class ClusterService implements ClusterDirectory {
                         multi ? Quota.MULTI_REGION_CLUSTERS : Quota.SINGLE_REGION_CLUSTERS);
             }
             MultiRegion mr = spec.multiRegion().orElse(null);
-            // The first member of a multi-Region pair waits for its peer (AWS: PENDING_SETUP) before it is built.
-            ClusterStatus status =
-                    multi && mr.peerArns().isEmpty() ? ClusterStatus.PENDING_SETUP : ClusterStatus.CREATING;
+            // A multi-Region cluster waits (AWS: PENDING_SETUP) until it and its peer name each other (see Peering);
+            // a new cluster's peer cannot name it yet, so that is always after this call.
+            ClusterStatus status = multi ? ClusterStatus.PENDING_SETUP : ClusterStatus.CREATING;
             Cluster c = Cluster.created(
                     id,
                     caller,
@@ -111,6 +112,7 @@ public final class ClusterService implements ClusterDirectory {
                     ClusterStatus.PENDING_SETUP,
                     ClusterStatus.IDLE,
                     ClusterStatus.INACTIVE);
+            Optional<Cluster> linkedBefore = Peering.linkedPeer(state, c);
             if (update.multiRegion().isPresent()) {
                 c = withMultiRegion(caller, c, update.multiRegion().get());
             }
@@ -121,14 +123,22 @@ public final class ClusterService implements ClusterDirectory {
                 String arn = ClusterRules.kmsKeyArn(caller, update.kmsKey().get());
                 c = c.withEncryption(arn, !Objects.equals(arn, c.kmsKeyArn()));
             }
+            Optional<Cluster> linkedAfter = Peering.linkedPeer(state, c);
+            if (linkedBefore.isPresent()
+                    && !linkedAfter.map(Cluster::identifier).equals(linkedBefore.map(Cluster::identifier))) {
+                unlink(c, linkedBefore.get());
+            }
+            boolean newLink = linkedAfter.isPresent() && linkedBefore.isEmpty();
+            if (newLink) {
+                c = link(c, linkedAfter.get());
+            }
             if (c.status() == ClusterStatus.PENDING_SETUP) {
-                boolean peered = !c.peerClusterArns().isEmpty();
-                if (peered) {
+                if (newLink) {
                     c = c.withStatus(ClusterStatus.CREATING, scheduler.now());
                 }
                 state.put(c);
                 state.persist();
-                if (peered) {
+                if (newLink) {
                     scheduler.startProvisioning(id, c.statusSince());
                 }
                 return c;
@@ -141,9 +151,50 @@ public final class ClusterService implements ClusterDirectory {
         }
     }
 
+    /**
+     * {@code c} and {@code peer} now name each other: they share one database from here on. A peer still waiting in
+     * PENDING_SETUP goes on to CREATING and ACTIVE with {@code c} (AWS: "both clusters will begin the transition to
+     * ACTIVE" once the first names the second). Returns {@code c} with the shared database; the peer is saved here.
+     */
+    private Cluster link(Cluster c, Cluster peer) {
+        String database = Peering.sharedDatabase(c, peer);
+        Cluster p = peer.withDatabase(database);
+        if (p.status() == ClusterStatus.PENDING_SETUP) {
+            p = p.withStatus(ClusterStatus.CREATING, scheduler.now());
+            state.put(p);
+            scheduler.startProvisioning(p.identifier(), p.statusSince());
+        } else {
+            state.put(p);
+        }
+        LOG.info("Clusters {} and {} peered: database {}", c.identifier(), p.identifier(), database);
+        return c.withDatabase(database);
+    }
+
+    /**
+     * {@code c}'s update dropped its linked peer {@code removed} (AWS: peers omitted from the list are removed,
+     * which needs dsql:RemovePeerCluster). AWS does not document what then happens to the data; the emulator's
+     * choice: the cluster that made the update keeps the shared database, and the link ends on both sides. A
+     * removed peer waiting in PENDING_DELETE finishes its deletion (its data lives on in {@code c}); any other is
+     * back in PENDING_SETUP with no data, like a new multi-Region cluster waiting for a peer, and a fresh database
+     * of its own for when it is peered again.
+     */
+    private void unlink(Cluster c, Cluster removed) {
+        Cluster q = removed.withMultiRegion(true, removed.witnessRegion(), Peering.without(removed, c));
+        if (q.status() == ClusterStatus.PENDING_DELETE) {
+            q = markDeleting(q);
+            state.put(q);
+            scheduler.startDelete(q.identifier(), q.statusSince());
+        } else {
+            q = q.withStatus(ClusterStatus.PENDING_SETUP, scheduler.now()).withDatabase(ClusterIds.newId());
+            state.put(q);
+        }
+        LOG.info("Cluster {} no longer peered with {} (now {})", c.identifier(), q.identifier(), q.status());
+    }
+
     private Cluster withMultiRegion(Caller caller, Cluster c, MultiRegion mr) {
         if (ClusterRules.isMultiRegion(mr)) {
             ClusterRules.checkMultiRegion(caller, c.identifier(), mr);
+            Peering.checkPeers(state, c.identifier(), mr);
             if (!c.multiRegion()) {
                 long multi = state.all().stream()
                         .filter(o -> o.isIn(caller) && o.multiRegion() && o.status() != ClusterStatus.DELETING)
@@ -168,7 +219,7 @@ public final class ClusterService implements ClusterDirectory {
     public Cluster deleteCluster(Caller caller, String id) {
         synchronized (state) {
             Cluster c = cluster(state, caller, id);
-            if (c.status() == ClusterStatus.DELETING) {
+            if (c.status() == ClusterStatus.DELETING || c.status() == ClusterStatus.PENDING_DELETE) {
                 return c;
             }
             requireStatus(
@@ -183,15 +234,41 @@ public final class ClusterService implements ClusterDirectory {
                 throw InvalidInput.deletionProtection("Cluster " + id + " has deletion protection enabled. Disable it"
                         + " with UpdateCluster before deleting the cluster.");
             }
-            c = c.withStatus(ClusterStatus.DELETING, scheduler.now());
-            for (ClusterStream s : c.streams().values()) {
-                c = c.withStream(s.withStatus(StreamStatus.DELETING, c.statusSince()));
+            // A peered cluster waits in PENDING_DELETE until its peer is deleted too, then both are deleted (AWS's
+            // sample: "cluster1 will stay in PENDING_DELETE until cluster2 is deleted"). Meanwhile the peer serves
+            // the shared database as before; it is destroyed with the last of the two.
+            Optional<Cluster> peer = Peering.linkedPeer(state, c);
+            if (peer.isPresent() && peer.get().status() != ClusterStatus.PENDING_DELETE) {
+                c = c.withStatus(ClusterStatus.PENDING_DELETE, scheduler.now());
+                state.put(c);
+                state.persist();
+                LOG.info(
+                        "Cluster {} PENDING_DELETE until its peer {} is deleted",
+                        id,
+                        peer.get().identifier());
+                return c;
             }
+            c = markDeleting(c);
             state.put(c);
+            Cluster pendingPeer = peer.map(this::markDeleting).orElse(null);
+            if (pendingPeer != null) {
+                state.put(pendingPeer);
+            }
             state.persist();
             scheduler.startDelete(id, c.statusSince());
+            if (pendingPeer != null) {
+                scheduler.startDelete(pendingPeer.identifier(), pendingPeer.statusSince());
+            }
             return c;
         }
+    }
+
+    private Cluster markDeleting(Cluster c) {
+        Cluster deleting = c.withStatus(ClusterStatus.DELETING, scheduler.now());
+        for (ClusterStream s : deleting.streams().values()) {
+            deleting = deleting.withStream(s.withStatus(StreamStatus.DELETING, deleting.statusSince()));
+        }
+        return deleting;
     }
 
     /** The caller's clusters after identifier {@code after} ("" for the first page), in identifier order. */
@@ -251,7 +328,8 @@ public final class ClusterService implements ClusterDirectory {
                             c.accountId(),
                             c.region(),
                             c.status(),
-                            c.status() == ClusterStatus.DELETING ? Optional.empty() : fleet.endpoint(identifier)));
+                            c.status() == ClusterStatus.DELETING ? Optional.empty() : fleet.endpoint(c.database()),
+                            c.database()));
         }
     }
 

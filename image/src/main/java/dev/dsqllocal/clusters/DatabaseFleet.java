@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The PostgreSQL 16 servers behind the clusters: one server and one data directory per cluster identifier.
+ * The PostgreSQL 16 servers behind the clusters: one server and one data directory per database, named by the
+ * database's identifier ({@link Cluster#database()}: a cluster's own identifier, or the database peered
+ * multi-Region clusters share), which the methods below call {@code clusterId}.
  *
- * <p>Cluster identifiers are random and unique across accounts and regions, so they are the only key. All
+ * <p>These identifiers are random and unique across accounts and regions, so they are the only key. All
  * methods are thread-safe and may block for the time a server needs to start or stop (well under a second).
  */
 public interface DatabaseFleet extends AutoCloseable {
@@ -27,8 +29,8 @@ public interface DatabaseFleet extends AutoCloseable {
     void destroy(String clusterId) throws IOException;
 
     /**
-     * The identifiers of the clusters that have a data directory, running or not: after a crash, those no cluster
-     * names are orphans of an interrupted delete.
+     * The identifiers of the databases that have a data directory, running or not: after a crash, those no cluster
+     * serves are orphans of an interrupted delete.
      */
     Set<String> existingClusterIds() throws IOException;
 

@@ -212,7 +212,10 @@ public final class ControlPlaneOperations {
             if (c.witnessRegion() != null) {
                 mr.put("witnessRegion", c.witnessRegion());
             }
+            // AWS lists the cluster itself with its peers (the multi-Region guide's CreateCluster response shows
+            // its own ARN: https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html).
             ArrayNode peers = mr.putArray("clusters");
+            peers.add(Arns.cluster(c.region(), c.accountId(), c.identifier()));
             c.peerClusterArns().forEach(peers::add);
         }
         if (withTags) {

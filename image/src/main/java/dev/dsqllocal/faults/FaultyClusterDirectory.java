@@ -32,6 +32,6 @@ public final class FaultyClusterDirectory implements ClusterDirectory {
         if (!faults.refusesConnections(v.identifier())) {
             return v;
         }
-        return new ClusterView(v.identifier(), v.accountId(), v.region(), v.status(), Optional.empty());
+        return new ClusterView(v.identifier(), v.accountId(), v.region(), v.status(), Optional.empty(), v.databaseId());
     }
 }

@@ -233,7 +233,8 @@ final class LoginHandler extends ByteToMessageDecoder {
             fail(ctx, unavailable);
             return;
         }
-        Object granted = context.quotas().tryOpen(cluster.identifier());
+        // Counted per database: peered clusters share one PostgreSQL, sized for --max-connections.
+        Object granted = context.quotas().tryOpen(cluster.databaseId());
         if (granted instanceof GatewayError error) {
             fail(ctx, error);
             return;

@@ -268,14 +268,32 @@ class ControlPlaneSdkIT {
                 r -> r.deletionProtectionEnabled(false).multiRegionProperties(m -> m.witnessRegion("us-west-2")));
         assertThat(first.status()).isEqualTo(ClusterStatus.PENDING_SETUP);
         assertThat(first.multiRegionProperties().witnessRegion()).isEqualTo("us-west-2");
-        String peer = "arn:aws:dsql:us-east-2:000000000000:cluster/kiqenqglxyl2snyvkvnj2c3s2e";
-        dsql.updateCluster(r -> r.identifier(first.identifier())
-                .multiRegionProperties(m -> m.witnessRegion("us-west-2").clusters(peer)));
-        dsql.waiter().waitUntilClusterActive(r -> r.identifier(first.identifier()), fastWaiter());
-        assertThat(dsql.getCluster(r -> r.identifier(first.identifier()))
-                        .multiRegionProperties()
-                        .clusters())
-                .containsExactly(peer);
+        assertThat(first.multiRegionProperties().clusters()).containsExactly(first.arn());
+        // A peer must exist: an ARN naming no cluster is refused.
+        String unknown = "arn:aws:dsql:us-east-2:000000000000:cluster/kiqenqglxyl2snyvkvnj2c3s2e";
+        assertThatThrownBy(() -> dsql.updateCluster(r -> r.identifier(first.identifier())
+                        .multiRegionProperties(m -> m.witnessRegion("us-west-2").clusters(unknown))))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("does not exist");
+        try (DsqlClient east2 = DsqlClient.builder()
+                .region(Region.US_EAST_2)
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.apiPort()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            var second = east2.createCluster(r -> r.deletionProtectionEnabled(false)
+                    .multiRegionProperties(m -> m.witnessRegion("us-west-2").clusters(first.arn())));
+            // The second waits too, until the first names it back.
+            assertThat(second.status()).isEqualTo(ClusterStatus.PENDING_SETUP);
+            dsql.updateCluster(r -> r.identifier(first.identifier())
+                    .multiRegionProperties(m -> m.witnessRegion("us-west-2").clusters(second.arn())));
+            dsql.waiter().waitUntilClusterActive(r -> r.identifier(first.identifier()), fastWaiter());
+            east2.waiter().waitUntilClusterActive(r -> r.identifier(second.identifier()), fastWaiter());
+            assertThat(dsql.getCluster(r -> r.identifier(first.identifier()))
+                            .multiRegionProperties()
+                            .clusters())
+                    .containsExactly(first.arn(), second.arn());
+        }
         assertThatThrownBy(() -> dsql.createCluster(r -> r.multiRegionProperties(m -> m.witnessRegion("us-east-1"))))
                 .isInstanceOf(ValidationException.class);
     }

@@ -4,12 +4,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dsql.DsqlClient;
+import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 import software.amazon.awssdk.services.dsql.model.CreateClusterResponse;
+import software.amazon.awssdk.services.dsql.model.DeleteClusterResponse;
 import software.amazon.awssdk.services.dsql.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dsql.waiters.DsqlWaiter;
 
@@ -43,31 +47,85 @@ public final class DsqlCluster implements AutoCloseable {
 
     private final DsqlContainer container;
 
+    private final String region;
+
     private final String identifier;
 
     private final String arn;
 
+    private AuthTokens regionalTokens;
+
     private boolean deleted;
 
-    private DsqlCluster(DsqlContainer container, String identifier, String arn) {
+    private DsqlCluster(DsqlContainer container, String region, String identifier, String arn) {
         this.container = container;
+        this.region = region;
         this.identifier = identifier;
         this.arn = arn;
     }
 
     /** Creates a cluster in {@code container} and waits until it is ACTIVE. */
     static DsqlCluster create(DsqlContainer container) {
-        if (container.getContainerId() == null) {
-            throw new IllegalStateException(
-                    "createCluster() needs a started DsqlContainer: call start() first, or let @Container or"
-                            + " DsqlClusterExtension start it");
-        }
+        requireStarted(container);
         DsqlClient client = container.controlPlane();
         CreateClusterResponse created = client.createCluster(b -> b.deletionProtectionEnabled(false));
         try (DsqlWaiter waiter = waiter(client)) {
             waiter.waitUntilClusterActive(b -> b.identifier(created.identifier()));
         }
-        return new DsqlCluster(container, created.identifier(), created.arn());
+        return new DsqlCluster(container, container.getRegion(), created.identifier(), created.arn());
+    }
+
+    /**
+     * Creates two peered multi-Region clusters as AWS documents it
+     * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html) and waits until both
+     * are ACTIVE: the first, in the container's Region, with {@code witnessRegion} (PENDING_SETUP); the second, in
+     * {@code peerRegion}, naming the first; then the first updated naming the second.
+     */
+    static List<DsqlCluster> createPeered(DsqlContainer container, String peerRegion, String witnessRegion) {
+        requireStarted(container);
+        String region = container.getRegion();
+        String peer =
+                Region.of(Objects.requireNonNull(peerRegion, "peerRegion")).id();
+        String witness = Region.of(Objects.requireNonNull(witnessRegion, "witnessRegion"))
+                .id();
+        if (peer.equals(region) || witness.equals(region) || witness.equals(peer)) {
+            throw new IllegalArgumentException("the container's Region (" + region + "), the peer Region (" + peer
+                    + ") and the witness Region (" + witness + ") must be three different Regions");
+        }
+        DsqlClient one = container.controlPlane(region);
+        DsqlClient two = container.controlPlane(peer);
+        CreateClusterResponse first = one.createCluster(
+                b -> b.deletionProtectionEnabled(false).multiRegionProperties(m -> m.witnessRegion(witness)));
+        CreateClusterResponse second = two.createCluster(b -> b.deletionProtectionEnabled(false)
+                .multiRegionProperties(m -> m.witnessRegion(witness).clusters(first.arn())));
+        one.updateCluster(b -> b.identifier(first.identifier())
+                .multiRegionProperties(m -> m.witnessRegion(witness).clusters(second.arn())));
+        try (DsqlWaiter waitOne = waiter(one);
+                DsqlWaiter waitTwo = waiter(two)) {
+            waitOne.waitUntilClusterActive(b -> b.identifier(first.identifier()));
+            waitTwo.waitUntilClusterActive(b -> b.identifier(second.identifier()));
+        }
+        return List.of(
+                new DsqlCluster(container, region, first.identifier(), first.arn()),
+                new DsqlCluster(container, peer, second.identifier(), second.arn()));
+    }
+
+    private static void requireStarted(DsqlContainer container) {
+        if (container.getContainerId() == null) {
+            throw new IllegalStateException(
+                    "createCluster() needs a started DsqlContainer: call start() first, or let @Container or"
+                            + " DsqlClusterExtension start it");
+        }
+    }
+
+    /**
+     * The cluster's Region (the container's, or the peer Region of
+     * {@link DsqlContainer#createMultiRegionClusters}).
+     *
+     * @return e.g. {@code us-east-1}
+     */
+    public String getRegion() {
+        return region;
     }
 
     /**
@@ -94,7 +152,7 @@ public final class DsqlCluster implements AutoCloseable {
      * @return {@code <id>.dsql.<region>.on.aws}
      */
     public String getEndpoint() {
-        return container.clusterEndpoint(identifier);
+        return identifier + ".dsql." + region + ".on.aws";
     }
 
     /**
@@ -133,7 +191,19 @@ public final class DsqlCluster implements AutoCloseable {
      * @return the token, to be sent as the password
      */
     public String generateAuthToken(String role, Duration expiresIn) {
-        return container.generateAuthToken(getEndpoint(), role, expiresIn);
+        if (region.equals(container.getRegion())) {
+            return container.generateAuthToken(getEndpoint(), role, expiresIn);
+        }
+        return regionalTokens().generate(getEndpoint(), role, expiresIn);
+    }
+
+    /** A peer in another Region signs its tokens for that Region, as the SDK does with a client of that Region. */
+    private synchronized AuthTokens regionalTokens() {
+        if (regionalTokens == null
+                || !regionalTokens.isFor(region, container.getAccessKey(), container.getSecretKey())) {
+            regionalTokens = new AuthTokens(region, container.getAccessKey(), container.getSecretKey());
+        }
+        return regionalTokens;
     }
 
     /**
@@ -163,16 +233,21 @@ public final class DsqlCluster implements AutoCloseable {
 
     /**
      * Deletes the cluster (DeleteCluster) and waits until it is gone. Calling it again does nothing, and a cluster
-     * already deleted some other way counts as deleted.
+     * already deleted some other way counts as deleted. A peered cluster whose peer still exists is left
+     * PENDING_DELETE (AWS keeps it so until the peer is deleted too), without waiting: closing the peer deletes both.
      */
     @Override
     public synchronized void close() {
         if (deleted) {
             return;
         }
-        DsqlClient client = container.controlPlane();
+        DsqlClient client = container.controlPlane(region);
         try {
-            client.deleteCluster(b -> b.identifier(identifier));
+            DeleteClusterResponse response = client.deleteCluster(b -> b.identifier(identifier));
+            if (response.status() == ClusterStatus.PENDING_DELETE) {
+                deleted = true;
+                return;
+            }
             try (DsqlWaiter waiter = waiter(client)) {
                 waiter.waitUntilClusterNotExists(b -> b.identifier(identifier));
             }

@@ -10,6 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.testcontainers.containers.JdbcDatabaseContainer;
@@ -98,7 +101,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     private boolean deferNextConnection;
 
-    private DsqlClient controlPlane;
+    /** SDK clients by Region (the container's own, and the Regions of peered clusters). */
+    private final Map<String, DsqlClient> controlPlanes = new HashMap<>();
 
     /** The image {@code dsql-local} with the tag of this module's version. */
     public DsqlContainer() {
@@ -167,10 +171,8 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
 
     @Override
     protected synchronized void containerIsStopping(InspectContainerResponse containerInfo) {
-        if (controlPlane != null) {
-            controlPlane.close();
-            controlPlane = null;
-        }
+        controlPlanes.values().forEach(DsqlClient::close);
+        controlPlanes.clear();
     }
 
     /**
@@ -386,17 +388,35 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
         return DsqlCluster.create(this);
     }
 
-    /** One SDK client per running container, for the clusters it creates and deletes. */
+    /**
+     * {@return two peered multi-Region clusters sharing one database} The first in this container's Region, the
+     * second in {@code peerRegion}, set up as AWS documents it (the first with a witness Region, the second naming
+     * the first, the first updated naming the second) and waited for until both are ACTIVE. A row written through
+     * one cluster is read through the other; each cluster's tokens are signed for its own Region and endpoint.
+     * Closing the first leaves it PENDING_DELETE until the second is closed too (as on AWS).
+     *
+     * @param peerRegion the second cluster's Region, e.g. {@code us-east-2}
+     * @param witnessRegion a third Region, e.g. {@code us-west-2} (validated only: a witness holds no data here)
+     */
+    public List<DsqlCluster> createMultiRegionClusters(String peerRegion, String witnessRegion) {
+        return DsqlCluster.createPeered(this, peerRegion, witnessRegion);
+    }
+
+    /** One SDK client per running container and Region, for the clusters it creates and deletes. */
     synchronized DsqlClient controlPlane() {
-        if (controlPlane == null) {
-            controlPlane = DsqlClient.builder()
-                    .endpointOverride(getEndpoint())
-                    .region(Region.of(getRegion()))
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(getAccessKey(), getSecretKey())))
-                    .build();
-        }
-        return controlPlane;
+        return controlPlane(getRegion());
+    }
+
+    /** The emulator serves every Region on one endpoint; the client's Region scopes the request. */
+    synchronized DsqlClient controlPlane(String region) {
+        return controlPlanes.computeIfAbsent(
+                region,
+                r -> DsqlClient.builder()
+                        .endpointOverride(getEndpoint())
+                        .region(Region.of(r))
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(getAccessKey(), getSecretKey())))
+                        .build());
     }
 
     /** {@return a {@code DbConnectAdmin} token for the startup cluster, valid 15 minutes (the SDK's default)} */
