@@ -4,8 +4,9 @@
 -- object-count limits (schemas, tables, views, sequences, indexes per table), index key types (CREATE INDEX [ASYNC],
 -- PRIMARY KEY, UNIQUE), the declared key size and the declared char(n) / varchar(n) limits. The internal
 -- superuser's own DDL (template, migrations) is not checked. The limit: and raise: placeholders come from
--- dialect/rules.json. Also ALTER TABLE ASYNC ... VALIDATE CONSTRAINT: sys.dsql_local_validate_constraint_async runs
--- the validation at once and records the outcome as a job; a violating row fails the job, not the statement.
+-- dialect/rules.json. Also ALTER TABLE ASYNC ... VALIDATE CONSTRAINT: sys.dsql_local_validate_constraint_async
+-- submits it as a job (sys-schema.sql runs jobs); a violating row fails the job, not the statement. And
+-- ALTER TABLE ... DROP COLUMN of a primary-key column, which DSQL refuses.
 -- https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html
 -- Only the SECURITY DEFINER writers of sys.dsql_local_jobs need job ids.
 REVOKE ALL ON FUNCTION sys.dsql_local_new_job_id() FROM PUBLIC;
@@ -135,13 +136,13 @@ CREATE EVENT TRIGGER dsql_local_ddl_end ON ddl_command_end
     WHEN TAG IN ('CREATE SCHEMA', 'CREATE TABLE', 'ALTER TABLE', 'CREATE VIEW', 'CREATE SEQUENCE',
                  'CREATE INDEX')
     EXECUTE FUNCTION sys.dsql_local_ddl_end();
--- Records a finished constraint validation of a table the caller owns; failure NULL means it passed.
+DROP FUNCTION IF EXISTS sys.dsql_local_record_validation_job(oid, text);
+-- Submits the validation of a constraint of a table the caller owns; failure NULL means it will pass.
 -- The job type is a guess: DSQL lists constraint-validation jobs in sys.jobs without naming their type.
-CREATE OR REPLACE FUNCTION sys.dsql_local_record_validation_job(table_oid oid, failure text)
+CREATE OR REPLACE FUNCTION sys.dsql_local_record_validation_job(table_oid oid, failure text, constraint_name text)
     RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $body$
 DECLARE
     qualified text;
-    id text := sys.dsql_local_new_job_id();
 BEGIN
     SELECT n.nspname || '.' || c.relname INTO qualified
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -149,30 +150,77 @@ BEGIN
     IF qualified IS NULL THEN
         RAISE EXCEPTION 'relation with OID % does not exist', table_oid USING ERRCODE = '42P01';
     END IF;
-    INSERT INTO sys.dsql_local_jobs VALUES (id, CASE WHEN failure IS NULL THEN 'completed' ELSE 'failed' END,
-        failure, 'CONSTRAINT_VALIDATION', 'pg_class'::regclass::oid, table_oid, qualified,
-        statement_timestamp(), clock_timestamp());
-    RETURN id;
+    RETURN sys.dsql_local_submit_job('CONSTRAINT_VALIDATION', table_oid, qualified, failure, constraint_name);
 END $body$;
--- ALTER TABLE ASYNC ... VALIDATE CONSTRAINT: validates at once, as the caller. Errors about the statement
--- (no such table or constraint, not the owner) are the statement's; a row that violates the constraint
--- fails the job instead, which stays NOT VALID, as in DSQL.
+-- ALTER TABLE ASYNC ... VALIDATE CONSTRAINT: the validation is tried at once, as the caller, and undone. Errors
+-- about the statement (no such table or constraint, not the owner) are the statement's; a row that violates the
+-- constraint decides that the job fails. The constraint stays NOT VALID until the job runs (and when it fails),
+-- as in DSQL.
 CREATE OR REPLACE FUNCTION sys.dsql_local_validate_constraint_async(statement text, table_name text)
     RETURNS TABLE (job_id text) LANGUAGE plpgsql AS $body$
 DECLARE
+    table_oid oid := to_regclass(table_name);
+    pending name[];
+    validated name[];
     failure text;
 BEGIN
-    IF to_regclass(table_name) IS NULL THEN
+    IF table_oid IS NULL THEN
         EXECUTE statement; -- PostgreSQL's own error for the missing table (a NOTICE for IF EXISTS)
         job_id := NULL;
         RETURN NEXT;
         RETURN;
     END IF;
+    SELECT coalesce(array_agg(c.conname), '{}') INTO pending FROM pg_catalog.pg_constraint c
+        WHERE c.conrelid = table_oid AND NOT c.convalidated;
     BEGIN
         EXECUTE statement;
-    EXCEPTION WHEN integrity_constraint_violation THEN
-        failure := SQLERRM;
+        SELECT coalesce(array_agg(c.conname), '{}') INTO validated FROM pg_catalog.pg_constraint c
+            WHERE c.conrelid = table_oid AND c.convalidated AND c.conname = ANY (pending);
+        RAISE EXCEPTION 'dsql_local: trial validation' USING ERRCODE = 'P0001'; -- undoes the trial
+    EXCEPTION
+        WHEN integrity_constraint_violation THEN
+            failure := SQLERRM;
+        WHEN raise_exception THEN
+            IF SQLERRM <> 'dsql_local: trial validation' THEN
+                RAISE;
+            END IF;
     END;
-    job_id := sys.dsql_local_record_validation_job(to_regclass(table_name), failure);
+    job_id := sys.dsql_local_record_validation_job(table_oid, failure, validated[1]);
     RETURN NEXT;
 END $body$;
+-- ALTER TABLE ... DROP COLUMN of a primary-key column: PostgreSQL drops the key with the column, DSQL refuses.
+-- By sql_drop time the key is gone from the catalog, so the primary-key columns (table oid:attnum) are noted when
+-- an ALTER TABLE starts, for the rest of the transaction.
+CREATE OR REPLACE FUNCTION sys.dsql_local_alter_table_start() RETURNS event_trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog AS $body$
+BEGIN
+    IF session_user = '${superuser}' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('dsql_local.primary_key_columns', coalesce((SELECT string_agg(c.conrelid || ':' || k, ',')
+        FROM pg_constraint c CROSS JOIN LATERAL unnest(c.conkey) k WHERE c.contype = 'p'), ''), true);
+END $body$;
+REVOKE ALL ON FUNCTION sys.dsql_local_alter_table_start() FROM PUBLIC;
+CREATE OR REPLACE FUNCTION sys.dsql_local_alter_table_drop() RETURNS event_trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog AS $body$
+DECLARE
+    key_columns text[] := string_to_array(current_setting('dsql_local.primary_key_columns', true), ',');
+    dropped record;
+BEGIN
+    IF session_user = '${superuser}' OR key_columns IS NULL THEN
+        RETURN;
+    END IF;
+    FOR dropped IN SELECT * FROM pg_event_trigger_dropped_objects() d
+            WHERE d.object_type = 'table column' AND d.original LOOP
+        IF (dropped.objid || ':' || dropped.objsubid) = ANY (key_columns) THEN
+            ${raise:drop-primary-key-column(column=dropped.address_names[3])};
+        END IF;
+    END LOOP;
+END $body$;
+REVOKE ALL ON FUNCTION sys.dsql_local_alter_table_drop() FROM PUBLIC;
+DROP EVENT TRIGGER IF EXISTS dsql_local_alter_table_start;
+CREATE EVENT TRIGGER dsql_local_alter_table_start ON ddl_command_start WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION sys.dsql_local_alter_table_start();
+DROP EVENT TRIGGER IF EXISTS dsql_local_alter_table_drop;
+CREATE EVENT TRIGGER dsql_local_alter_table_drop ON sql_drop WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION sys.dsql_local_alter_table_drop();

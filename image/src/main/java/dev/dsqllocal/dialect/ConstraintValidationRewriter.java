@@ -7,9 +7,10 @@ import dev.dsqllocal.sql.StatementInfo.AlterTableFacts;
 /**
  * {@code ALTER TABLE ASYNC t VALIDATE CONSTRAINT c} (DSQL, from 2026-08-03) is not PostgreSQL grammar: the
  * {@code ASYNC} token is cut out and the plain {@code ALTER TABLE ... VALIDATE CONSTRAINT} handed to
- * {@code sys.dsql_local_validate_constraint_async} (cluster template), which validates at once, records a
- * {@code sys.jobs} entry ({@code completed}, or {@code failed} with PostgreSQL's violation message as details when a
- * row violates the constraint) and answers one {@code job_id} row, like {@code CREATE INDEX ASYNC}. PostgreSQL's
+ * {@code sys.dsql_local_validate_constraint_async} (cluster template), which tries the validation (so errors about
+ * the statement are the statement's), undoes it, submits a {@code sys.jobs} entry and answers one {@code job_id}
+ * row, like {@code CREATE INDEX ASYNC}. The constraint is validated when the job runs ({@code completed}), or the
+ * job fails with PostgreSQL's violation message as details when a row violates it. PostgreSQL's
  * tag is {@code SELECT 1}; the interceptor answers {@link #COMMAND_TAG}.
  */
 final class ConstraintValidationRewriter {

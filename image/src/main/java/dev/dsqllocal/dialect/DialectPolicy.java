@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * Not yet: COMMIT-as-ROLLBACK through the extended protocol when only the gateway knows the transaction failed
  * (a FOR UPDATE row count over the limit).
  * {@code AWS IAM GRANT/REVOKE} become calls of the template's procedures ({@link IamStatementRewriter}),
- * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}). Names of the
+ * {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} a job ({@link ConstraintValidationRewriter}); once a session's
+ * transaction that submitted jobs ends, the server's runner is told ({@link AsyncJobs}). Names of the
  * emulator's internal objects in user statements are hidden ({@link InternalNames}); PostgreSQL's errors are
  * worded as DSQL's ({@link PostgresErrorRewriter}).
  */
@@ -75,11 +76,21 @@ public final class DialectPolicy implements SessionPolicy {
     private final DialectSession session;
     private final DialectCheck check;
     private final RefusalMarkers markers = new RefusalMarkers();
+    private final String clusterId;
+    private final AsyncJobs jobs;
+    /** The session has submitted jobs that its transaction has not ended yet. */
+    private boolean jobsSubmitted;
 
     public DialectPolicy(DialectRules rules, Clock clock) {
+        this(rules, clock, null, AsyncJobs.NONE);
+    }
+
+    DialectPolicy(DialectRules rules, Clock clock, String clusterId, AsyncJobs jobs) {
         this.rules = rules;
         this.session = new DialectSession(rules, clock);
         this.check = new DialectCheck(rules);
+        this.clusterId = clusterId;
+        this.jobs = jobs;
     }
 
     /**
@@ -88,11 +99,17 @@ public final class DialectPolicy implements SessionPolicy {
      * ({@link InternalNames}).
      */
     public static Factory factory(DialectRules rules, Clock clock) {
+        return factory(rules, clock, AsyncJobs.NONE);
+    }
+
+    /** As above, telling {@code jobs} when a session's asynchronous jobs are committed. */
+    public static Factory factory(DialectRules rules, Clock clock, AsyncJobs jobs) {
         StartupParameterFilter filter = new StartupParameterFilter(rules);
         return new Factory() {
             @Override
             public SessionPolicy create(String clusterId, String user) {
-                return new DialectPolicy(rules, clock);
+                jobs.clusterInUse(clusterId);
+                return new DialectPolicy(rules, clock, clusterId, jobs);
             }
 
             @Override
@@ -323,6 +340,9 @@ public final class DialectPolicy implements SessionPolicy {
         if (!dsqlTag.equals(tag)) {
             reply.replaceWith(new CommandComplete(dsqlTag));
         }
+        if (info.index().map(StatementInfo.IndexFacts::async).orElse(false) || isAsyncValidation(info)) {
+            jobsSubmitted = true;
+        }
         DialectSession.Outcome outcome = session.afterSuccess(info, dsqlTag);
         if (reply.answersOwnOf(this)) {
             reply.drop();
@@ -388,6 +408,13 @@ public final class DialectPolicy implements SessionPolicy {
             markers.clear();
         }
         session.onReadyForQuery(status);
+        if (status == 'I' && jobsSubmitted) {
+            // Committed (or rolled back): the runner can see the jobs now and runs them when they are due.
+            jobsSubmitted = false;
+            if (clusterId != null) {
+                jobs.submitted(clusterId);
+            }
+        }
         char dsqlStatus = session.tracker().transactionStatus();
         if (status == 'T' && dsqlStatus == 'E') {
             // The gateway failed the transaction (row limit) while PostgreSQL's is still healthy.

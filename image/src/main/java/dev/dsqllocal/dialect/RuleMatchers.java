@@ -328,6 +328,11 @@ public final class RuleMatchers {
                         .filter(c -> c.schema() == null || c.schema().equals("pg_catalog"))
                         .filter(c -> r.covers(c.name()))
                         .map(c -> Map.of("name", c.name())));
+        put(
+                m,
+                "type-cast",
+                ANY,
+                (s, r) -> TypeCasts.firstTarget(s.info().statement(), r::covers).map(type -> Map.of("type", type)));
         return m;
     }
 

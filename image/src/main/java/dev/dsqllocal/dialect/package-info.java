@@ -67,6 +67,9 @@
  * {@code AWS IAM GRANT/REVOKE} become {@code CALL}s of the template's SECURITY DEFINER procedures
  * ({@link dev.dsqllocal.dialect.IamStatementRewriter}); {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT} runs
  * through {@code sys.dsql_local_validate_constraint_async} ({@link dev.dsqllocal.dialect.ConstraintValidationRewriter}).
+ * Both submit a job that stays pending for the server's asynchronous job delay (the index INVALID, the constraint
+ * NOT VALID); the server's runner ({@link dev.dsqllocal.dialect.AsyncJobs}, told when the submitting transaction
+ * ends) or {@code CALL sys.wait_for_job} runs it.
  *
  * <p><b>Rules PostgreSQL enforces itself.</b> Catalog rules that need real types and counts (object-count limits,
  * index key types and sizes, declared char/varchar lengths) are checked by the cluster template's event trigger

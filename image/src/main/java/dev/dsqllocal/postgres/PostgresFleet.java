@@ -61,6 +61,9 @@ public final class PostgresFleet implements DatabaseFleet {
     /** The custom setting the template's SQL reads to know whether the DSQL dialect is off (see PostgresTemplate). */
     static final String DIALECT_SETTING = "dsql_local.dialect";
 
+    /** Milliseconds an asynchronous job stays pending (the template's sys-schema.sql reads it). */
+    static final String ASYNC_JOB_DELAY_SETTING = "dsql_local.async_job_delay";
+
     private final Path clustersRoot;
     private final PostgresInstallation installation;
     private final Map<String, String> serverSettings;
@@ -149,6 +152,30 @@ public final class PostgresFleet implements DatabaseFleet {
         this(clustersRoot, cacheDir, pgHome, durable, SpareDataDirectories.TARGET, dialectSetting, sessions);
     }
 
+    /**
+     * As above, with the time an asynchronous job stays pending ({@code dsql_local.async_job_delay}, read by the
+     * template's {@code sys-schema.sql}; zero: jobs finish inside their statement, as without this setting).
+     */
+    public PostgresFleet(
+            Path clustersRoot,
+            Path cacheDir,
+            Optional<Path> pgHome,
+            boolean durable,
+            String dialectSetting,
+            int sessions,
+            java.time.Duration asyncJobDelay)
+            throws IOException {
+        this(
+                clustersRoot,
+                cacheDir,
+                pgHome,
+                durable,
+                SpareDataDirectories.TARGET,
+                dialectSetting,
+                sessions,
+                asyncJobDelay);
+    }
+
     PostgresFleet(
             Path clustersRoot,
             Path cacheDir,
@@ -158,6 +185,19 @@ public final class PostgresFleet implements DatabaseFleet {
             String dialectSetting,
             int sessions)
             throws IOException {
+        this(clustersRoot, cacheDir, pgHome, durable, spareCount, dialectSetting, sessions, java.time.Duration.ZERO);
+    }
+
+    PostgresFleet(
+            Path clustersRoot,
+            Path cacheDir,
+            Optional<Path> pgHome,
+            boolean durable,
+            int spareCount,
+            String dialectSetting,
+            int sessions,
+            java.time.Duration asyncJobDelay)
+            throws IOException {
         this.installation = PostgresInstallation.prepare(cacheDir, pgHome);
         this.clustersRoot = clustersRoot.toAbsolutePath().normalize();
         this.durable = durable;
@@ -166,6 +206,9 @@ public final class PostgresFleet implements DatabaseFleet {
             settings.put(DIALECT_SETTING, dialectSetting);
         }
         settings.put("max_connections", Integer.toString(maxConnectionsFor(sessions)));
+        if (!asyncJobDelay.isZero()) {
+            settings.put(ASYNC_JOB_DELAY_SETTING, Long.toString(asyncJobDelay.toMillis()));
+        }
         this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");

@@ -23,6 +23,7 @@ import dev.dsqllocal.dialect.DialectRules;
 import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.gateway.IamRoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
+import dev.dsqllocal.postgres.AsyncJobRunner;
 import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.storage.StateStore;
@@ -104,10 +105,11 @@ public final class DsqlLocalServer implements AutoCloseable {
      * every session), or a plain pass-through proxy for {@code --dialect off}.
      */
     public static GatewayFactory gatewayFor(ServerConfig config) {
+        AsyncJobRunner jobs = new AsyncJobRunner();
         SessionPolicy.Factory policies = config.dialect()
-                .map(epoch -> DialectPolicy.factory(DialectRules.forEpoch(epoch), Clock.systemUTC()))
+                .map(epoch -> DialectPolicy.factory(DialectRules.forEpoch(epoch), Clock.systemUTC(), jobs))
                 .orElse(SessionPolicy.Factory.NONE);
-        return new SqlGatewayFactory(policies, new IamRoleMappings());
+        return new SqlGatewayFactory(policies, new IamRoleMappings(), jobs);
     }
 
     public static DsqlLocalServer start(ServerConfig config, FleetFactory fleets, GatewayFactory gateways)
@@ -356,7 +358,8 @@ public final class DsqlLocalServer implements AutoCloseable {
                     config.pgHome(),
                     config.dataDir().isPresent(),
                     config.dialect().map(Object::toString).orElse("off"),
-                    config.maxConnectionsPerCluster());
+                    config.maxConnectionsPerCluster(),
+                    config.asyncJobDelay());
         }
     }
 }

@@ -123,6 +123,11 @@ public enum Option {
             "DSQL_LOCAL_DIALECT",
             "latest",
             "SQL dialect: latest (DSQL as of today), YYYY-MM or YYYY-MM-DD (DSQL's rules as they were on that date), or off (plain PostgreSQL 16, no DSQL restrictions)."),
+    ASYNC_JOB_DELAY(
+            "async-job-delay",
+            "DSQL_LOCAL_ASYNC_JOB_DELAY",
+            "2s",
+            "Time an asynchronous job (CREATE INDEX ASYNC, ALTER TABLE ASYNC ... VALIDATE) stays pending before it runs; CALL sys.wait_for_job runs it at once. 0s: jobs finish inside their statement."),
     LOG_LEVEL("log-level", "DSQL_LOCAL_LOG_LEVEL", "info", "Log level: error, warn, info, debug, trace.");
 
     private final String flag;

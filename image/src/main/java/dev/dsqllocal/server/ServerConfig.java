@@ -115,6 +115,7 @@ public final class ServerConfig {
                 Option.DELETE_DELAY,
                 Option.STREAM_CREATE_DELAY,
                 Option.STREAM_DELETE_DELAY,
+                Option.ASYNC_JOB_DELAY,
                 Option.MAX_CONNECTION_LIFETIME,
                 Option.TOKEN_CLOCK_SKEW,
                 Option.TLS_HANDSHAKE_TIMEOUT)) {
@@ -252,6 +253,11 @@ public final class ServerConfig {
 
     public Duration createDelay() {
         return duration(Option.CREATE_DELAY);
+    }
+
+    /** How long an asynchronous job stays pending (zero: it finishes inside its statement). */
+    public Duration asyncJobDelay() {
+        return duration(Option.ASYNC_JOB_DELAY);
     }
 
     public Duration updateDelay() {

@@ -13,6 +13,7 @@ import dev.dsqllocal.faults.FaultyClusterDirectory;
 import dev.dsqllocal.gateway.GatewaySettings;
 import dev.dsqllocal.gateway.RoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
+import dev.dsqllocal.postgres.AsyncJobRunner;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.tls.ServerTls;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,17 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
 
     private final SessionPolicy.Factory policies;
     private final RoleMappings roleMappings;
+    private final AsyncJobRunner jobs;
 
     public SqlGatewayFactory(SessionPolicy.Factory policies, RoleMappings roleMappings) {
+        this(policies, roleMappings, null);
+    }
+
+    /** As above, with the runner the policies tell of asynchronous jobs; it finds clusters through the server. */
+    public SqlGatewayFactory(SessionPolicy.Factory policies, RoleMappings roleMappings, AsyncJobRunner jobs) {
         this.policies = policies;
         this.roleMappings = roleMappings;
+        this.jobs = jobs;
     }
 
     @Override
@@ -45,6 +53,10 @@ public final class SqlGatewayFactory implements DsqlLocalServer.GatewayFactory {
                 tlsDir, config.tlsCertificate(), config.tlsPrivateKey(), config.defaultRegion(), config.tlsHostnames());
         byte[] caPem = tls.caPem().getBytes(StandardCharsets.US_ASCII);
         server.localEndpoints().register(CA_PATH, () -> new LocalEndpoints.Content("application/x-pem-file", caPem));
+        if (jobs != null) {
+            ClusterDirectory clusters = server.clusterDirectory();
+            jobs.useEndpoints(id -> clusters.find(id).flatMap(ClusterView::database));
+        }
         // Optimistic concurrency (OC000/OC001) and injected faults run before whatever policy was configured.
         SessionPolicy.Factory sessions = perDatabase(policies, server.clusterDirectory(), server.faults());
         SqlGateway gateway = new SqlGateway(

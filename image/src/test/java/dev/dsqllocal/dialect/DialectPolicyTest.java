@@ -14,6 +14,7 @@ import dev.dsqllocal.pgwire.FrontendMessage.Query;
 import dev.dsqllocal.pgwire.FrontendMessage.Sync;
 import dev.dsqllocal.session.ClientRequest;
 import dev.dsqllocal.session.PolicyDriver;
+import dev.dsqllocal.session.SessionPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,44 @@ class DialectPolicyTest {
     private static char status(BackendMessage ready) {
         assertThat(ready).isInstanceOf(ReadyForQuery.class);
         return ((ReadyForQuery) ready).status();
+    }
+
+    @Test
+    void theJobRunnerIsToldOnceTheTransactionThatSubmittedJobsHasEnded() {
+        List<String> told = new ArrayList<>();
+        AsyncJobs jobs = new AsyncJobs() {
+            @Override
+            public void submitted(String clusterId) {
+                told.add("submitted " + clusterId);
+            }
+
+            @Override
+            public void clusterInUse(String clusterId) {
+                told.add("in use " + clusterId);
+            }
+        };
+        SessionPolicy created = DialectPolicy.factory(DialectRules.latest(), Clock.systemUTC(), jobs)
+                .create("cluster1", "admin");
+        PolicyDriver session = new PolicyDriver(created, InternalNames::hide, "c");
+        assertThat(told).containsExactly("in use cluster1");
+
+        session.sendOne(new Query("BEGIN; CREATE INDEX ASYNC ix ON t (a)"));
+        session.reply(commandComplete("BEGIN"));
+        session.reply(commandComplete("SELECT 1"));
+        session.reply(readyForQuery('T'));
+        assertThat(told)
+                .as("not committed yet: the runner could not see the job")
+                .hasSize(1);
+
+        session.sendOne(new Query("COMMIT"));
+        session.reply(commandComplete("COMMIT"));
+        session.reply(readyForQuery('I'));
+        assertThat(told).containsExactly("in use cluster1", "submitted cluster1");
+
+        session.sendOne(new Query("SELECT 1"));
+        session.reply(commandComplete("SELECT 1"));
+        session.reply(readyForQuery('I'));
+        assertThat(told).as("once per submitting transaction").hasSize(2);
     }
 
     @Test

@@ -21,12 +21,19 @@ class IndexBuildRewriterTest {
         assertThat(rewrite("CREATE UNIQUE INDEX ASYNC IF NOT EXISTS ix ON s.t (a) /* async */"))
                 .isEqualTo("SELECT job_id FROM sys.dsql_local_create_index_async("
                         + "$dsql_local$CREATE UNIQUE INDEX   IF NOT EXISTS ix ON s.t (a) /* async */$dsql_local$, "
-                        + "$dsql_local$\"s\".\"t\"$dsql_local$, $dsql_local$ix$dsql_local$)");
+                        + "$dsql_local$\"s\".\"t\"$dsql_local$, $dsql_local$ix$dsql_local$, "
+                        + "$dsql_local$CREATE   INDEX   IF NOT EXISTS ix ON s.t (a) /* async */$dsql_local$)");
+    }
+
+    @Test
+    void aUniqueIndexAlsoPassesItsNonUniqueTwinForABuildOverDuplicates() {
+        assertThat(rewrite("/* c */ create unique index async u on t (a)"))
+                .endsWith(", $dsql_local$/* c */ create   index   u on t (a)$dsql_local$)");
     }
 
     @Test
     void anUnnamedIndexPassesNoName() {
-        assertThat(rewrite("create index async on t (a)")).endsWith(", NULL)");
+        assertThat(rewrite("create index async on t (a)")).endsWith(", NULL, NULL)");
     }
 
     @Test

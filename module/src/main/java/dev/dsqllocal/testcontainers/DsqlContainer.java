@@ -255,6 +255,20 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     }
 
     /**
+     * How long an asynchronous job ({@code CREATE INDEX ASYNC}, {@code ALTER TABLE ASYNC ... VALIDATE CONSTRAINT})
+     * stays pending before it runs (default: the emulator's, 2 s). Until then the index is not valid, as in Aurora
+     * DSQL: code that uses it before {@code CALL sys.wait_for_job(job_id)} fails as it would there. The call itself
+     * runs the job at once, so waiting code is never slowed by this delay. {@link Duration#ZERO} makes every job
+     * finish inside its statement.
+     *
+     * @param delay zero or more
+     * @return this container
+     */
+    public DsqlContainer withAsyncJobDelay(Duration delay) {
+        return withEnv("DSQL_LOCAL_ASYNC_JOB_DELAY", millis(delay, "asynchronous job"));
+    }
+
+    /**
      * Open connections each cluster holds (default 1,000; beyond it a connection gets DSQL's {@code 53300}).
      * Every cluster's PostgreSQL is sized to match: about 50 MB of shared memory per 1,000, and a few MB of memory
      * per connection actually open. DSQL's own quota is 10,000.

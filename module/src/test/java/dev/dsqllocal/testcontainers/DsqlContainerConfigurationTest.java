@@ -99,6 +99,16 @@ class DsqlContainerConfigurationTest {
     }
 
     @Test
+    void asyncJobDelayReachesTheEmulatorOnlyWhenChosen() {
+        DsqlContainer chosen = new DsqlContainer().withAsyncJobDelay(Duration.ofMillis(1500));
+        assertThat(chosen.getEnvMap()).containsEntry("DSQL_LOCAL_ASYNC_JOB_DELAY", "1500ms");
+        assertThat(new DsqlContainer().getEnvMap()).doesNotContainKey("DSQL_LOCAL_ASYNC_JOB_DELAY");
+        assertThatThrownBy(() -> new DsqlContainer().withAsyncJobDelay(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative");
+    }
+
+    @Test
     void noDockerEngineSaysWhatToDo() {
         assertThatThrownBy(() -> StartupDiagnostics.requireDocker(false))
                 .isInstanceOf(IllegalStateException.class)

@@ -43,6 +43,7 @@ public final class DialectDatabase {
             "iam-mappings.sql",
             "catalog-rules.sql",
             "transaction-limits.sql",
+            "text-search.sql",
             "version.sql");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)(?::([a-z0-9_-]+))?(?:\\((.*?)\\))?}");
