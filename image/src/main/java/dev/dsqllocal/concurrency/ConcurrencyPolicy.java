@@ -36,12 +36,17 @@ import org.slf4j.LoggerFactory;
  * one (the dialect, or none): it sees each request first, and PostgreSQL's answers first.
  *
  * <ul>
- *   <li><b>OC000.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by the
- *       gateway at login), so a writer never waits long on another's row lock. PostgreSQL's
- *       {@code 40001} (concurrent update), {@code 55P03} (lock timeout) and {@code 40P01} (deadlock) are all
- *       answered as DSQL's {@code 40001 change conflicts with another transaction (OC000)}. PostgreSQL has
- *       already aborted its transaction at that point, so the error is reported at the conflicting statement,
- *       not deferred to COMMIT (DSQL's "otherwise at the conflicting statement").</li>
+ *   <li><b>OC000, decided at COMMIT.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by
+ *       the gateway at login), so a writer never waits long on another's row lock. In an open transaction, when
+ *       another session could make it conflict ({@link #conflictPossible}), an UPDATE, DELETE, INSERT ... VALUES
+ *       or locking SELECT runs inside the internal savepoint {@link #SAVEPOINT}; if it meets a row lock (55P03,
+ *       40P01) or a row committed after the snapshot (40001) it is rolled back to the savepoint, answered on its
+ *       snapshot ({@link SnapshotStatements}) and deferred; its transaction's COMMIT then fails with OC000 or, when
+ *       it was first, dooms the idle transactions whose locks it met and runs the deferred writes again before
+ *       committing ({@link #judgeCommit}). An autocommit write that meets an idle transaction's lock dooms it and
+ *       runs again. Conflicts the gateway cannot defer keep PostgreSQL's answer: {@code 40001}, {@code 55P03} and
+ *       {@code 40P01} reach the client as DSQL's {@code 40001 change conflicts with another transaction (OC000)}
+ *       at the statement. The package documentation lists what is not deferred.</li>
  *   <li><b>OC001.</b> Each session remembers the catalog version ({@link CatalogVersions}, per cluster) it last
  *       saw: the one current when it connected, its own DDL's, or the one it last failed for. When another session
  *       has committed a catalog change since, the session's next statement that touches storage
@@ -147,8 +152,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private boolean lastCommit;
     /** An autocommit write was sent since the last ReadyForQuery. */
     private boolean autocommitWrite;
-    /** The number of Executes sent in the current extended-protocol group (up to its Sync). */
-    private int executesInGroup;
 
     private Retry retryOf;
 
@@ -295,14 +298,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         return;
                     }
                     ddl = sendsDdl;
-                    executesInGroup++;
                     if (wrapped != null) {
                         wrapped.laterInGroup = true; // a batch: the rest would be skipped after a conflict
                     } else if (info != null) {
                         planFor(info, ((Execute) request.message()).portal());
                     }
                 }
-                case FrontendMessage.SYNC -> executesInGroup = 0;
                 case FrontendMessage.PARSE -> busy = true;
                 default -> {}
             }
