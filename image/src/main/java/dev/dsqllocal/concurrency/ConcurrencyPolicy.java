@@ -161,6 +161,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private static final Set<String> DEFERRED_CODES = Set.of("55P03", "40P01", "40001");
 
     private static final String SAVEPOINT = "dsql_local_w";
+    /**
+     * How long a write inside the savepoint waits for another transaction's row lock before it is deferred: DSQL never
+     * waits, and a lock held by a transaction that is not running a statement is not released any sooner by waiting.
+     * Undone with the savepoint when the write is deferred; kept for the rest of the transaction otherwise.
+     */
+    private static final String SHORT_LOCK_WAIT = "SET LOCAL lock_timeout = '10ms'";
     /** The gateway's own prepared statement and portal, closed before each use (Close of a missing name is no error). */
     private static final String OWN = "dsql_local_w";
 
@@ -662,17 +668,19 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                             this,
                             List.of(
                                     Part.own("SAVEPOINT " + SAVEPOINT, null),
+                                    Part.own(SHORT_LOCK_WAIT, null),
                                     Part.client(p.wrapped().info.statement().text(), p.wrapped().info),
                                     Part.own("RELEASE SAVEPOINT " + SAVEPOINT, null)));
                 } else {
-                    request.surround(
-                            this,
-                            ownStatement(plain("SAVEPOINT " + SAVEPOINT)),
-                            ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                    List<FrontendMessage> before = new ArrayList<>(ownStatement(plain("SAVEPOINT " + SAVEPOINT)));
+                    before.addAll(ownStatement(plain(SHORT_LOCK_WAIT)));
+                    request.surround(this, before, ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
                 }
             }
             case REPLAY -> {
-                List<FrontendMessage> messages = new ArrayList<>();
+                // The losers' rollbacks may still be on their way: wait for their locks as long as the session would.
+                List<FrontendMessage> messages =
+                        new ArrayList<>(ownStatement(plain("SET LOCAL lock_timeout = DEFAULT")));
                 for (Rerun rerun : deferred) {
                     messages.addAll(ownStatement(rerun));
                 }
@@ -869,7 +877,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 String tag = ((CommandComplete) reply.message()).tag();
                 if (snapshotting != null) {
                     String writeTag = snapshotting.snapshot.tag();
-                    if (tag.equals("ROLLBACK") || tag.equals("RELEASE")) {
+                    if (tag.equals("ROLLBACK") || tag.equals("RELEASE") || tag.equals("SET")) {
                         reply.drop();
                     } else if (writeTag != null && tag.startsWith("SELECT ")) {
                         reply.replaceWith(new CommandComplete(writeTag + " " + tag.substring("SELECT ".length())));

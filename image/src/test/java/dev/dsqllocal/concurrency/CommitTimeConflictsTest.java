@@ -42,6 +42,7 @@ class CommitTimeConflictsTest {
 
     private static void deferredUpdate(PolicyDriver b) {
         assertThat(b.reply(new CommandComplete("SAVEPOINT"))).isNull();
+        assertThat(b.reply(new CommandComplete("SET"))).isNull();
         // PostgreSQL gave up waiting for the other's row lock: the error is not the client's answer.
         assertThat(b.reply(ErrorResponse.of("ERROR", "55P03", "canceling statement due to lock timeout", null, null)))
                 .isNull();
@@ -70,7 +71,9 @@ class CommitTimeConflictsTest {
 
         List<FrontendMessage> sent = b.send(new Query("UPDATE t SET n = 2 WHERE id = 1"));
         assertThat(((Query) sent.get(0)).sql())
-                .isEqualTo("SAVEPOINT dsql_local_w;\nUPDATE t SET n = 2 WHERE id = 1;\nRELEASE SAVEPOINT dsql_local_w");
+                .isEqualTo(
+                        "SAVEPOINT dsql_local_w;\nSET LOCAL lock_timeout = '10ms';\nUPDATE t SET n = 2 WHERE id = 1;\n"
+                                + "RELEASE SAVEPOINT dsql_local_w");
         deferredUpdate(b);
 
         // b commits first: a (idle) is rolled back and doomed, b's write runs again before its COMMIT.
