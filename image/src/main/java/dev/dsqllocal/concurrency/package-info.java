@@ -16,7 +16,7 @@
  *       trip, the gateway's answers swallowed) only when another session could make it conflict: one holds row
  *       locks or runs a statement, or a write committed since this transaction began. A session alone on its
  *       cluster sends its statements as they came. A wrapped statement that fails with 55P03 (the 100 ms lock
- *       timeout), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
+ *       timeout, 10 ms inside the savepoint), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
  *       (its snapshot statement's rows, or their count as the write's tag) and recorded as deferred, with the
  *       transactions that hold row locks on its table (else all that hold row locks) as its blockers. At COMMIT:
  *       a 40001 (row committed after the snapshot), a blocker that committed, or one running a statement fails
