@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live sessions of each cluster, so that one session's DDL can reach the transactions other sessions hold open
@@ -12,6 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClusterSessions {
     private final Map<String, Set<ConcurrencyPolicy>> byCluster = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> commits = new ConcurrentHashMap<>();
+
+    /**
+     * The cluster's count of committed writing transactions (autocommit writes included): a transaction that saw a
+     * lower count at its start may write rows committed after its snapshot.
+     */
+    AtomicLong commits(String clusterId) {
+        return commits.computeIfAbsent(clusterId, k -> new AtomicLong());
+    }
 
     void add(String clusterId, ConcurrencyPolicy session) {
         byCluster.compute(clusterId, (k, set) -> {

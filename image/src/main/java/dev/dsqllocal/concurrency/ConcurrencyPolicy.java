@@ -7,22 +7,27 @@ import dev.dsqllocal.pgwire.BackendMessage.NoticeResponse;
 import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
 import dev.dsqllocal.pgwire.FrontendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage.Bind;
+import dev.dsqllocal.pgwire.FrontendMessage.Close;
 import dev.dsqllocal.pgwire.FrontendMessage.Execute;
 import dev.dsqllocal.pgwire.FrontendMessage.Parse;
 import dev.dsqllocal.pgwire.FrontendMessage.Query;
+import dev.dsqllocal.pgwire.FrontendMessage.Sync;
 import dev.dsqllocal.session.ClientRequest;
+import dev.dsqllocal.session.ClientRequest.Part;
 import dev.dsqllocal.session.ServerReply;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementKind;
 import dev.dsqllocal.sql.Token;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +36,17 @@ import org.slf4j.LoggerFactory;
  * one (the dialect, or none): it sees each request first, and PostgreSQL's answers first.
  *
  * <ul>
- *   <li><b>OC000.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by the
- *       gateway at login), so a writer never waits long on another's row lock. PostgreSQL's
- *       {@code 40001} (concurrent update), {@code 55P03} (lock timeout) and {@code 40P01} (deadlock) are all
- *       answered as DSQL's {@code 40001 change conflicts with another transaction (OC000)}. PostgreSQL has
- *       already aborted its transaction at that point, so the error is reported at the conflicting statement,
- *       not deferred to COMMIT (DSQL's "otherwise at the conflicting statement").</li>
+ *   <li><b>OC000, decided at COMMIT.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by
+ *       the gateway at login), so a writer never waits long on another's row lock. In an open transaction, when
+ *       another session could make it conflict ({@link #conflictPossible}), an UPDATE, DELETE, INSERT ... VALUES
+ *       or locking SELECT runs inside the internal savepoint {@link #SAVEPOINT}; if it meets a row lock (55P03,
+ *       40P01) or a row committed after the snapshot (40001) it is rolled back to the savepoint, answered on its
+ *       snapshot ({@link SnapshotStatements}) and deferred; its transaction's COMMIT then fails with OC000 or, when
+ *       it was first, dooms the idle transactions whose locks it met and runs the deferred writes again before
+ *       committing ({@link #judgeCommit}). An autocommit write that meets an idle transaction's lock dooms it and
+ *       runs again. Conflicts the gateway cannot defer keep PostgreSQL's answer: {@code 40001}, {@code 55P03} and
+ *       {@code 40P01} reach the client as DSQL's {@code 40001 change conflicts with another transaction (OC000)}
+ *       at the statement. The package documentation lists what is not deferred.</li>
  *   <li><b>OC001.</b> Each session remembers the catalog version ({@link CatalogVersions}, per cluster) it last
  *       saw: the one current when it connected, its own DDL's, or the one it last failed for. When another session
  *       has committed a catalog change since, the session's next statement that touches storage
@@ -101,12 +111,104 @@ public final class ConcurrencyPolicy implements SessionPolicy {
 
     private volatile boolean closed;
 
+    // Commit-time conflicts (see the class comment): all on the session's event loop unless marked volatile.
+    private final AtomicLong clusterCommits;
+    /** The client's Parse of each prepared statement and Bind of each portal, to run a statement again. */
+    private final Map<String, Parse> parses = new HashMap<>();
+
+    private final Map<String, Bind> binds = new HashMap<>();
+    /** The open transaction, as other sessions of the cluster see it; null outside one. */
+    private volatile Transaction txn;
+    /** A statement is in flight (read by other sessions deciding whether a conflict is possible). */
+    private volatile boolean busy;
+    /** The writes this transaction deferred, to run again at COMMIT. */
+    private final List<Rerun> deferred = new ArrayList<>();
+    /** The transactions whose row locks the deferred writes met. */
+    private final Set<Transaction> blockers = new HashSet<>();
+    /** A deferred write met a row committed after this transaction's snapshot: its COMMIT fails with OC000. */
+    private boolean mustFail;
+    /** The client's COMMIT is to fail with OC000 when it executes. */
+    private boolean failCommit;
+    /** The client's statement running inside the internal savepoint, until it completes. */
+    private Wrapped wrapped;
+    /** Set in {@link #onClient}, applied in {@link #afterOthers} when no later policy replaced the request. */
+    private Plan plan;
+    /** A wrapped statement met a conflict: its answer is computed on the snapshot at its group's end. */
+    private Wrapped deferral;
+    /** The gateway's snapshot statement is answering in place of {@link #deferral}'s. */
+    private Wrapped snapshotting;
+    /** The deferred writes run again before the client's COMMIT; one of them failed. */
+    private boolean replayFailed;
+
+    private boolean replaying;
+    /** An autocommit write that may meet another session's row lock: it is run again once the holder is doomed. */
+    private Retry retry;
+
+    private boolean retryPending;
+    private boolean retrying;
+    /** What dooms this session ({@link #whileDoomed}): OC001 for another session's DDL, OC000 for a lost conflict. */
+    private Conflict doomedBy = Conflict.OC001;
+    /** The client's last CommandComplete was a COMMIT (so the transaction ending now committed). */
+    private boolean lastCommit;
+    /** An autocommit write was sent since the last ReadyForQuery. */
+    private boolean autocommitWrite;
+
+    private Retry retryOf;
+
+    private static final byte DATA_ROW = 'D';
+    private static final byte ROW_DESCRIPTION = 'T';
+    /** Lock timeout, deadlock, serialization failure: what a write deferred to COMMIT may meet. */
+    private static final Set<String> DEFERRED_CODES = Set.of("55P03", "40P01", "40001");
+
+    private static final String SAVEPOINT = "dsql_local_w";
+    /**
+     * How long a write inside the savepoint waits for another transaction's row lock before it is deferred: DSQL never
+     * waits, and a lock held by a transaction that is not running a statement is not released any sooner by waiting.
+     * Undone with the savepoint when the write is deferred; kept for the rest of the transaction otherwise.
+     */
+    private static final String SHORT_LOCK_WAIT = "SET LOCAL lock_timeout = '10ms'";
+    /** The gateway's own prepared statement and portal, closed before each use (Close of a missing name is no error). */
+    private static final String OWN = "dsql_local_w";
+
+    /** A statement to run again: its SQL as it ran, parameter types and Bind (values and formats; null: none). */
+    record Rerun(String sql, int[] types, Bind bind) {}
+
+    /** The client's statement run inside the internal savepoint. */
+    static final class Wrapped {
+        final StatementInfo info;
+        final Rerun rerun;
+        final SnapshotStatements.Snapshot snapshot;
+        final boolean extended;
+        int rows;
+        boolean laterInGroup;
+        String conflictCode;
+
+        Wrapped(StatementInfo info, Rerun rerun, SnapshotStatements.Snapshot snapshot, boolean extended) {
+            this.info = info;
+            this.rerun = rerun;
+            this.snapshot = snapshot;
+            this.extended = extended;
+        }
+    }
+
+    /** An autocommit write that may have to run again after the transaction holding its rows is doomed. */
+    record Retry(StatementInfo info, Rerun rerun, boolean extended, String table) {}
+
+    private enum PlanKind {
+        WRAP,
+        REPLAY,
+        RETRY
+    }
+
+    private record Plan(PlanKind kind, Wrapped wrapped, Retry retry) {}
+
     public ConcurrencyPolicy(String clusterId, CommitFaults faults, CatalogVersions catalogs) {
         this.clusterId = clusterId;
         this.faults = faults;
         this.catalogs = catalogs;
         this.liveSessions = catalogs.sessions();
         this.seenCatalog = catalogs.current(clusterId); // a new session loads the catalog as it is now
+        this.clusterCommits = liveSessions.commits(clusterId);
     }
 
     /** Runs before every session's policy of {@code inner}; the SQL and startup checks stay {@code inner}'s. */
@@ -114,8 +216,32 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return new Factory() {
             @Override
             public SessionPolicy create(String clusterId, String user) {
-                return SessionPolicy.chain(
-                        new ConcurrencyPolicy(clusterId, faults, catalogs), inner.create(clusterId, user));
+                ConcurrencyPolicy occ = new ConcurrencyPolicy(clusterId, faults, catalogs);
+                SessionPolicy then = inner.create(clusterId, user);
+                return new SessionPolicy() {
+                    @Override
+                    public void onClient(Session session, ClientRequest request) {
+                        occ.onClient(session, request);
+                        if (request.forwarded() && then.inspectsMessages()) {
+                            then.onClient(session, request);
+                        }
+                        occ.afterOthers(request);
+                    }
+
+                    @Override
+                    public void onServer(Session session, ServerReply reply) {
+                        occ.onServer(session, reply);
+                        if (!reply.dropped() && then.inspectsMessages()) {
+                            then.onServer(session, reply);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(Session session) {
+                        occ.onClose(session);
+                        then.onClose(session);
+                    }
+                };
             }
 
             @Override
@@ -139,20 +265,38 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             liveSessions.add(clusterId, this);
         }
         boolean ddl = false;
+        plan = null;
         try {
+            remember(request);
             if ((skipUntilSync || doomed) && whileDoomed(request)) {
                 return;
             }
             switch (request.type()) {
                 case FrontendMessage.QUERY -> {
+                    busy = true;
+                    if (request.statements().size() == 1
+                            && isCommit(request.statements().get(0))) {
+                        judgeCommit(request);
+                    }
                     Conflict failure = decide(request.statements());
                     if (failure != null) {
                         request.replaceWithOwn(this, rollbackAndRaise(failure));
                         return;
                     }
                     ddl = sendsDdl;
+                    if (request.statements().size() == 1 && plan == null) {
+                        planFor(request.statements().get(0), null);
+                    }
+                }
+                case FrontendMessage.BIND -> {
+                    busy = true;
+                    StatementInfo info = request.statement().orElse(null);
+                    if (info != null && isCommit(info)) {
+                        judgeCommit(request);
+                    }
                 }
                 case FrontendMessage.EXECUTE -> {
+                    busy = true;
                     StatementInfo info = request.statement().orElse(null);
                     Conflict failure = info == null ? null : decide(List.of(info));
                     if (failure != null) {
@@ -160,7 +304,13 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         return;
                     }
                     ddl = sendsDdl;
+                    if (wrapped != null) {
+                        wrapped.laterInGroup = true; // a batch: the rest would be skipped after a conflict
+                    } else if (info != null) {
+                        planFor(info, ((Execute) request.message()).portal());
+                    }
                 }
+                case FrontendMessage.PARSE -> busy = true;
                 default -> {}
             }
         } catch (RuntimeException e) {
@@ -209,15 +359,19 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             quietRollback = true;
             return false;
         }
-        catalogChanged(); // the DDL that doomed the transaction, if it has committed, is the one reported now
+        Conflict by = doomedBy;
+        doomedBy = Conflict.OC001;
+        if (by == Conflict.OC001) {
+            catalogChanged(); // the DDL that doomed the transaction, if it has committed, is the one reported now
+        }
         touchedStorage = false;
         writeSet.clear();
         if (type == FrontendMessage.QUERY) {
-            request.replaceWithOwn(this, rollbackAndRaise(Conflict.OC001));
+            request.replaceWithOwn(this, rollbackAndRaise(by));
             return true;
         }
         skipUntilSync = true;
-        request.replaceWithOwn(this, extendedRollbackAndRaise(Conflict.OC001));
+        request.replaceWithOwn(this, extendedRollbackAndRaise(by));
         return true;
     }
 
@@ -257,7 +411,9 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             return;
         }
         LOG.debug("Session on cluster {}: open transaction rolled back for another session's DDL", clusterId);
+        endTransaction(Transaction.State.ROLLED_BACK);
         doomed = true;
+        doomedBy = Conflict.OC001;
         session.sendOwn(this, new Query("ROLLBACK"));
     }
 
@@ -278,8 +434,15 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 if (command.equals("BEGIN") || command.equals("START TRANSACTION")) {
                     inTransaction = true;
                     began = true;
+                    if (txn == null) {
+                        txn = new Transaction(this, clusterCommits.get());
+                    }
                 } else if (command.equals("COMMIT") || command.equals("END")) {
                     if (inTransaction) {
+                        if (failCommit) {
+                            failCommit = false; // a deferred write lost (judgeCommit)
+                            return Conflict.OC000;
+                        }
                         // The catalog changed after this transaction read or wrote through it: DSQL's COMMIT fails.
                         if (touchedStorage && catalogChanged()) {
                             return Conflict.OC001;
@@ -306,9 +469,20 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     touchedStorage = true;
                 }
             }
+            Transaction open = txn;
+            if (!info.lockingClauses().isEmpty() && inTransaction && open != null) {
+                open.lockedRowsOf(SnapshotStatements.of(info)
+                        .map(SnapshotStatements.Snapshot::table)
+                        .orElse(null));
+            }
             if (info.kind() == StatementKind.DML) {
                 Optional<String> target = dmlTarget(info);
                 target.ifPresent(writeSet::add);
+                if (inTransaction && open != null) {
+                    open.lockedRowsOf(target.map(ConcurrencyPolicy::bareName).orElse(null));
+                } else if (!inTransaction) {
+                    autocommitWrite = true;
+                }
                 if (!inTransaction) {
                     Optional<Conflict> injected = faults.takeCommitConflict(
                             clusterId, target.map(Set::of).orElse(Set.of()));
@@ -376,12 +550,401 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return Optional.empty();
     }
 
+    // ------------------------------------------------------------------ commit-time conflicts
+
+    /** Keeps the client's Parse and Bind messages, so a statement can run again with its parameters. */
+    private void remember(ClientRequest request) {
+        FrontendMessage message = request.message();
+        if (message instanceof Parse parse) {
+            parses.put(parse.name(), parse);
+        } else if (message instanceof Bind bind) {
+            binds.put(bind.portal(), bind);
+        }
+    }
+
+    private boolean inTransaction() {
+        return lastStatus != 'I' || began;
+    }
+
+    private static boolean isCommit(StatementInfo info) {
+        return info.kind() == StatementKind.TRANSACTION_CONTROL
+                && (info.command().equals("COMMIT") || info.command().equals("END"));
+    }
+
+    static String bareName(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(dot + 1);
+    }
+
+    /**
+     * Plans what the statement about to run needs: in an open transaction, an UPDATE, DELETE or locking SELECT runs
+     * inside the internal savepoint when another session could make it conflict (it holds row locks, runs a
+     * statement, or committed since this transaction began); an autocommit write is watched, to run again should it
+     * meet another transaction's row lock. Nothing is planned for a session alone on its cluster.
+     */
+    private void planFor(StatementInfo info, String portal) {
+        if (inTransaction()) {
+            Transaction open = txn;
+            if (lastStatus == 'E' || open == null) {
+                return;
+            }
+            Optional<SnapshotStatements.Snapshot> snapshot = SnapshotStatements.of(info);
+            if (snapshot.isEmpty() || !conflictPossible(open)) {
+                return;
+            }
+            Rerun rerun = rerunOf(info, portal);
+            if (rerun != null) {
+                plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, snapshot.get(), portal != null), null);
+            }
+        } else if (info.kind() == StatementKind.DML
+                && !hasReturning(info)
+                && !lockHolders(null).isEmpty()) {
+            Rerun rerun = rerunOf(info, portal);
+            if (rerun != null) {
+                String table = dmlTarget(info).map(ConcurrencyPolicy::bareName).orElse(null);
+                plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, portal != null, table));
+            }
+        }
+    }
+
+    private static boolean hasReturning(StatementInfo info) {
+        return info.statement().tokens().stream().anyMatch(t -> t.isWord("returning"));
+    }
+
+    private Rerun rerunOf(StatementInfo info, String portal) {
+        String sql = info.statement().text();
+        if (portal == null) {
+            return new Rerun(sql, new int[0], null);
+        }
+        Bind bind = binds.get(portal);
+        Parse parse = bind == null ? null : parses.get(bind.statement());
+        return parse == null ? null : new Rerun(sql, parse.parameterTypes(), bind);
+    }
+
+    private boolean conflictPossible(Transaction open) {
+        if (clusterCommits.get() != open.commitsAtStart) {
+            return true; // a row may have changed after this transaction's snapshot
+        }
+        for (ConcurrencyPolicy other : liveSessions.of(clusterId)) {
+            Transaction t = other.txn;
+            if (other != this && (other.busy || (t != null && t.open() && t.locksRows()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The other sessions' open transactions that hold row locks: those that wrote or locked rows of {@code table}
+     * when there are any (the likely holders), else all of them (a foreign-key check locks rows of another table).
+     */
+    private List<Transaction> lockHolders(String table) {
+        List<Transaction> all = new ArrayList<>();
+        List<Transaction> same = new ArrayList<>();
+        for (ConcurrencyPolicy other : liveSessions.of(clusterId)) {
+            Transaction t = other.txn;
+            if (other != this && t != null && t.open() && t.locksRows()) {
+                all.add(t);
+                if (t.locksRowsOf(table)) {
+                    same.add(t);
+                }
+            }
+        }
+        return same.isEmpty() ? all : same;
+    }
+
+    /** Applies the plan once every policy has let the request through unchanged. */
+    void afterOthers(ClientRequest request) {
+        Plan p = plan;
+        plan = null;
+        if (p == null || !request.forwarded()) {
+            return;
+        }
+        switch (p.kind()) {
+            case WRAP -> {
+                wrapped = p.wrapped();
+                if (request.type() == FrontendMessage.QUERY) {
+                    request.replaceWithQuery(
+                            this,
+                            List.of(
+                                    Part.own("SAVEPOINT " + SAVEPOINT, null),
+                                    Part.own(SHORT_LOCK_WAIT, null),
+                                    Part.client(p.wrapped().info.statement().text(), p.wrapped().info),
+                                    Part.own("RELEASE SAVEPOINT " + SAVEPOINT, null)));
+                } else {
+                    List<FrontendMessage> before = new ArrayList<>(ownStatement(plain("SAVEPOINT " + SAVEPOINT)));
+                    before.addAll(ownStatement(plain(SHORT_LOCK_WAIT)));
+                    request.surround(this, before, ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                }
+            }
+            case REPLAY -> {
+                // The losers' rollbacks may still be on their way: wait for their locks as long as the session would.
+                List<FrontendMessage> messages =
+                        new ArrayList<>(ownStatement(plain("SET LOCAL lock_timeout = DEFAULT")));
+                for (Rerun rerun : deferred) {
+                    messages.addAll(ownStatement(rerun));
+                }
+                messages.add(Sync.INSTANCE);
+                request.surround(this, messages, List.of());
+                replaying = true;
+                replayFailed = false;
+            }
+            case RETRY -> retry = p.retry();
+        }
+    }
+
+    /**
+     * The client's COMMIT of a transaction with deferred writes: it fails (OC000, when it executes) if a write met a
+     * row committed after the snapshot, or a transaction whose locks it met has committed since (the first committer
+     * won) or is running a statement; otherwise those transactions, open and idle, lose: they are rolled back on
+     * PostgreSQL's side and doomed, and the deferred writes run again, on this transaction's unchanged snapshot,
+     * just before the COMMIT (a write that fails there fails the COMMIT).
+     */
+    private void judgeCommit(ClientRequest request) {
+        if (txn == null || (deferred.isEmpty() && !mustFail)) {
+            return;
+        }
+        boolean fail = mustFail;
+        List<Transaction> losers = new ArrayList<>();
+        for (Transaction b : blockers) {
+            switch (b.state()) {
+                case COMMITTED -> fail = true;
+                case OPEN -> {
+                    if (b.owner.busy) {
+                        fail = true;
+                    } else {
+                        losers.add(b);
+                    }
+                }
+                default -> {}
+            }
+        }
+        if (fail) {
+            LOG.debug("Session on cluster {}: a deferred write lost, the COMMIT fails", clusterId);
+            failCommit = true;
+            return;
+        }
+        for (Transaction loser : losers) {
+            doom(loser);
+        }
+        plan = new Plan(PlanKind.REPLAY, null, null);
+    }
+
+    private static void doom(Transaction loser) {
+        ConcurrencyPolicy owner = loser.owner;
+        Session s = owner.session;
+        if (s != null) {
+            s.execute(() -> owner.doomForConflict(loser));
+        }
+    }
+
+    /**
+     * On this session's event loop: another transaction committed first over rows this idle transaction holds, so
+     * it is rolled back on PostgreSQL's side and doomed: its client's next request fails with OC000 (a ROLLBACK is
+     * answered normally). A session running a statement is left alone (the other side then waits for its locks).
+     */
+    void doomForConflict(Transaction loser) {
+        if (closed
+                || doomed
+                || txn != loser
+                || skipUntilSync
+                || session.awaitingReplies()
+                || (lastStatus != 'T' && lastStatus != 'E')) {
+            return;
+        }
+        LOG.debug("Session on cluster {}: open transaction lost a conflict and is rolled back", clusterId);
+        endTransaction(Transaction.State.ROLLED_BACK);
+        doomed = true;
+        doomedBy = Conflict.OC000;
+        session.sendOwn(this, new Query("ROLLBACK"));
+    }
+
+    private void endTransaction(Transaction.State how) {
+        Transaction t = txn;
+        if (t != null) {
+            if (how == Transaction.State.COMMITTED && t.locksRows()) {
+                clusterCommits.incrementAndGet();
+            }
+            t.end(how);
+            txn = null;
+        }
+        deferred.clear();
+        blockers.clear();
+        mustFail = false;
+    }
+
+    /**
+     * Follows the client's wrapped statement and watched autocommit write: a wrapped statement that met another
+     * transaction's row lock (55P03, 40P01) or a row changed after its snapshot (40001), before sending any row and
+     * not in a batch, is deferred (its error swallowed; answered at its group's end); a watched autocommit write
+     * that met a row lock runs again at its group's end. Returns whether the reply was dropped here.
+     */
+    private boolean watchConflict(ServerReply reply) {
+        if (reply.answersOwnOf(this)) {
+            return false;
+        }
+        StatementInfo answered = reply.statement().orElse(null);
+        byte type = reply.type();
+        Wrapped w = wrapped;
+        if (w != null && answered == w.info) {
+            if (type == DATA_ROW) {
+                w.rows++;
+            } else if (type == BackendMessage.COMMAND_COMPLETE) {
+                wrapped = null;
+            } else if (type == BackendMessage.ERROR_RESPONSE) {
+                wrapped = null;
+                String code = ((ErrorResponse) reply.message()).sqlState();
+                if (w.rows == 0 && !w.laterInGroup && DEFERRED_CODES.contains(code)) {
+                    w.conflictCode = code;
+                    defer(w);
+                    reply.drop();
+                    return true;
+                }
+            }
+        }
+        Retry r = retry;
+        if (r != null && answered == r.info() && type == BackendMessage.ERROR_RESPONSE) {
+            retry = null;
+            String code = ((ErrorResponse) reply.message()).sqlState();
+            if (code.equals("55P03") || code.equals("40P01")) {
+                retryPending = true;
+                retryOf = r;
+                reply.drop();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void defer(Wrapped w) {
+        deferral = w;
+        deferred.add(w.rerun);
+        if (w.conflictCode.equals("40001")) {
+            mustFail = true; // the row changed after this snapshot: DSQL fails this COMMIT whatever happens
+            return;
+        }
+        List<Transaction> holders = lockHolders(w.snapshot.table());
+        if (holders.isEmpty()) {
+            mustFail = true; // the lock was an autocommit statement's (or a transaction that just ended): it won
+        } else {
+            blockers.addAll(holders);
+        }
+    }
+
+    /**
+     * At the end of a deferred statement's group: undoes it to the savepoint (the transaction lives on) and runs its
+     * snapshot statement, whose answers stand in for the client's ({@link #answerInPlace}).
+     */
+    private void answerOnSnapshot() {
+        Wrapped w = deferral;
+        deferral = null;
+        snapshotting = w;
+        List<FrontendMessage> messages = new ArrayList<>();
+        messages.addAll(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
+        messages.addAll(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+        Bind bind = w.rerun.bind();
+        short[] results = w.snapshot.tag() != null || bind == null ? new short[0] : bind.resultFormats();
+        messages.addAll(ownStatement(new Rerun(w.snapshot.sql(), w.rerun.types(), bind), results));
+        messages.add(Sync.INSTANCE);
+        session.sendOwn(this, messages);
+    }
+
+    /** At the end of a watched autocommit write's group: dooms the idle transactions holding its rows, runs it again. */
+    private void runAgain() {
+        Retry r = retryOf;
+        retryPending = false;
+        retryOf = null;
+        for (Transaction holder : lockHolders(r.table())) {
+            doom(holder);
+        }
+        retrying = true;
+        autocommitWrite = true;
+        if (!r.extended()) {
+            session.sendOwn(this, new Query(r.rerun().sql()));
+            return;
+        }
+        List<FrontendMessage> messages = new ArrayList<>(ownStatement(r.rerun()));
+        messages.add(Sync.INSTANCE);
+        session.sendOwn(this, messages);
+    }
+
+    /** Answers of the gateway's own group that stand in for the client's statement (snapshot answer, retry). */
+    private void answerInPlace(ServerReply reply) {
+        switch (reply.type()) {
+            case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE ->
+                reply.drop();
+            case BackendMessage.COMMAND_COMPLETE -> {
+                String tag = ((CommandComplete) reply.message()).tag();
+                if (snapshotting != null) {
+                    String writeTag = snapshotting.snapshot.tag();
+                    if (tag.equals("ROLLBACK") || tag.equals("RELEASE") || tag.equals("SET")) {
+                        reply.drop();
+                    } else if (writeTag != null && tag.startsWith("SELECT ")) {
+                        reply.replaceWith(new CommandComplete(writeTag + " " + tag.substring("SELECT ".length())));
+                    }
+                }
+            }
+            case DATA_ROW, ROW_DESCRIPTION -> {
+                if (snapshotting != null && (snapshotting.snapshot.tag() != null || reply.type() == ROW_DESCRIPTION)) {
+                    reply.drop(); // the rows a count is made of; the client already has the description
+                }
+            }
+            case BackendMessage.ERROR_RESPONSE -> {
+                ErrorResponse error = (ErrorResponse) reply.message();
+                ErrorResponse dsql = asDsqlConflict(error);
+                if (dsql != error) {
+                    reply.replaceWith(dsql);
+                }
+            }
+            case BackendMessage.READY_FOR_QUERY -> {
+                snapshotting = null;
+                retrying = false;
+                quietRollback = false;
+                readyForQuery(((ReadyForQuery) reply.message()).status());
+            }
+            default -> {}
+        }
+    }
+
+    private static Rerun plain(String sql) {
+        return new Rerun(sql, new int[0], null);
+    }
+
+    private static List<FrontendMessage> ownStatement(Rerun rerun) {
+        return ownStatement(
+                rerun, rerun.bind() == null ? new short[0] : rerun.bind().resultFormats());
+    }
+
+    /**
+     * A statement of the gateway's own in the extended protocol, in its own prepared statement and portal (closed
+     * first, so a failed earlier use leaves nothing behind), with the client's parameter values when it has any.
+     */
+    private static List<FrontendMessage> ownStatement(Rerun rerun, short[] resultFormats) {
+        Bind client = rerun.bind();
+        Bind bind = client == null
+                ? new Bind(OWN, OWN, new short[0], new byte[0][], resultFormats)
+                : new Bind(OWN, OWN, client.parameterFormats(), client.values(), resultFormats);
+        return List.of(
+                new Close('P', OWN),
+                new Close('S', OWN),
+                new Parse(OWN, rerun.sql(), rerun.types()),
+                bind,
+                new Execute(OWN, 0));
+    }
+
     // ------------------------------------------------------------------ server → client
 
     @Override
     public void onServer(Session s, ServerReply reply) {
         byte type = reply.type();
         try {
+            if ((snapshotting != null || retrying) && reply.answersInjectedBy(this)) {
+                answerInPlace(reply);
+                return;
+            }
+            if (watchConflict(reply)) {
+                return;
+            }
             switch (type) {
                 case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
                     if (reply.answersOwnOf(this)) {
@@ -391,8 +954,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 case BackendMessage.COMMAND_COMPLETE,
                         BackendMessage.EMPTY_QUERY_RESPONSE,
                         BackendMessage.PORTAL_SUSPENDED -> {
-                    if (reply.message() instanceof CommandComplete c && c.tag().equals("ROLLBACK")) {
-                        ddlPending = false;
+                    if (reply.message() instanceof CommandComplete c && !reply.answersOwnOf(this)) {
+                        if (c.tag().equals("ROLLBACK")) {
+                            ddlPending = false;
+                            if (replaying && replayFailed) {
+                                // PostgreSQL ended the aborted transaction; DSQL's COMMIT fails.
+                                replaying = false;
+                                reply.replaceWith(ErrorResponse.of("ERROR", "40001", OC000, null, null));
+                                return;
+                            }
+                        }
+                        lastCommit = c.tag().equals("COMMIT");
                     }
                     if (reply.answersOwnOf(this)) {
                         reply.drop();
@@ -416,6 +988,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 case BackendMessage.ERROR_RESPONSE -> {
                     ddlPending = false;
                     ErrorResponse error = (ErrorResponse) reply.message();
+                    if (replaying && reply.answersOwnOf(this)) {
+                        replayFailed = true; // the COMMIT that follows finds the transaction aborted
+                        reply.drop();
+                        return;
+                    }
                     if (reply.answersInjectedBy(this)) {
                         LOG.debug("The gateway's own ROLLBACK failed on cluster {}: {}", clusterId, error.fields());
                         reply.drop();
@@ -432,13 +1009,34 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         lastStatus = status;
                         touchedStorage = false;
                         writeSet.clear();
+                        busy = session != null && session.awaitingReplies();
                         reply.drop();
+                        return;
+                    }
+                    if (reply.answersOwnOf(this)) {
+                        lastStatus = status; // the end of a group the gateway added inside the client's (a replay)
+                        reply.drop();
+                        return;
+                    }
+                    if (deferral != null) {
+                        reply.drop();
+                        answerOnSnapshot();
+                        return;
+                    }
+                    if (retryPending) {
+                        reply.drop();
+                        runAgain();
                         return;
                     }
                     quietRollback = false;
                     readyForQuery(status);
                 }
-                default -> {}
+                case DATA_ROW -> {
+                    if (reply.answersOwnOf(this)) {
+                        reply.drop(); // rows of the gateway's own statements (a replayed locking SELECT)
+                    }
+                }
+                default -> {} // descriptions answer a Describe, which the session does not follow: the client's
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not apply optimistic concurrency to a server message, passing it on: {}", e.toString());
@@ -448,7 +1046,16 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private void readyForQuery(char status) {
         lastStatus = status;
         began = false;
+        wrapped = null;
+        retry = null;
+        replaying = false;
+        replayFailed = false;
         if (status == 'I') {
+            endTransaction(lastCommit ? Transaction.State.COMMITTED : Transaction.State.ROLLED_BACK);
+            if (autocommitWrite) {
+                clusterCommits.incrementAndGet();
+            }
+            failCommit = false;
             if (ddlPending) {
                 // This session's DDL committed: every other session's catalog is now stale, its own is not.
                 seenCatalog = catalogs.bump(clusterId);
@@ -456,11 +1063,15 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             writeSet.clear();
         }
+        autocommitWrite = false;
+        lastCommit = false;
+        busy = session != null && session.awaitingReplies();
     }
 
     @Override
     public void onClose(Session s) {
         closed = true;
+        endTransaction(Transaction.State.ROLLED_BACK);
         liveSessions.remove(clusterId, this);
     }
 

@@ -8,13 +8,29 @@
  *
  * <h2>Approximations (vs real DSQL)</h2>
  * <ul>
- *   <li>OC000 is reported at the conflicting statement, not deferred to COMMIT: PostgreSQL has aborted its
- *       transaction when it detects the conflict, and answering "UPDATE 1" for a statement that did not run
- *       would lie about the data. Injected conflicts do fail at COMMIT (or at the autocommit statement).</li>
- *   <li>The loser is whoever touches a row second while the first writer is still open (after waiting up to
- *       100 ms for its lock), not necessarily the later committer; once the first has committed, the later
- *       writer loses, as in DSQL. {@code SELECT ... FOR UPDATE} of a row changed since the snapshot is OC000 at
- *       that statement. A deadlock pattern is broken by the lock timeout (OC000), never reported as 40P01.</li>
+ *   <li>OC000 is decided at COMMIT, first committer wins ({@link dev.dsqllocal.concurrency.ConcurrencyPolicy},
+ *       {@link dev.dsqllocal.concurrency.Transaction}, {@link dev.dsqllocal.concurrency.SnapshotStatements}). Each
+ *       session publishes its open transaction (whether it holds row locks, on which tables, how it ended) and the
+ *       cluster counts committed writing transactions. In an open transaction an UPDATE, DELETE, INSERT ... VALUES
+ *       or locking SELECT is sent inside the internal savepoint {@code dsql_local_w} (pipelined in the same round
+ *       trip, the gateway's answers swallowed) only when another session could make it conflict: one holds row
+ *       locks or runs a statement, or a write committed since this transaction began. A session alone on its
+ *       cluster sends its statements as they came. A wrapped statement that fails with 55P03 (the 100 ms lock
+ *       timeout, 10 ms inside the savepoint), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
+ *       (its snapshot statement's rows, or their count as the write's tag) and recorded as deferred, with the
+ *       transactions that hold row locks on its table (else all that hold row locks) as its blockers. At COMMIT:
+ *       a 40001 (row committed after the snapshot), a blocker that committed, or one running a statement fails
+ *       the COMMIT with OC000; otherwise the idle blockers are rolled back on PostgreSQL's side and doomed (their
+ *       next request fails with OC000; a ROLLBACK is answered normally), and the deferred writes run again before
+ *       the client's COMMIT, on the unchanged snapshot (a failure there turns the COMMIT's ROLLBACK into OC000).
+ *       An autocommit write that meets an open transaction's lock dooms the idle holders and runs again.</li>
+ *   <li>Not deferred (OC000 at the statement after the lock timeout, as before): writes with RETURNING,
+ *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement query
+ *       or in a batch of several Executes (PostgreSQL skips what follows a failed statement). A deferred write is
+ *       not visible to its own transaction's later reads; an INSERT of a key committed after the snapshot fails at
+ *       once with 23505 (PostgreSQL checks uniqueness against committed rows). Blockers are matched by table, so
+ *       an unrelated open transaction holding locks on the same table may lose. Injected conflicts fail at COMMIT
+ *       (or at the autocommit statement).</li>
  *   <li>OC001: a per-cluster catalog version ({@link dev.dsqllocal.concurrency.CatalogVersions}) is bumped when a
  *       session's DDL (the dialect classifier's {@code DDL} kind: schema changes, GRANT/REVOKE, {@code AWS IAM
  *       GRANT/REVOKE}, {@code CREATE INDEX ASYNC}) commits; DDL that failed, was rolled back, or did nothing

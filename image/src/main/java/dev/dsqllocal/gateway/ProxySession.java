@@ -380,6 +380,12 @@ final class ProxySession implements SessionPolicy.Session {
     }
 
     @Override
+    public void sendOwn(SessionPolicy by, List<FrontendMessage> messages) {
+        replies.sentOwn(by, messages);
+        messages.forEach(this::toServer);
+    }
+
+    @Override
     public boolean awaitingReplies() {
         return replies.awaitingReplies();
     }

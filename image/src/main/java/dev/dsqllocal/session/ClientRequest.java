@@ -133,6 +133,29 @@ public final class ClientRequest {
         sent = List.of(new Sent(new FrontendMessage.Query(String.join(";\n", texts)), answers));
     }
 
+    /**
+     * Sends {@code by}'s own messages {@code before} and {@code after} the request (as it is to run): their answers
+     * are {@code by}'s (a Sync among them ends a group of {@code by}'s own), the request's answers stay the
+     * client's. Policies after this one do not see the request.
+     */
+    public void surround(SessionPolicy by, List<FrontendMessage> before, List<FrontendMessage> after) {
+        List<Sent> sent = new ArrayList<>(before.size() + after.size() + 1);
+        for (FrontendMessage m : before) {
+            sent.add(new Sent(m, List.of(new Answer(null, by))));
+        }
+        FrontendMessage own = messageToRun();
+        List<StatementInfo> answered = own instanceof FrontendMessage.Query ? statements : statementOrNone();
+        List<Answer> answers = new ArrayList<>(answered.size());
+        for (StatementInfo info : answered) {
+            answers.add(new Answer(info, null));
+        }
+        sent.add(new Sent(own, answers));
+        for (FrontendMessage m : after) {
+            sent.add(new Sent(m, List.of(new Answer(null, by))));
+        }
+        this.sent = sent;
+    }
+
     public void drop() {
         sent = List.of();
     }

@@ -62,6 +62,21 @@ public final class ReplyTracker {
         steps.add(new Step(Kind.END, null, by, true));
     }
 
+    /**
+     * Records extended-protocol messages (and Syncs) a policy sends on its own, not for a client's request: every
+     * answer, the ReadyForQuery of each Sync included, is {@code by}'s.
+     */
+    public void sentOwn(SessionPolicy by, List<FrontendMessage> messages) {
+        for (FrontendMessage m : messages) {
+            Kind kind = m.type() == FrontendMessage.QUERY ? null : kindOf(m.type());
+            if (m instanceof FrontendMessage.Query query) {
+                sentOwn(by, query);
+            } else if (kind != null) {
+                steps.add(new Step(kind, null, by, true));
+            }
+        }
+    }
+
     /** The client's message as it came (or with its SQL rewritten): its answers are the client's. */
     private void forwarded(byte type, List<StatementInfo> statements) {
         if (type == FrontendMessage.QUERY) {
@@ -91,10 +106,12 @@ public final class ReplyTracker {
             return;
         }
         Kind kind = kindOf(type);
+        ClientRequest.Answer a = answers.isEmpty() ? null : answers.get(0);
         if (kind == Kind.END) {
-            steps.add(END);
+            // A Sync a policy adds in the middle of the client's group ends a group of its own: its ReadyForQuery is
+            // the policy's, not the one the client waits for.
+            steps.add(a != null && a.addedBy() != null ? new Step(Kind.END, null, a.addedBy(), false) : END);
         } else if (kind != null) {
-            ClientRequest.Answer a = answers.isEmpty() ? null : answers.get(0);
             steps.add(new Step(kind, a == null ? null : a.statement(), a == null ? null : a.addedBy(), false));
         }
     }

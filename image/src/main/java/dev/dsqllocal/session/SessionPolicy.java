@@ -92,6 +92,12 @@ public interface SessionPolicy {
          */
         void sendOwn(SessionPolicy by, FrontendMessage.Query query);
 
+        /**
+         * Queues extended-protocol messages {@code by} sends on its own (ending in a Sync), not for a client's
+         * request; all their answers, ReadyForQuery included, reach the policies marked as {@code by}'s.
+         */
+        void sendOwn(SessionPolicy by, List<FrontendMessage> messages);
+
         /** PostgreSQL still owes answers to something sent: the session is not idle. */
         boolean awaitingReplies();
 

@@ -118,20 +118,41 @@ class OptimisticConcurrencyIT {
             assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 1")).isZero();
             sa.executeUpdate("UPDATE occ_same SET v = 1 WHERE id = 1");
             a.commit();
-            assertConflict(failure(sb, "UPDATE occ_same SET v = 2 WHERE id = 1"), OC000);
-            b.rollback();
+            // The write succeeds on b's snapshot; its COMMIT fails, nothing of it applied.
+            assertThat(sb.executeUpdate("UPDATE occ_same SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            assertConflict(catchThrowableOfType(SQLException.class, b::commit), OC000);
 
-            // Both open: the second writer does not block behind the first's row lock.
+            // Both open: the second writer does not block behind the first's row lock; the first to commit wins.
             sa.executeUpdate("UPDATE occ_same SET v = 3 WHERE id = 2");
             long started = System.nanoTime();
-            assertConflict(failure(sb, "UPDATE occ_same SET v = 4 WHERE id = 2"), OC000);
+            assertThat(sb.executeUpdate("UPDATE occ_same SET v = 4 WHERE id = 2"))
+                    .isEqualTo(1);
             assertThat((System.nanoTime() - started) / 1_000_000)
                     .as("ms waited")
-                    .isLessThan(5_000);
-            b.rollback();
+                    .isLessThan(1_000);
             a.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, b::commit), OC000);
             assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 2")).isEqualTo(3);
+            assertThat(value(sb, "SELECT v FROM occ_same WHERE id = 1")).isEqualTo(1);
             b.commit();
+
+            // Prepared statements with parameters (extended protocol, server-side values): b commits first.
+            try (PreparedStatement pa = a.prepareStatement("UPDATE occ_same SET v = ? WHERE id = ?");
+                    PreparedStatement pb = b.prepareStatement("UPDATE occ_same SET v = ? WHERE id = ?")) {
+                pa.setInt(1, 5);
+                pa.setInt(2, 1);
+                assertThat(pa.executeUpdate()).isEqualTo(1);
+                pb.setInt(1, 6);
+                pb.setInt(2, 1);
+                pb.addBatch();
+                assertThat(pb.executeBatch()).containsExactly(1);
+                b.commit();
+                assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC000);
+                a.rollback();
+            }
+            assertThat(value(sa, "SELECT v FROM occ_same WHERE id = 1")).isEqualTo(6);
+            a.commit();
         }
     }
 
@@ -145,8 +166,10 @@ class OptimisticConcurrencyIT {
             a.setAutoCommit(false);
             assertThat(value(sa, "SELECT count(*) FROM occ_lock")).isEqualTo(2);
             sb.executeUpdate("UPDATE occ_lock SET v = 9 WHERE id = 1");
-            assertConflict(failure(sa, "SELECT v FROM occ_lock WHERE id = 1 FOR UPDATE"), OC000);
-            a.rollback();
+            // Answered on a's snapshot without waiting; a's COMMIT fails (the row changed after its snapshot).
+            assertThat(value(sa, "SELECT v FROM occ_lock WHERE id = 1 FOR UPDATE"))
+                    .isZero();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC000);
         }
     }
 
@@ -161,11 +184,13 @@ class OptimisticConcurrencyIT {
             b.setAutoCommit(false);
             sa.executeUpdate("UPDATE occ_deadlock SET v = 1 WHERE id = 1");
             sb.executeUpdate("UPDATE occ_deadlock SET v = 2 WHERE id = 2");
-            SQLException e = failure(sa, "UPDATE occ_deadlock SET v = 1 WHERE id = 2");
-            assertConflict(e, OC000);
-            a.rollback();
-            sb.executeUpdate("UPDATE occ_deadlock SET v = 2 WHERE id = 1");
+            // Neither waits for the other: both writes answer at once, the first COMMIT wins.
+            assertThat(sa.executeUpdate("UPDATE occ_deadlock SET v = 1 WHERE id = 2"))
+                    .isEqualTo(1);
+            assertThat(sb.executeUpdate("UPDATE occ_deadlock SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
             b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC000);
             assertThat(value(sa, "SELECT sum(v) FROM occ_deadlock")).isEqualTo(4);
         }
     }
@@ -521,9 +546,11 @@ class OptimisticConcurrencyIT {
             a.commit();
 
             sa.executeUpdate("UPDATE occ_simple SET v = 1 WHERE id = 1");
-            assertConflict(failure(sb, "UPDATE occ_simple SET v = 2 WHERE id = 1"), OC000);
-            a.commit();
-            assertThat(value(sb, "SELECT sum(v) FROM occ_simple")).isEqualTo(1);
+            // b's autocommit write commits first (a's idle transaction holding the row loses).
+            assertThat(sb.executeUpdate("UPDATE occ_simple SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC000);
+            assertThat(value(sb, "SELECT sum(v) FROM occ_simple")).isEqualTo(2);
         }
     }
 

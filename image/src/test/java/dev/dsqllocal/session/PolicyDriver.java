@@ -89,6 +89,12 @@ public final class PolicyDriver implements SessionPolicy.Session {
     }
 
     @Override
+    public void sendOwn(SessionPolicy by, List<FrontendMessage> messages) {
+        replies.sentOwn(by, messages);
+        toServer.addAll(messages);
+    }
+
+    @Override
     public boolean awaitingReplies() {
         return replies.awaitingReplies();
     }

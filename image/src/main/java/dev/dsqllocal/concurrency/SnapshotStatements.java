@@ -1,0 +1,233 @@
+package dev.dsqllocal.concurrency;
+
+import dev.dsqllocal.sql.SqlStatement;
+import dev.dsqllocal.sql.StatementInfo;
+import dev.dsqllocal.sql.StatementKind;
+import dev.dsqllocal.sql.Token;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The statements whose conflict DSQL decides at COMMIT and the emulator can defer, and what each answers on its own
+ * snapshot without taking a lock: an {@code UPDATE}/{@code DELETE} (no {@code WITH}, no {@code RETURNING}, not
+ * {@code WHERE CURRENT OF}) answers as many rows as its target and predicate match ({@code SELECT 1 FROM
+ * target [, FROM/USING list] WHERE predicate}); a {@code SELECT} with locking clauses answers the same SELECT without
+ * them. Built from the statement's tokens; the text between them is kept byte for byte.
+ */
+final class SnapshotStatements {
+
+    /** A deferrable statement: what to run on the snapshot instead, and the command tag of a write (else null). */
+    record Snapshot(String sql, String tag, String table) {}
+
+    private SnapshotStatements() {}
+
+    static Optional<Snapshot> of(StatementInfo info) {
+        SqlStatement statement = info.statement();
+        List<Token> tokens = statement.tokens();
+        if (tokens.isEmpty() || !statement.complete()) {
+            return Optional.empty();
+        }
+        Token first = tokens.get(0);
+        if (info.kind() == StatementKind.DML && first.isWord("update")) {
+            return write(statement, 1, "set", "from", "UPDATE");
+        }
+        if (info.kind() == StatementKind.DML
+                && first.isWord("delete")
+                && tokens.size() > 1
+                && tokens.get(1).isWord("from")) {
+            return write(statement, 2, null, "using", "DELETE");
+        }
+        if (info.kind() == StatementKind.DML
+                && first.isWord("insert")
+                && tokens.size() > 2
+                && tokens.get(1).isWord("into")) {
+            return insertValues(statement);
+        }
+        if (info.kind() == StatementKind.QUERY && !info.lockingClauses().isEmpty() && first.isWord("select")) {
+            return withoutLocking(statement);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * UPDATE target SET ... [FROM list] [WHERE p] / DELETE FROM target [USING list] [WHERE p] as a count over the
+     * same rows. {@code setWord}: the word that ends the target (UPDATE's SET), else the target ends at the list or
+     * WHERE.
+     */
+    private static Optional<Snapshot> write(
+            SqlStatement statement, int targetAt, String setWord, String listWord, String tag) {
+        List<Token> tokens = statement.tokens();
+        int depth = 0;
+        int set = -1;
+        int list = -1;
+        int where = -1;
+        for (int i = targetAt; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isPunctuation('(')) {
+                depth++;
+            } else if (t.isPunctuation(')')) {
+                depth--;
+            } else if (depth == 0) {
+                if (t.isWord("returning") || t.isWord("current")) {
+                    return Optional.empty(); // RETURNING rows and cursors cannot be answered from a count
+                }
+                if (setWord != null && set < 0 && t.isWord(setWord)) {
+                    set = i;
+                } else if (list < 0 && where < 0 && (setWord == null || set >= 0) && t.isWord(listWord)) {
+                    list = i;
+                } else if (where < 0 && (setWord == null || set >= 0) && t.isWord("where")) {
+                    where = i;
+                }
+            }
+        }
+        if (setWord != null && set < 0) {
+            return Optional.empty();
+        }
+        int targetEnd = setWord != null ? set : list >= 0 ? list : where >= 0 ? where : tokens.size();
+        if (targetEnd <= targetAt) {
+            return Optional.empty();
+        }
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ");
+        sql.append(between(statement, targetAt, targetEnd));
+        if (list >= 0) {
+            sql.append(", ").append(between(statement, list + 1, where >= 0 ? where : tokens.size()));
+        }
+        if (where >= 0) {
+            sql.append(' ').append(between(statement, where, tokens.size()));
+        }
+        return Optional.of(new Snapshot(sql.toString(), tag, table(tokens, targetAt)));
+    }
+
+    /**
+     * INSERT INTO target [(columns)] VALUES (...), ... as the same VALUES list: one row per row it would insert.
+     * Not with ON CONFLICT or RETURNING (their answers depend on the rows it meets), nor INSERT ... SELECT.
+     */
+    private static Optional<Snapshot> insertValues(SqlStatement statement) {
+        List<Token> tokens = statement.tokens();
+        int depth = 0;
+        int values = -1;
+        for (int i = 2; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isPunctuation('(')) {
+                depth++;
+            } else if (t.isPunctuation(')')) {
+                depth--;
+            } else if (depth == 0) {
+                if (t.isWord("on") || t.isWord("returning") || t.isWord("select") || t.isWord("default")) {
+                    return Optional.empty();
+                }
+                if (values < 0 && t.isWord("values")) {
+                    values = i;
+                }
+            }
+        }
+        if (values < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(between(statement, values, tokens.size()), "INSERT 0", table(tokens, 2)));
+    }
+
+    /** The SELECT with every top-level {@code FOR UPDATE/NO KEY UPDATE/SHARE/KEY SHARE [OF ...] [NOWAIT|SKIP LOCKED]} cut. */
+    private static Optional<Snapshot> withoutLocking(SqlStatement statement) {
+        List<Token> tokens = statement.tokens();
+        List<int[]> cuts = new ArrayList<>();
+        String table = null;
+        int depth = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isPunctuation('(')) {
+                depth++;
+            } else if (t.isPunctuation(')')) {
+                depth--;
+            } else if (depth == 0 && table == null && t.isWord("from") && i + 1 < tokens.size()) {
+                table = table(tokens, i + 1);
+            } else if (depth == 0 && t.isWord("for")) {
+                int end = lockStrengthEnd(tokens, i + 1);
+                if (end < 0) {
+                    continue;
+                }
+                if (end < tokens.size() && tokens.get(end).isWord("of")) {
+                    end++;
+                    while (end < tokens.size()
+                            && (tokens.get(end).isName()
+                                    || tokens.get(end).isPunctuation('.')
+                                    || tokens.get(end).isPunctuation(','))) {
+                        end++;
+                    }
+                }
+                if (end < tokens.size() && tokens.get(end).isWord("nowait")) {
+                    end++;
+                } else if (end + 1 < tokens.size()
+                        && tokens.get(end).isWord("skip")
+                        && tokens.get(end + 1).isWord("locked")) {
+                    end += 2;
+                }
+                cuts.add(new int[] {i, end});
+                i = end - 1;
+            }
+        }
+        if (cuts.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = statement.text();
+        StringBuilder sql = new StringBuilder();
+        int from = 0;
+        for (int[] cut : cuts) {
+            sql.append(text, from, offset(statement, tokens.get(cut[0]).start()));
+            sql.append(' ');
+            from = cut[1] < tokens.size() ? offset(statement, tokens.get(cut[1]).start()) : text.length();
+        }
+        sql.append(text, from, text.length());
+        return Optional.of(new Snapshot(sql.toString().strip(), null, table));
+    }
+
+    /** The index after FOR's lock strength starting at {@code i}, or -1 when it is not one. */
+    private static int lockStrengthEnd(List<Token> t, int i) {
+        if (i < t.size() && (t.get(i).isWord("update") || t.get(i).isWord("share"))) {
+            return i + 1;
+        }
+        if (i + 1 < t.size() && t.get(i).isWord("key") && t.get(i + 1).isWord("share")) {
+            return i + 2;
+        }
+        if (i + 2 < t.size()
+                && t.get(i).isWord("no")
+                && t.get(i + 1).isWord("key")
+                && t.get(i + 2).isWord("update")) {
+            return i + 3;
+        }
+        return -1;
+    }
+
+    /** The table named at {@code at} (after an optional ONLY), lower-cased, without its schema. */
+    private static String table(List<Token> tokens, int at) {
+        if (at < tokens.size() && tokens.get(at).isWord("only")) {
+            at++;
+        }
+        if (at >= tokens.size() || !tokens.get(at).isName()) {
+            return null;
+        }
+        String name = tokens.get(at).value();
+        if (at + 2 < tokens.size()
+                && tokens.get(at + 1).isPunctuation('.')
+                && tokens.get(at + 2).isName()) {
+            name = tokens.get(at + 2).value();
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** The statement's text from token {@code from} up to (not including) token {@code to}. */
+    private static String between(SqlStatement statement, int from, int to) {
+        List<Token> tokens = statement.tokens();
+        int start = offset(statement, tokens.get(from).start());
+        int end = to < tokens.size()
+                ? offset(statement, tokens.get(to).start())
+                : statement.text().length();
+        return statement.text().substring(start, end).strip();
+    }
+
+    private static int offset(SqlStatement statement, int position) {
+        return position - statement.start();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.dsqllocal.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dsqllocal.pgwire.BackendMessage;
+import dev.dsqllocal.pgwire.BackendMessage.CommandComplete;
+import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
+import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
+import dev.dsqllocal.pgwire.FrontendMessage;
+import dev.dsqllocal.pgwire.FrontendMessage.Query;
+import dev.dsqllocal.session.PolicyDriver;
+import dev.dsqllocal.session.SessionPolicy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Two sessions of one cluster driven without a network: the test plays both clients and PostgreSQL. */
+class CommitTimeConflictsTest {
+    private final CatalogVersions catalogs = new CatalogVersions();
+    private final SessionPolicy.Factory factory =
+            ConcurrencyPolicy.factory(SessionPolicy.Factory.NONE, CommitFaults.NONE, catalogs);
+    private final PolicyDriver a = new PolicyDriver(factory, "c1");
+    private final PolicyDriver b = new PolicyDriver(factory, "c1");
+
+    private static void simple(PolicyDriver s, String sql, String tag, char status) {
+        s.send(new Query(sql));
+        assertThat(s.reply(new CommandComplete(tag))).isNotNull();
+        assertThat(s.reply(new ReadyForQuery(status))).isNotNull();
+    }
+
+    /** PostgreSQL's answers to one of the gateway's own extended-protocol statements; returns what the client gets. */
+    private static BackendMessage ownStatement(PolicyDriver s, String tag) {
+        for (byte type : new byte[] {
+            BackendMessage.CLOSE_COMPLETE,
+            BackendMessage.CLOSE_COMPLETE,
+            BackendMessage.PARSE_COMPLETE,
+            BackendMessage.BIND_COMPLETE
+        }) {
+            assertThat(s.reply(new BackendMessage.Bodiless(type))).isNull();
+        }
+        return s.reply(new CommandComplete(tag));
+    }
+
+    private static void deferredUpdate(PolicyDriver b) {
+        assertThat(b.reply(new CommandComplete("SAVEPOINT"))).isNull();
+        assertThat(b.reply(new CommandComplete("SET"))).isNull();
+        // PostgreSQL gave up waiting for the other's row lock: the error is not the client's answer.
+        assertThat(b.reply(ErrorResponse.of("ERROR", "55P03", "canceling statement due to lock timeout", null, null)))
+                .isNull();
+        assertThat(b.reply(new ReadyForQuery('E'))).isNull();
+        // The gateway rolls back to its savepoint and counts the rows on the snapshot.
+        assertThat(b.toServer)
+                .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("SELECT 1 FROM t WHERE id = 1"));
+        assertThat(ownStatement(b, "ROLLBACK")).isNull();
+        assertThat(ownStatement(b, "RELEASE")).isNull();
+        assertThat(ownStatement(b, "SELECT 1")).isEqualTo(new CommandComplete("UPDATE 1"));
+        assertThat(b.reply(new ReadyForQuery('T'))).isEqualTo(new ReadyForQuery('T'));
+    }
+
+    @Test
+    void aWriteAloneOnItsClusterIsSentAsItCame() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        assertThat(a.send(new Query("UPDATE t SET n = 1 WHERE id = 1")))
+                .containsExactly(new Query("UPDATE t SET n = 1 WHERE id = 1"));
+    }
+
+    @Test
+    void aWriteBlockedByAnotherOpenTransactionAnswersOnItsSnapshotAndWinsByCommittingFirst() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+        simple(b, "BEGIN", "BEGIN", 'T');
+
+        List<FrontendMessage> sent = b.send(new Query("UPDATE t SET n = 2 WHERE id = 1"));
+        assertThat(((Query) sent.get(0)).sql())
+                .isEqualTo(
+                        "SAVEPOINT dsql_local_w;\nSET LOCAL lock_timeout = '10ms';\nUPDATE t SET n = 2 WHERE id = 1;\n"
+                                + "RELEASE SAVEPOINT dsql_local_w");
+        deferredUpdate(b);
+
+        // b commits first: a (idle) is rolled back and doomed, b's write runs again before its COMMIT.
+        a.toServer.clear();
+        List<FrontendMessage> commit = b.send(new Query("COMMIT"));
+        assertThat(a.toServer).containsExactly(new Query("ROLLBACK"));
+        assertThat(commit)
+                .anyMatch(
+                        m -> m instanceof FrontendMessage.Parse p && p.sql().equals("UPDATE t SET n = 2 WHERE id = 1"));
+        assertThat(commit.get(commit.size() - 1)).isEqualTo(new Query("COMMIT"));
+
+        // a's next request (its COMMIT) fails with OC000.
+        a.reply(new CommandComplete("ROLLBACK"));
+        a.reply(new ReadyForQuery('I'));
+        assertThat(((Query) a.send(new Query("COMMIT")).get(0)).sql()).contains("(OC000)");
+    }
+
+    @Test
+    void theLaterCommitterOfAConflictFails() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+        simple(b, "BEGIN", "BEGIN", 'T');
+        b.send(new Query("UPDATE t SET n = 2 WHERE id = 1"));
+        deferredUpdate(b);
+
+        simple(a, "COMMIT", "COMMIT", 'I'); // a commits first and wins
+        List<FrontendMessage> commit = b.send(new Query("COMMIT"));
+        assertThat(((Query) commit.get(0)).sql()).startsWith("ROLLBACK;").contains("(OC000)");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.dsqllocal.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dsqllocal.sql.StatementClassifier;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SnapshotStatementsTest {
+
+    private static Optional<SnapshotStatements.Snapshot> of(String sql) {
+        return SnapshotStatements.of(StatementClassifier.classifyAll(sql).get(0));
+    }
+
+    @Test
+    void anUpdateIsAnsweredByTheRowsItsTargetAndPredicateMatch() {
+        SnapshotStatements.Snapshot s = of("UPDATE s.t AS x SET n = (SELECT 1 FROM u WHERE u.id = x.id) WHERE id >= $1")
+                .orElseThrow();
+        assertThat(s.sql()).isEqualTo("SELECT 1 FROM s.t AS x WHERE id >= $1");
+        assertThat(s.tag()).isEqualTo("UPDATE");
+        assertThat(s.table()).isEqualTo("t");
+        assertThat(of("UPDATE t SET n = 1 FROM u WHERE t.id = u.id")
+                        .orElseThrow()
+                        .sql())
+                .isEqualTo("SELECT 1 FROM t, u WHERE t.id = u.id");
+    }
+
+    @Test
+    void aDeleteKeepsItsUsingListAndPredicate() {
+        assertThat(of("DELETE FROM t USING u WHERE t.id = u.id").orElseThrow().sql())
+                .isEqualTo("SELECT 1 FROM t, u WHERE t.id = u.id");
+        assertThat(of("DELETE FROM t").orElseThrow().sql()).isEqualTo("SELECT 1 FROM t");
+    }
+
+    @Test
+    void anInsertOfValuesIsAnsweredByItsRows() {
+        SnapshotStatements.Snapshot s =
+                of("INSERT INTO t (id, n) VALUES (1, $1), (2, 3)").orElseThrow();
+        assertThat(s.sql()).isEqualTo("VALUES (1, $1), (2, 3)");
+        assertThat(s.tag()).isEqualTo("INSERT 0");
+    }
+
+    @Test
+    void aLockingSelectRunsWithoutItsLockingClauses() {
+        assertThat(of("SELECT n FROM t WHERE id = 1 FOR UPDATE OF t NOWAIT")
+                        .orElseThrow()
+                        .sql())
+                .isEqualTo("SELECT n FROM t WHERE id = 1");
+        assertThat(of("SELECT id FROM t FOR KEY SHARE LIMIT 1").orElseThrow().sql())
+                .isEqualTo("SELECT id FROM t  LIMIT 1");
+        assertThat(of("SELECT id FROM t FOR KEY SHARE").orElseThrow().tag()).isNull();
+    }
+
+    @Test
+    void whatCannotBeAnsweredFromTheSnapshotIsNotDeferred() {
+        assertThat(of("UPDATE t SET n = 1 WHERE id = 1 RETURNING n")).isEmpty();
+        assertThat(of("DELETE FROM t WHERE CURRENT OF c")).isEmpty();
+        assertThat(of("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING")).isEmpty();
+        assertThat(of("INSERT INTO t SELECT 1")).isEmpty();
+        assertThat(of("SELECT n FROM t")).isEmpty();
+        assertThat(of("WITH x AS (SELECT 1) UPDATE t SET n = 1")).isEmpty();
+    }
+}
