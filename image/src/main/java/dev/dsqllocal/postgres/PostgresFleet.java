@@ -166,6 +166,9 @@ public final class PostgresFleet implements DatabaseFleet {
             settings.put(DIALECT_SETTING, dialectSetting);
         }
         settings.put("max_connections", Integer.toString(maxConnectionsFor(sessions)));
+        // CDC streams read committed changes through logical replication slots (one per stream, DSQL allows 5):
+        // https://www.postgresql.org/docs/16/logicaldecoding.html
+        settings.put("wal_level", "logical");
         this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");

@@ -123,6 +123,13 @@ public enum Option {
             "DSQL_LOCAL_DIALECT",
             "latest",
             "SQL dialect: latest (DSQL as of today), YYYY-MM or YYYY-MM-DD (DSQL's rules as they were on that date), or off (plain PostgreSQL 16, no DSQL restrictions)."),
+    KINESIS_ENDPOINT(
+            "kinesis-endpoint",
+            "DSQL_LOCAL_KINESIS_ENDPOINT",
+            "",
+            "CDC streams: URL of a Kinesis-compatible endpoint (e.g. http://localstack:4566) that change records are"
+                    + " delivered to, signed with the stream owner's credentials; empty means the emulator keeps them"
+                    + " in memory, readable at /dsql-local/streams/<streamId>/records."),
     LOG_LEVEL("log-level", "DSQL_LOCAL_LOG_LEVEL", "info", "Log level: error, warn, info, debug, trace.");
 
     private final String flag;
