@@ -15,7 +15,7 @@ import java.util.HexFormat;
 
 /**
  * A column value in PostgreSQL's text form → its JSON form in DSQL's CDC records (the value serialization table
- * of https://docs.aws.amazon.com/aurora-dsql/latest/userguide/cdc-records.html): integers as numbers, numeric as
+ * of https://docs.aws.amazon.com/aurora-dsql/latest/userguide/cdc-record-format.html): integers as numbers, numeric as
  * strings, bytea as base64, dates as days since the epoch, times and timestamps as microseconds, json as its text.
  * Types the table does not list keep PostgreSQL's text form as a string.
  */

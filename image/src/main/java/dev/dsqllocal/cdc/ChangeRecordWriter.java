@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Writes DSQL's CDC records (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/cdc-records.html): the
+ * Writes DSQL's CDC records (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/cdc-record-format.html): the
  * envelope {@code type}, {@code op}, {@code before}, {@code after}, {@code source} (version 1.0, commit time in ms
  * and ns, transaction id, schema, table, db, cluster) and the processing time {@code ts_ms}/{@code ts_ns}. A record
  * whose JSON exceeds the split threshold (9 MiB, as DSQL) has its row image split on UTF-8 boundaries into
