@@ -15,10 +15,12 @@ import java.util.Optional;
  * account): the change records the emulator kept for a CDC stream when no Kinesis endpoint is configured, oldest
  * first, as {@code {"streamIdentifier": ..., "dropped": N, "records": [<record>, ...]}}, each record the JSON DSQL
  * would have put into Kinesis; {@code dropped} counts the oldest ones no longer kept. An unknown stream is 404.
+ * {@code .../records.jsonl} answers the same records one per line (JSON Lines), for clients without a JSON library.
  */
 public final class ChangeRecordEndpoints {
     public static final String PREFIX = LocalEndpoints.PREFIX + "streams/";
     private static final String SUFFIX = "/records";
+    private static final String LINES_SUFFIX = "/records.jsonl";
 
     /** What is kept for one stream, for the account that owns it. */
     public record Kept(String accountId, List<byte[]> records, long dropped) {}
@@ -46,12 +48,14 @@ public final class ChangeRecordEndpoints {
         if (query >= 0) {
             rest = rest.substring(0, query);
         }
-        if (!rest.endsWith(SUFFIX)
-                || rest.length() == SUFFIX.length()
-                || rest.indexOf('/') != rest.length() - SUFFIX.length()) {
+        boolean lines = rest.endsWith(LINES_SUFFIX);
+        String suffix = lines ? LINES_SUFFIX : SUFFIX;
+        if (!rest.endsWith(suffix)
+                || rest.length() == suffix.length()
+                || rest.indexOf('/') != rest.length() - suffix.length()) {
             return answer(404, message("No such local endpoint: " + path));
         }
-        String streamId = rest.substring(0, rest.length() - SUFFIX.length());
+        String streamId = rest.substring(0, rest.length() - suffix.length());
         if (!method.equals("GET")) {
             return answer(405, message("Method not allowed: " + method));
         }
@@ -63,6 +67,14 @@ public final class ChangeRecordEndpoints {
                     404,
                     message("No records kept for stream " + streamId
                             + " (unknown stream, or the emulator delivers to a Kinesis endpoint)"));
+        }
+        if (lines) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (byte[] r : kept.get().records()) {
+                out.writeBytes(r); // compact JSON: no raw line breaks inside a record
+                out.write('\n');
+            }
+            return new LocalEndpoints.Content(200, "application/jsonl", out.toByteArray());
         }
         ObjectNode out = json.createObjectNode();
         out.put("streamIdentifier", streamId);

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import org.testcontainers.containers.JdbcDatabaseContainer;
@@ -265,6 +266,34 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
             throw new IllegalArgumentException("maximum connections per cluster must be at least 1: " + perCluster);
         }
         return withEnv("DSQL_LOCAL_MAX_CONNECTIONS", Integer.toString(perCluster));
+    }
+
+    /**
+     * Where CDC streams deliver their change records: a Kinesis-compatible endpoint as the container reaches it,
+     * e.g. {@code http://localstack:4566} for a LocalStack container on the same Docker network (network alias
+     * {@code localstack}). Requests are signed with this container's credentials ({@link #withCredentials}).
+     * Without it the emulator keeps the records, readable with {@link #changeRecords(String)}.
+     *
+     * @param endpoint an http(s) URL
+     * @return this container
+     */
+    public DsqlContainer withKinesisEndpoint(String endpoint) {
+        return withEnv("DSQL_LOCAL_KINESIS_ENDPOINT", Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    /**
+     * {@return the change records the emulator kept for a CDC stream (no Kinesis endpoint configured), oldest first,
+     * each the JSON text DSQL would put into Kinesis} At most the newest 10,000 per stream are kept.
+     *
+     * @param streamIdentifier the stream (from CreateStream)
+     */
+    public List<String> changeRecords(String streamIdentifier) {
+        return ChangeRecords.read(
+                getEndpoint(),
+                Objects.requireNonNull(streamIdentifier, "streamIdentifier"),
+                getRegion(),
+                getAccessKey(),
+                getSecretKey());
     }
 
     /**
