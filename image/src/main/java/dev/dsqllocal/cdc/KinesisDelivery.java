@@ -37,6 +37,15 @@ public final class KinesisDelivery implements RecordSink, AutoCloseable {
     /** An access key and secret. */
     public record Credentials(String accessKeyId, String secretAccessKey) {}
 
+    static {
+        // JSON on the wire, not the SDK's default CBOR: Kinesis accepts both, and kinesalite stores CBOR-sent data so
+        // that its readers get objects instead of base64 text. The setting is JVM-wide; only Kinesis uses CBOR among
+        // the SDK clients the emulator has. An explicit -Daws.cborEnabled wins.
+        if (System.getProperty("aws.cborEnabled") == null) {
+            System.setProperty("aws.cborEnabled", "false");
+        }
+    }
+
     private final URI endpoint;
     private final Function<String, Optional<Credentials>> credentialsOfAccount;
     private final Map<String, KinesisClient> clients = new ConcurrentHashMap<>();

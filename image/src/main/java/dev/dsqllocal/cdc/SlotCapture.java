@@ -37,6 +37,8 @@ final class SlotCapture implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotCapture.class);
     /** Schemas whose changes are the emulator's or PostgreSQL's own, never a user's. */
     private static final Set<String> INTERNAL_SCHEMAS = Set.of("sys", "pg_catalog", "information_schema", "pg_toast");
+    /** Prefixes of the dialect's own objects in user schemas (see the dialect's InternalNames). */
+    private static final List<String> INTERNAL_TABLE_PREFIXES = List.of("dsql_local_", "dsql_l0cal_");
 
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -177,7 +179,7 @@ final class SlotCapture implements Runnable {
                 if (decoded instanceof DecodedLine.Begin) {
                     tx = new TransactionWriteSet(keys::of);
                 } else if (decoded instanceof DecodedLine.Change change) {
-                    if (tx != null && !INTERNAL_SCHEMAS.contains(change.schema())) {
+                    if (tx != null && isUserTable(change)) {
                         noticeSchemaChange(change, columnsSeen, keys);
                         tx.add(change);
                     }
@@ -204,6 +206,11 @@ final class SlotCapture implements Runnable {
         } finally {
             replication = null;
         }
+    }
+
+    private static boolean isUserTable(DecodedLine.Change change) {
+        return !INTERNAL_SCHEMAS.contains(change.schema())
+                && INTERNAL_TABLE_PREFIXES.stream().noneMatch(change.table()::startsWith);
     }
 
     /** A table whose columns changed (DDL) may be a new table under the old name: read its key again. */
