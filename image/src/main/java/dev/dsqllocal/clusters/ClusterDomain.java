@@ -23,9 +23,20 @@ public final class ClusterDomain implements AutoCloseable {
             DatabaseFleet fleet,
             Lifecycle lifecycle,
             Clock clock) {
+        this(loaded, persistence, fleet, ChangeCapture.NONE, lifecycle, clock);
+    }
+
+    /** As above, with the CDC streams captured through {@code capture}. */
+    public ClusterDomain(
+            ClusterSnapshot loaded,
+            ClusterPersistence persistence,
+            DatabaseFleet fleet,
+            ChangeCapture capture,
+            Lifecycle lifecycle,
+            Clock clock) {
         ClusterState state = new ClusterState(loaded, persistence);
         this.fleet = fleet;
-        this.scheduler = new ClusterScheduler(state, fleet, lifecycle, clock);
+        this.scheduler = new ClusterScheduler(state, fleet, capture, lifecycle, clock);
         this.clusters = new ClusterService(state, scheduler, fleet, lifecycle);
         this.policies = new ClusterPolicies(state);
         this.streams = new ClusterStreams(state, scheduler, lifecycle);

@@ -19,7 +19,8 @@ public final class ClusterIds {
         return base32(bits);
     }
 
-    static String base32(byte[] data) {
+    /** Lower-case unpadded base32 (also the form of CDC transaction ids). */
+    public static String base32(byte[] data) {
         StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
         int buffer = 0;
         int bitsLeft = 0;

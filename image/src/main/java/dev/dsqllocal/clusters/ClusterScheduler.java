@@ -24,15 +24,17 @@ final class ClusterScheduler implements AutoCloseable {
 
     private final ClusterState state;
     private final DatabaseFleet fleet;
+    private final ChangeCapture capture;
     private final Lifecycle lifecycle;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final ClusterLanes lanes = new ClusterLanes(2);
     private volatile boolean closed;
 
-    ClusterScheduler(ClusterState state, DatabaseFleet fleet, Lifecycle lifecycle, Clock clock) {
+    ClusterScheduler(ClusterState state, DatabaseFleet fleet, ChangeCapture capture, Lifecycle lifecycle, Clock clock) {
         this.state = state;
         this.fleet = fleet;
+        this.capture = capture;
         this.lifecycle = lifecycle;
         this.clock = clock;
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
@@ -85,6 +87,9 @@ final class ClusterScheduler implements AutoCloseable {
         schedule(
                 Duration.ofMillis(wait),
                 () -> lane(database, () -> {
+                    for (String streamId : streamIds(id)) {
+                        capture.stop(id, streamId, true);
+                    }
                     if (!servedByAnother(database, id)) {
                         try {
                             fleet.destroy(database);
@@ -120,16 +125,62 @@ final class ClusterScheduler implements AutoCloseable {
         }
     }
 
-    /** Stream CREATING → ACTIVE after the stream create delay counted from {@code since}. */
+    /**
+     * Stream CREATING: its capture starts at once (changes committed from now on are kept), ACTIVE after the
+     * stream create delay counted from {@code since}; FAILED (INTERNAL_ERROR) if the capture cannot start.
+     */
     void startStreamCreate(String clusterId, String streamId, long since) {
         long wait = Math.max(0, since + lifecycle.streamCreateDelay().toMillis() - now());
-        schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.CREATING));
+        lane(clusterId, () -> {
+            if (startCapture(clusterId, streamId)) {
+                schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.CREATING));
+            }
+        });
     }
 
-    /** Stream DELETING → gone after the stream delete delay counted from {@code since}. */
+    /** Stream DELETING: delivery stops at once; gone after the stream delete delay counted from {@code since}. */
     void startStreamDelete(String clusterId, String streamId, long since) {
         long wait = Math.max(0, since + lifecycle.streamDeleteDelay().toMillis() - now());
+        lane(clusterId, () -> capture.stop(clusterId, streamId, true));
         schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.DELETING));
+    }
+
+    /** Starts the stream's capture if it should run; false (and the stream FAILED) when it cannot start. */
+    private boolean startCapture(String clusterId, String streamId) {
+        ClusterStreams.Capturing target;
+        synchronized (state) {
+            Cluster c = state.get(clusterId).orElse(null);
+            ClusterStream s = c == null ? null : c.streams().get(streamId);
+            if (s == null || s.status() == StreamStatus.DELETING || s.status() == StreamStatus.FAILED) {
+                return false;
+            }
+            target = new ClusterStreams.Capturing(clusterId, c.accountId(), c.region(), streamId, s.kinesisStreamArn());
+        }
+        try {
+            capture.start(target);
+            return true;
+        } catch (Exception e) {
+            LOG.error("Cluster {}: cannot start capturing stream {}; status FAILED", clusterId, streamId, e);
+            synchronized (state) {
+                state.get(clusterId).ifPresent(c -> {
+                    ClusterStream s = c.streams().get(streamId);
+                    if (s != null && s.status() != StreamStatus.DELETING) {
+                        state.put(c.withStream(s.failed("INTERNAL_ERROR", now())));
+                        state.persist();
+                        state.notifyAll();
+                    }
+                });
+            }
+            return false;
+        }
+    }
+
+    private List<String> streamIds(String clusterId) {
+        synchronized (state) {
+            return state.get(clusterId)
+                    .map(c -> List.copyOf(c.streams().keySet()))
+                    .orElse(List.of());
+        }
     }
 
     private void finishUpdate(String id) {
@@ -178,6 +229,7 @@ final class ClusterScheduler implements AutoCloseable {
      */
     CompletableFuture<Void> recover(Set<String> existingDatabases) {
         Set<String> toStart = new java.util.LinkedHashSet<>();
+        List<Runnable> restartCaptures = new ArrayList<>();
         synchronized (state) {
             for (Cluster c : state.all()) {
                 String id = c.identifier();
@@ -194,7 +246,14 @@ final class ClusterScheduler implements AutoCloseable {
                 }
                 for (ClusterStream s : c.streams().values()) {
                     if (s.status() == StreamStatus.CREATING) {
-                        startStreamCreate(id, s.identifier(), s.statusSince());
+                        // after the database is started again (queued behind it on the cluster's lane)
+                        long since = s.statusSince();
+                        String streamId = s.identifier();
+                        restartCaptures.add(() -> startStreamCreate(id, streamId, since));
+                    } else if (s.status() == StreamStatus.ACTIVE || s.status() == StreamStatus.IMPAIRED) {
+                        // after the database is started again (the lane runs that first)
+                        String streamId = s.identifier();
+                        restartCaptures.add(() -> lane(id, () -> startCapture(id, streamId)));
                     } else if (s.status() == StreamStatus.DELETING && c.status() != ClusterStatus.DELETING) {
                         startStreamDelete(id, s.identifier(), s.statusSince());
                     }
@@ -227,6 +286,7 @@ final class ClusterScheduler implements AutoCloseable {
                 }
             }));
         }
+        restartCaptures.forEach(Runnable::run);
         return CompletableFuture.allOf(starts.toArray(new CompletableFuture[0]));
     }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A CDC stream of a cluster (immutable). Times are epoch milliseconds; {@code statusSince} is when the current
- * status was entered, so delays survive a restart.
+ * status was entered, so delays survive a restart. {@code failure} is the model's {@code statusReason}: null unless
+ * the stream is FAILED (older state files have none).
  */
 public record ClusterStream(
         String identifier,
@@ -17,7 +18,8 @@ public record ClusterStream(
         String format,
         String kinesisStreamArn,
         String roleArn,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        StreamFailure failure) {
 
     public ClusterStream {
         tags = ordered(tags);
@@ -25,12 +27,36 @@ public record ClusterStream(
 
     public ClusterStream withStatus(StreamStatus newStatus, long since) {
         return new ClusterStream(
-                identifier, newStatus, creationTime, since, ordering, format, kinesisStreamArn, roleArn, tags);
+                identifier, newStatus, creationTime, since, ordering, format, kinesisStreamArn, roleArn, tags, failure);
+    }
+
+    /** FAILED since {@code since} for {@code reason} (a StreamFailureErrorCode of the model). */
+    public ClusterStream failed(String reason, long since) {
+        return new ClusterStream(
+                identifier,
+                StreamStatus.FAILED,
+                creationTime,
+                since,
+                ordering,
+                format,
+                kinesisStreamArn,
+                roleArn,
+                tags,
+                new StreamFailure(reason, since));
     }
 
     public ClusterStream withTags(Map<String, String> newTags) {
         return new ClusterStream(
-                identifier, status, creationTime, statusSince, ordering, format, kinesisStreamArn, roleArn, newTags);
+                identifier,
+                status,
+                creationTime,
+                statusSince,
+                ordering,
+                format,
+                kinesisStreamArn,
+                roleArn,
+                newTags,
+                failure);
     }
 
     /** An unmodifiable copy that keeps insertion order (tags are listed in the order they were added). */

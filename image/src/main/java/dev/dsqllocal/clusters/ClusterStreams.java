@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The CDC streams of clusters: metadata and lifecycle (CREATING → ACTIVE, DELETING → gone, driven by the
- * {@link ClusterScheduler}); they deliver no change records.
+ * {@link ClusterScheduler}; FAILED when delivery reports a target that cannot recover). Capturing and delivering
+ * the change records is not the domain's job: it asks {@link #capturing()} which streams should capture.
  */
 public final class ClusterStreams {
 
@@ -69,7 +70,8 @@ public final class ClusterStreams {
                     spec.format(),
                     spec.kinesisStreamArn(),
                     spec.roleArn(),
-                    spec.tags());
+                    spec.tags(),
+                    null);
             state.put(c.withStream(s));
             state.persist();
             scheduler.startStreamCreate(clusterId, s.identifier(), now);
@@ -111,6 +113,52 @@ public final class ClusterStreams {
                     .sorted(Comparator.comparing(ClusterStream::identifier))
                     .toList());
             return new Page<>(all.subList(0, Math.min(maxResults, all.size())), all.size() > maxResults);
+        }
+    }
+
+    /** A stream that should capture its cluster's changes: where and for whom. */
+    public record Capturing(
+            String clusterId, String accountId, String region, String streamId, String kinesisStreamArn) {}
+
+    /**
+     * Every stream whose changes are captured now: CREATING (changes committed from CreateStream on are kept),
+     * ACTIVE and IMPAIRED streams of clusters that are not being deleted.
+     */
+    public List<Capturing> capturing() {
+        synchronized (state) {
+            List<Capturing> out = new ArrayList<>();
+            for (Cluster c : state.all()) {
+                if (c.status() == ClusterStatus.DELETING || c.status() == ClusterStatus.FAILED) {
+                    continue;
+                }
+                for (ClusterStream s : c.streams().values()) {
+                    if (s.status() == StreamStatus.CREATING
+                            || s.status() == StreamStatus.ACTIVE
+                            || s.status() == StreamStatus.IMPAIRED) {
+                        out.add(new Capturing(
+                                c.identifier(), c.accountId(), c.region(), s.identifier(), s.kinesisStreamArn()));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Sends a stream to FAILED with {@code reason} (a StreamFailureErrorCode), as delivery does for a cause AWS
+     * documents as unrecoverable (the target Kinesis stream does not exist). A stream being deleted stays so.
+     */
+    public void fail(String clusterId, String streamId, String reason) {
+        synchronized (state) {
+            state.get(clusterId).ifPresent(c -> {
+                ClusterStream s = c.streams().get(streamId);
+                if (s == null || s.status() == StreamStatus.DELETING || s.status() == StreamStatus.FAILED) {
+                    return;
+                }
+                state.put(c.withStream(s.failed(reason, scheduler.now())));
+                state.persist();
+                state.notifyAll();
+            });
         }
     }
 

@@ -307,6 +307,11 @@ public final class ControlPlaneOperations {
         ObjectNode kinesis = out.putObject("targetDefinition").putObject("kinesis");
         kinesis.put("streamArn", s.kinesisStreamArn());
         kinesis.put("roleArn", s.roleArn());
+        if (s.failure() != null) {
+            ObjectNode reason = out.putObject("statusReason");
+            reason.put("error", s.failure().error());
+            reason.put("updatedAt", epochSeconds(s.failure().updatedAt()));
+        }
         out.set("tags", json.valueToTree(s.tags()));
         return out;
     }

@@ -209,6 +209,12 @@ public final class PostgresFleet implements DatabaseFleet {
         if (!asyncJobDelay.isZero()) {
             settings.put(ASYNC_JOB_DELAY_SETTING, Long.toString(asyncJobDelay.toMillis()));
         }
+        // CDC streams read committed changes through logical replication slots (one per stream, DSQL allows 5):
+        // https://www.postgresql.org/docs/16/logicaldecoding.html
+        settings.put("wal_level", "logical");
+        // Logical decoding reads only WAL that is flushed; with synchronous_commit off (ephemeral) the WAL writer
+        // flushes every wal_writer_delay (200 ms by default), which was most of a CDC record's commit-to-record time.
+        settings.put("wal_writer_delay", "10ms");
         this.serverSettings = java.util.Collections.unmodifiableMap(settings);
         ServerUser user = installation.user();
         user.createReachableDirectories(this.clustersRoot, "clusters' data directory");

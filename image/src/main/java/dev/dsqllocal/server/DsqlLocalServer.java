@@ -2,7 +2,12 @@ package dev.dsqllocal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsqllocal.auth.CredentialStore;
+import dev.dsqllocal.auth.Principal;
 import dev.dsqllocal.auth.SigV4Verifier;
+import dev.dsqllocal.cdc.KinesisDelivery;
+import dev.dsqllocal.cdc.LogicalDecodingCapture;
+import dev.dsqllocal.cdc.RecordSink;
+import dev.dsqllocal.cdc.RetainedRecords;
 import dev.dsqllocal.clusters.Caller;
 import dev.dsqllocal.clusters.Cluster;
 import dev.dsqllocal.clusters.ClusterDirectory;
@@ -13,6 +18,7 @@ import dev.dsqllocal.clusters.DatabaseFleet;
 import dev.dsqllocal.clusters.Lifecycle;
 import dev.dsqllocal.contract.ServerContract;
 import dev.dsqllocal.controlplane.ApiDispatcher;
+import dev.dsqllocal.controlplane.ChangeRecordEndpoints;
 import dev.dsqllocal.controlplane.ControlPlaneOperations;
 import dev.dsqllocal.controlplane.FaultEndpoints;
 import dev.dsqllocal.controlplane.HttpApiServer;
@@ -24,6 +30,7 @@ import dev.dsqllocal.faults.FaultRegistry;
 import dev.dsqllocal.gateway.IamRoleMappings;
 import dev.dsqllocal.gateway.SqlGateway;
 import dev.dsqllocal.postgres.AsyncJobRunner;
+import dev.dsqllocal.postgres.InternalRoles;
 import dev.dsqllocal.postgres.PostgresFleet;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.storage.StateStore;
@@ -83,6 +90,8 @@ public final class DsqlLocalServer implements AutoCloseable {
     private Path dataDir;
     private boolean ephemeral;
     private DatabaseFleet fleet;
+    private LogicalDecodingCapture capture;
+    private RecordSink sink;
     private StateStore store;
     private ClusterDomain domain;
     private ClusterService clusters;
@@ -147,7 +156,10 @@ public final class DsqlLocalServer implements AutoCloseable {
         });
         fleet = fleets.create(dataDir.resolve("clusters"), config);
         LOG.debug("PostgreSQL fleet prepared after {} ms", (System.nanoTime() - started) / 1_000_000);
-        domain = new ClusterDomain(store.clusters(), store, fleet, lifecycle(config), Clock.systemUTC());
+        sink = changeRecordSink();
+        capture = new LogicalDecodingCapture(fleet, InternalRoles.SUPERUSER, sink, Clock.systemUTC());
+        domain = new ClusterDomain(store.clusters(), store, fleet, capture, lifecycle(config), Clock.systemUTC());
+        capture.reportFailuresTo(domain.streams());
         clusters = domain.clusters();
         CompletableFuture<Void> restarted = domain.recover();
         List<String> initial = clusters.isInitialized() ? List.of() : createInitialClusters();
@@ -206,8 +218,32 @@ public final class DsqlLocalServer implements AutoCloseable {
                 localEndpoints,
                 json);
         new FaultEndpoints(faults, clusters, Clock.systemUTC()).register(localEndpoints);
+        if (sink instanceof RetainedRecords retained) {
+            new ChangeRecordEndpoints(streamId -> retained.kept(streamId)
+                            .map(k -> new ChangeRecordEndpoints.Kept(k.accountId(), k.records(), k.dropped())))
+                    .register(localEndpoints);
+        }
         api = HttpApiServer.start(dispatcher, config.bindAddress(), config.apiPort());
         LOG.debug("API listening on port {} after {} ms", api.port(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * CDC records go to the configured Kinesis endpoint, signed with the credentials configured for the stream's
+     * account; without an endpoint the emulator keeps them for tests to read.
+     */
+    private RecordSink changeRecordSink() {
+        if (config.kinesisEndpoint().isEmpty()) {
+            return new RetainedRecords(RetainedRecords.DEFAULT_CAPACITY);
+        }
+        List<Principal> principals = config.principals();
+        KinesisDelivery kinesis = new KinesisDelivery(
+                config.kinesisEndpoint().get(),
+                account -> principals.stream()
+                        .filter(p -> p.accountId().equals(account))
+                        .findFirst()
+                        .map(p -> new KinesisDelivery.Credentials(p.accessKeyId(), p.secretAccessKey())));
+        toClose.add(kinesis);
+        return kinesis;
     }
 
     /**
@@ -313,6 +349,11 @@ public final class DsqlLocalServer implements AutoCloseable {
         closeQuietly(api);
         api = null;
         closeQuietly(domain);
+        // captures stop before their databases do; the slots keep the position of what was delivered
+        closeQuietly(capture);
+        capture = null;
+        toClose.forEach(DsqlLocalServer::closeQuietly);
+        toClose.clear();
         closeQuietly(fleet);
         fleet = null;
         if (ephemeral && dataDir != null) {

@@ -128,6 +128,13 @@ public enum Option {
             "DSQL_LOCAL_ASYNC_JOB_DELAY",
             "2s",
             "Time an asynchronous job (CREATE INDEX ASYNC, ALTER TABLE ASYNC ... VALIDATE) stays pending before it runs; CALL sys.wait_for_job runs it at once. 0s: jobs finish inside their statement."),
+    KINESIS_ENDPOINT(
+            "kinesis-endpoint",
+            "DSQL_LOCAL_KINESIS_ENDPOINT",
+            "",
+            "CDC streams: URL of a Kinesis-compatible endpoint (e.g. http://localstack:4566) that change records are"
+                    + " delivered to, signed with the stream owner's credentials; empty means the emulator keeps them"
+                    + " in memory, readable at /dsql-local/streams/<streamId>/records."),
     LOG_LEVEL("log-level", "DSQL_LOCAL_LOG_LEVEL", "info", "Log level: error, warn, info, debug, trace.");
 
     private final String flag;

@@ -133,6 +133,7 @@ public final class ServerConfig {
         }
         defaultClusterId();
         dialect();
+        kinesisEndpoint();
         if (tlsCertificate().isPresent() != tlsPrivateKey().isPresent()) {
             throw new ConfigException("--tls-cert and --tls-key go together (DSQL_LOCAL_TLS_CERT, DSQL_LOCAL_TLS_KEY)");
         }
@@ -328,6 +329,24 @@ public final class ServerConfig {
             }
         }
         return names;
+    }
+
+    /** Where CDC records are delivered; empty: kept in memory by the emulator. */
+    public Optional<java.net.URI> kinesisEndpoint() {
+        String raw = raw(Option.KINESIS_ENDPOINT).trim();
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(raw);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(raw, "not an http(s) URL with a host");
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(
+                    "--kinesis-endpoint (DSQL_LOCAL_KINESIS_ENDPOINT) must be an http(s) URL: " + raw);
+        }
     }
 
     public String logLevel() {

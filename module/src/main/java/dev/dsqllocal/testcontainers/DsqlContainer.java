@@ -284,6 +284,34 @@ public class DsqlContainer extends JdbcDatabaseContainer<DsqlContainer> {
     }
 
     /**
+     * Where CDC streams deliver their change records: a Kinesis-compatible endpoint as the container reaches it,
+     * e.g. {@code http://localstack:4566} for a LocalStack container on the same Docker network (network alias
+     * {@code localstack}). Requests are signed with this container's credentials ({@link #withCredentials}).
+     * Without it the emulator keeps the records, readable with {@link #changeRecords(String)}.
+     *
+     * @param endpoint an http(s) URL
+     * @return this container
+     */
+    public DsqlContainer withKinesisEndpoint(String endpoint) {
+        return withEnv("DSQL_LOCAL_KINESIS_ENDPOINT", Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    /**
+     * {@return the change records the emulator kept for a CDC stream (no Kinesis endpoint configured), oldest first,
+     * each the JSON text DSQL would put into Kinesis} At most the newest 10,000 per stream are kept.
+     *
+     * @param streamIdentifier the stream (from CreateStream)
+     */
+    public List<String> changeRecords(String streamIdentifier) {
+        return ChangeRecords.read(
+                getEndpoint(),
+                Objects.requireNonNull(streamIdentifier, "streamIdentifier"),
+                getRegion(),
+                getAccessKey(),
+                getSecretKey());
+    }
+
+    /**
      * Which of Aurora DSQL's SQL rules apply (default {@link DsqlDialect#LATEST}).
      *
      * @param dialect {@link DsqlDialect#LATEST}, {@link DsqlDialect#OFF} or {@link DsqlDialect#epoch(String)}
