@@ -63,7 +63,7 @@ public final class LogicalDecodingCapture implements ChangeCapture {
         if (current != null && current.isRunning()) {
             return;
         }
-        DatabaseEndpoint db = fleet.endpoint(stream.clusterId())
+        DatabaseEndpoint db = fleet.endpoint(stream.database())
                 .orElseThrow(
                         () -> new IOException("the PostgreSQL of cluster " + stream.clusterId() + " is not running"));
         try (Connection c = connect(db)) {
@@ -76,7 +76,7 @@ public final class LogicalDecodingCapture implements ChangeCapture {
                 stream,
                 slotName(stream.streamId()),
                 user,
-                () -> fleet.endpoint(stream.clusterId()),
+                () -> fleet.endpoint(stream.database()),
                 sink,
                 json,
                 splitThreshold,
@@ -87,7 +87,7 @@ public final class LogicalDecodingCapture implements ChangeCapture {
     }
 
     @Override
-    public void stop(String clusterId, String streamId, boolean discard) {
+    public void stop(String database, String streamId, boolean discard) {
         SlotCapture capture;
         synchronized (this) {
             capture = running.remove(streamId);
@@ -97,7 +97,7 @@ public final class LogicalDecodingCapture implements ChangeCapture {
         }
         if (discard) {
             sink.forget(streamId);
-            fleet.endpoint(clusterId).ifPresent(db -> dropSlot(db, slotName(streamId)));
+            fleet.endpoint(database).ifPresent(db -> dropSlot(db, slotName(streamId)));
         }
     }
 

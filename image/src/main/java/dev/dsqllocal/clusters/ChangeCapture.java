@@ -15,8 +15,11 @@ public interface ChangeCapture extends AutoCloseable {
      */
     void start(ClusterStreams.Capturing stream) throws IOException;
 
-    /** Stops delivery of the stream; {@code discard} also forgets its position and undelivered changes. */
-    void stop(String clusterId, String streamId, boolean discard);
+    /**
+     * Stops delivery of the stream; {@code discard} also forgets its position and undelivered changes. {@code
+     * database} is the database the stream's cluster serves ({@link Cluster#database()}; a peer's, when peered).
+     */
+    void stop(String database, String streamId, boolean discard);
 
     /** Stops every capture, keeping their positions (the emulator shuts down). */
     @Override
@@ -28,7 +31,7 @@ public interface ChangeCapture extends AutoCloseable {
         public void start(ClusterStreams.Capturing stream) {}
 
         @Override
-        public void stop(String clusterId, String streamId, boolean discard) {}
+        public void stop(String database, String streamId, boolean discard) {}
 
         @Override
         public void close() {}

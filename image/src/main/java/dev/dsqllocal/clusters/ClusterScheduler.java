@@ -88,7 +88,7 @@ final class ClusterScheduler implements AutoCloseable {
                 Duration.ofMillis(wait),
                 () -> lane(database, () -> {
                     for (String streamId : streamIds(id)) {
-                        capture.stop(id, streamId, true);
+                        capture.stop(database, streamId, true);
                     }
                     if (!servedByAnother(database, id)) {
                         try {
@@ -141,7 +141,7 @@ final class ClusterScheduler implements AutoCloseable {
     /** Stream DELETING: delivery stops at once; gone after the stream delete delay counted from {@code since}. */
     void startStreamDelete(String clusterId, String streamId, long since) {
         long wait = Math.max(0, since + lifecycle.streamDeleteDelay().toMillis() - now());
-        lane(clusterId, () -> capture.stop(clusterId, streamId, true));
+        lane(clusterId, () -> capture.stop(databaseOf(clusterId), streamId, true));
         schedule(Duration.ofMillis(wait), () -> finishStream(clusterId, streamId, StreamStatus.DELETING));
     }
 
@@ -154,7 +154,8 @@ final class ClusterScheduler implements AutoCloseable {
             if (s == null || s.status() == StreamStatus.DELETING || s.status() == StreamStatus.FAILED) {
                 return false;
             }
-            target = new ClusterStreams.Capturing(clusterId, c.accountId(), c.region(), streamId, s.kinesisStreamArn());
+            target = new ClusterStreams.Capturing(
+                    clusterId, c.database(), c.accountId(), c.region(), streamId, s.kinesisStreamArn());
         }
         try {
             capture.start(target);

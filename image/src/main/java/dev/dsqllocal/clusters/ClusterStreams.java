@@ -118,7 +118,12 @@ public final class ClusterStreams {
 
     /** A stream that should capture its cluster's changes: where and for whom. */
     public record Capturing(
-            String clusterId, String accountId, String region, String streamId, String kinesisStreamArn) {}
+            String clusterId,
+            String database,
+            String accountId,
+            String region,
+            String streamId,
+            String kinesisStreamArn) {}
 
     /**
      * Every stream whose changes are captured now: CREATING (changes committed from CreateStream on are kept),
@@ -136,7 +141,12 @@ public final class ClusterStreams {
                             || s.status() == StreamStatus.ACTIVE
                             || s.status() == StreamStatus.IMPAIRED) {
                         out.add(new Capturing(
-                                c.identifier(), c.accountId(), c.region(), s.identifier(), s.kinesisStreamArn()));
+                                c.identifier(),
+                                c.database(),
+                                c.accountId(),
+                                c.region(),
+                                s.identifier(),
+                                s.kinesisStreamArn()));
                     }
                 }
             }

@@ -39,8 +39,10 @@
  *       of a transaction that touched storage before the change. Which statements "touch storage" is the
  *       emulator's reading ({@link dev.dsqllocal.concurrency.StorageAccess}): {@code SELECT 1}-like queries,
  *       SET/SHOW/RESET, transaction control, DISCARD and empty queries (pool validation) never fail. An
- *       {@code ASYNC} index build completes inside its own statement here, so its "index became valid" catalog
- *       change is the DDL's own. The check happens when the statement is sent: a change committed while it runs
+ *       {@code ASYNC} index build or validation stays pending until its job runs (after {@code --async-job-delay},
+ *       or at {@code CALL sys.wait_for_job}); only the submitting DDL's commit bumps the catalog version, and the
+ *       job's completion (which AWS documents as a catalog update that can fail other sessions) raises no OC001
+ *       here. The check happens when the statement is sent: a change committed while it runs
  *       is seen by the next one.</li>
  *   <li>DDL wins as in DSQL by ending the others first: PostgreSQL's DDL needs an ACCESS EXCLUSIVE lock, so when
  *       a session sends DDL the gateway rolls back every other session's open, idle transaction that has touched
