@@ -161,14 +161,14 @@ class MultiRegionIT {
                     OC001);
             a.setAutoCommit(false);
             b.setAutoCommit(false);
-            // b's snapshot predates a's commit through the other Region: OC000, as on one cluster.
+            // b's snapshot predates a's commit through the other Region: as on one cluster, b's UPDATE succeeds on
+            // its snapshot and its COMMIT fails with OC000 (the first committer wins).
             assertThat(value(sb, "SELECT v FROM counters WHERE id = 1")).isZero();
             sa.executeUpdate("UPDATE counters SET v = 1 WHERE id = 1");
             a.commit();
-            assertConflict(
-                    catchThrowableOfType(
-                            SQLException.class, () -> sb.executeUpdate("UPDATE counters SET v = 2 WHERE id = 1")),
-                    OC000);
+            assertThat(sb.executeUpdate("UPDATE counters SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            assertConflict(catchThrowableOfType(SQLException.class, b::commit), OC000);
             b.rollback();
             // DDL through us-east-1 ends us-east-2's open transaction with OC001.
             assertThat(value(sb, "SELECT v FROM counters WHERE id = 1")).isEqualTo(1);
