@@ -11,7 +11,6 @@ import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dsql.DsqlClient;
-import software.amazon.awssdk.services.dsql.model.ClusterStatus;
 import software.amazon.awssdk.services.dsql.model.CreateClusterResponse;
 import software.amazon.awssdk.services.dsql.model.DeleteClusterResponse;
 import software.amazon.awssdk.services.dsql.model.ResourceNotFoundException;
@@ -244,7 +243,8 @@ public final class DsqlCluster implements AutoCloseable {
         DsqlClient client = container.controlPlane(region);
         try {
             DeleteClusterResponse response = client.deleteCluster(b -> b.identifier(identifier));
-            if (response.status() == ClusterStatus.PENDING_DELETE) {
+            if ("PENDING_DELETE".equals(response.statusAsString())) {
+                // By name: PENDING_DELETE is missing from the ClusterStatus enum of SDK versions a user may still have.
                 deleted = true;
                 return;
             }
