@@ -154,6 +154,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private boolean autocommitWrite;
 
     private Retry retryOf;
+    /**
+     * The gateway opened a transaction block around the client's autocommit group (an extended-protocol write met
+     * other transactions' row locks possibly): it commits it just before the client's Sync.
+     */
+    private boolean gatewayTransaction;
+    /** The client's messages are held until the wrapped statement's own Sync has answered ({@link #release}). */
+    private boolean holding;
+    /** A write in the gateway's transaction met a row lock: it runs again once the holders are doomed. */
+    private Wrapped rerunning;
+    /** The gateway's own Sync before its COMMIT is on its way: its ReadyForQuery says nothing of the client's group. */
+    private boolean closingGatewayTransaction;
 
     private static final byte DATA_ROW = 'D';
     private static final byte ROW_DESCRIPTION = 'T';
@@ -173,31 +184,44 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** A statement to run again: its SQL as it ran, parameter types and Bind (values and formats; null: none). */
     record Rerun(String sql, int[] types, Bind bind) {}
 
-    /** The client's statement run inside the internal savepoint. */
+    /**
+     * The client's statement run inside the internal savepoint: in the client's transaction (answered on its
+     * {@code snapshot} if it meets a conflict) or, for an autocommit write, in the gateway's ({@code snapshot} null:
+     * it runs again once the transactions holding its rows are doomed).
+     */
     static final class Wrapped {
         final StatementInfo info;
         final Rerun rerun;
         final SnapshotStatements.Snapshot snapshot;
         final boolean extended;
+        /** The table it writes or locks rows of (null when unknown): whose open writers may hold its rows. */
+        final String table;
+
         int rows;
-        boolean laterInGroup;
         String conflictCode;
 
-        Wrapped(StatementInfo info, Rerun rerun, SnapshotStatements.Snapshot snapshot, boolean extended) {
+        Wrapped(StatementInfo info, Rerun rerun, SnapshotStatements.Snapshot snapshot, boolean extended, String table) {
             this.info = info;
             this.rerun = rerun;
             this.snapshot = snapshot;
             this.extended = extended;
+            this.table = table;
+        }
+
+        boolean inGatewayTransaction() {
+            return snapshot == null;
         }
     }
 
-    /** An autocommit write that may have to run again after the transaction holding its rows is doomed. */
-    record Retry(StatementInfo info, Rerun rerun, boolean extended, String table) {}
+    /** An autocommit write (a simple Query) that may have to run again after the transaction holding its rows is doomed. */
+    record Retry(StatementInfo info, Rerun rerun, String table) {}
 
     private enum PlanKind {
         WRAP,
         REPLAY,
-        RETRY
+        RETRY,
+        /** The client's Sync (or transaction control) ends the gateway's transaction around an autocommit group. */
+        END_GATEWAY_TRANSACTION
     }
 
     private record Plan(PlanKind kind, Wrapped wrapped, Retry retry) {}
@@ -304,10 +328,15 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         return;
                     }
                     ddl = sendsDdl;
-                    if (wrapped != null) {
-                        wrapped.laterInGroup = true; // a batch: the rest would be skipped after a conflict
+                    if (gatewayTransaction && info != null && info.kind() == StatementKind.TRANSACTION_CONTROL) {
+                        plan = new Plan(PlanKind.END_GATEWAY_TRANSACTION, null, null);
                     } else if (info != null) {
                         planFor(info, ((Execute) request.message()).portal());
+                    }
+                }
+                case FrontendMessage.SYNC -> {
+                    if (gatewayTransaction) {
+                        plan = new Plan(PlanKind.END_GATEWAY_TRANSACTION, null, null);
                     }
                 }
                 case FrontendMessage.PARSE -> busy = true;
@@ -424,7 +453,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      */
     private Conflict decide(List<StatementInfo> infos) {
         sendsDdl = false;
-        boolean inTransaction = lastStatus != 'I' || began;
+        boolean inTransaction = inTransaction();
         if (!inTransaction) {
             touchedStorage = false;
         }
@@ -562,8 +591,9 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
     }
 
+    /** In the client's transaction (not the gateway's around an autocommit group). */
     private boolean inTransaction() {
-        return lastStatus != 'I' || began;
+        return (lastStatus != 'I' && !gatewayTransaction) || began;
     }
 
     private static boolean isCommit(StatementInfo info) {
@@ -579,8 +609,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /**
      * Plans what the statement about to run needs: in an open transaction, an UPDATE, DELETE or locking SELECT runs
      * inside the internal savepoint when another session could make it conflict (it holds row locks, runs a
-     * statement, or committed since this transaction began); an autocommit write is watched, to run again should it
-     * meet another transaction's row lock. Nothing is planned for a session alone on its cluster.
+     * statement, or committed since this transaction began). An autocommit write that may meet another transaction's
+     * row lock runs with a short lock wait and runs again once that transaction is doomed: a simple Query as it
+     * came, an Execute inside the savepoint of a transaction the gateway opens around the client's group (PostgreSQL
+     * would skip the rest of the group after the first failure). Nothing is planned for a session alone on its
+     * cluster.
      */
     private void planFor(StatementInfo info, String portal) {
         if (inTransaction()) {
@@ -594,16 +627,36 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             Rerun rerun = rerunOf(info, portal);
             if (rerun != null) {
-                plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, snapshot.get(), portal != null), null);
+                plan = new Plan(
+                        PlanKind.WRAP,
+                        new Wrapped(
+                                info,
+                                rerun,
+                                snapshot.get(),
+                                portal != null,
+                                snapshot.get().table()),
+                        null);
             }
-        } else if (info.kind() == StatementKind.DML
-                && !hasReturning(info)
-                && !lockHolders(null).isEmpty()) {
-            Rerun rerun = rerunOf(info, portal);
-            if (rerun != null) {
-                String table = dmlTarget(info).map(ConcurrencyPolicy::bareName).orElse(null);
-                plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, portal != null, table));
-            }
+            return;
+        }
+        boolean locksRows =
+                info.kind() == StatementKind.DML || !info.lockingClauses().isEmpty();
+        if (!locksRows || (!gatewayTransaction && lockHolders(null).isEmpty())) {
+            return;
+        }
+        Rerun rerun = rerunOf(info, portal);
+        if (rerun == null) {
+            return;
+        }
+        String table = info.kind() == StatementKind.DML
+                ? dmlTarget(info).map(ConcurrencyPolicy::bareName).orElse(null)
+                : SnapshotStatements.of(info)
+                        .map(SnapshotStatements.Snapshot::table)
+                        .orElse(null);
+        if (portal != null) {
+            plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, null, true, table), null);
+        } else if (info.kind() == StatementKind.DML && !hasReturning(info)) {
+            plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, table));
         }
     }
 
@@ -671,11 +724,32 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                                     Part.own(SHORT_LOCK_WAIT, null),
                                     Part.client(p.wrapped().info.statement().text(), p.wrapped().info),
                                     Part.own("RELEASE SAVEPOINT " + SAVEPOINT, null)));
-                } else {
-                    List<FrontendMessage> before = new ArrayList<>(ownStatement(plain("SAVEPOINT " + SAVEPOINT)));
-                    before.addAll(ownStatement(plain(SHORT_LOCK_WAIT)));
-                    request.surround(this, before, ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                    return;
                 }
+                // An Execute: its own Sync ends the group here and the client's next messages wait, so that after a
+                // conflict they run on the transaction restored to the savepoint instead of being skipped.
+                List<FrontendMessage> before = new ArrayList<>();
+                if (p.wrapped().inGatewayTransaction() && !gatewayTransaction) {
+                    before.addAll(ownStatement(plain("BEGIN")));
+                    gatewayTransaction = true;
+                }
+                before.addAll(ownStatement(plain("SAVEPOINT " + SAVEPOINT)));
+                before.addAll(ownStatement(plain(SHORT_LOCK_WAIT)));
+                List<FrontendMessage> after = new ArrayList<>(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                after.add(Sync.INSTANCE);
+                request.surround(this, before, after);
+                holding = true;
+                session.holdClient();
+            }
+            case END_GATEWAY_TRANSACTION -> {
+                // Its own Sync first: after an error PostgreSQL skips to a Sync, and the COMMIT (a ROLLBACK then)
+                // must run whatever happened.
+                List<FrontendMessage> before = new ArrayList<>(List.of(Sync.INSTANCE));
+                before.addAll(ownStatement(plain("COMMIT")));
+                request.surround(this, before, List.of());
+                gatewayTransaction = false;
+                closingGatewayTransaction = true;
+                lastStatus = 'I'; // what the COMMIT leaves, whatever the own Sync's ReadyForQuery says before it
             }
             case REPLAY -> {
                 // The losers' rollbacks may still be on their way: wait for their locks as long as the session would.
@@ -689,7 +763,16 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 replaying = true;
                 replayFailed = false;
             }
-            case RETRY -> retry = p.retry();
+            case RETRY -> {
+                retry = p.retry();
+                request.replaceWithQuery(
+                        this,
+                        List.of(
+                                Part.own(SHORT_LOCK_WAIT, null),
+                                Part.client(
+                                        p.retry().info().statement().text(),
+                                        p.retry().info())));
+            }
         }
     }
 
@@ -789,12 +872,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         if (w != null && answered == w.info) {
             if (type == DATA_ROW) {
                 w.rows++;
-            } else if (type == BackendMessage.COMMAND_COMPLETE) {
+            } else if (type == BackendMessage.COMMAND_COMPLETE || type == BackendMessage.PORTAL_SUSPENDED) {
                 wrapped = null;
             } else if (type == BackendMessage.ERROR_RESPONSE) {
                 wrapped = null;
                 String code = ((ErrorResponse) reply.message()).sqlState();
-                if (w.rows == 0 && !w.laterInGroup && DEFERRED_CODES.contains(code)) {
+                if (w.rows == 0 && w.inGatewayTransaction() && (code.equals("55P03") || code.equals("40P01"))) {
+                    rerunning = w; // an autocommit write: the holders lose, it runs again
+                    reply.drop();
+                    return true;
+                }
+                if (w.rows == 0 && !w.inGatewayTransaction() && DEFERRED_CODES.contains(code)) {
                     w.conflictCode = code;
                     defer(w);
                     reply.drop();
@@ -823,7 +911,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             mustFail = true; // the row changed after this snapshot: DSQL fails this COMMIT whatever happens
             return;
         }
-        List<Transaction> holders = lockHolders(w.snapshot.table());
+        List<Transaction> holders = lockHolders(w.table);
         if (holders.isEmpty()) {
             mustFail = true; // the lock was an autocommit statement's (or a transaction that just ended): it won
         } else {
@@ -849,7 +937,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         session.sendOwn(this, messages);
     }
 
-    /** At the end of a watched autocommit write's group: dooms the idle transactions holding its rows, runs it again. */
+    /** At the end of a watched autocommit write's Query: dooms the idle transactions holding its rows, runs it again. */
     private void runAgain() {
         Retry r = retryOf;
         retryPending = false;
@@ -859,13 +947,37 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
         retrying = true;
         autocommitWrite = true;
-        if (!r.extended()) {
-            session.sendOwn(this, new Query(r.rerun().sql()));
-            return;
+        session.sendOwn(this, new Query(r.rerun().sql()));
+    }
+
+    /**
+     * At the own Sync after an autocommit write in the gateway's transaction met a row lock: dooms the idle
+     * transactions holding its rows and runs it again from the savepoint, with the session's own lock wait (the
+     * doomed transactions' rollbacks may still be on their way); its answers are the client's.
+     */
+    private void rerunAfterDooming() {
+        for (Transaction holder : lockHolders(rerunning.table)) {
+            doom(holder);
         }
-        List<FrontendMessage> messages = new ArrayList<>(ownStatement(r.rerun()));
+        autocommitWrite = true;
+        List<FrontendMessage> messages = new ArrayList<>(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
+        messages.addAll(ownStatement(rerunning.rerun));
+        messages.addAll(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
         messages.add(Sync.INSTANCE);
         session.sendOwn(this, messages);
+    }
+
+    /**
+     * The wrapped Execute's group (and the gateway's answer in its place, if any) has ended: the client's held
+     * messages go on. After an error PostgreSQL would skip them up to the client's Sync; so does the gateway.
+     */
+    private void release(char status) {
+        lastStatus = status;
+        holding = false;
+        if (status == 'E') {
+            skipUntilSync = true;
+        }
+        session.resumeClient();
     }
 
     /** Answers of the gateway's own group that stand in for the client's statement (snapshot answer, retry). */
@@ -882,6 +994,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     } else if (writeTag != null && tag.startsWith("SELECT ")) {
                         reply.replaceWith(new CommandComplete(writeTag + " " + tag.substring("SELECT ".length())));
                     }
+                } else if (rerunning != null && (tag.equals("ROLLBACK") || tag.equals("RELEASE"))) {
+                    reply.drop();
                 }
             }
             case DATA_ROW, ROW_DESCRIPTION -> {
@@ -897,10 +1011,18 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
             }
             case BackendMessage.READY_FOR_QUERY -> {
+                char status = ((ReadyForQuery) reply.message()).status();
+                boolean inGroup = rerunning != null || (snapshotting != null && snapshotting.extended);
                 snapshotting = null;
                 retrying = false;
+                rerunning = null;
                 quietRollback = false;
-                readyForQuery(((ReadyForQuery) reply.message()).status());
+                if (inGroup) {
+                    reply.drop(); // the client's group goes on
+                    release(status);
+                } else {
+                    readyForQuery(status);
+                }
             }
             default -> {}
         }
@@ -938,7 +1060,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     public void onServer(Session s, ServerReply reply) {
         byte type = reply.type();
         try {
-            if ((snapshotting != null || retrying) && reply.answersInjectedBy(this)) {
+            if ((snapshotting != null || retrying || rerunning != null) && reply.answersInjectedBy(this)) {
                 answerInPlace(reply);
                 return;
             }
@@ -1014,8 +1136,20 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         return;
                     }
                     if (reply.answersOwnOf(this)) {
-                        lastStatus = status; // the end of a group the gateway added inside the client's (a replay)
+                        // The end of a group the gateway added inside the client's: a replay, a wrapped Execute.
+                        if (closingGatewayTransaction) {
+                            closingGatewayTransaction = false;
+                        } else {
+                            lastStatus = status;
+                        }
                         reply.drop();
+                        if (holding && deferral != null) {
+                            answerOnSnapshot();
+                        } else if (holding && rerunning != null) {
+                            rerunAfterDooming();
+                        } else if (holding) {
+                            release(status);
+                        }
                         return;
                     }
                     if (deferral != null) {
@@ -1046,6 +1180,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private void readyForQuery(char status) {
         lastStatus = status;
         began = false;
+        gatewayTransaction = false;
         wrapped = null;
         retry = null;
         replaying = false;

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,10 @@ final class ProxySession implements SessionPolicy.Session {
     private boolean closed;
     /** The policy wrote to the client since the last flush (see {@link #fromClientDone}). */
     private boolean answersWritten;
+    /** The policy holds the client's messages ({@link #holdClient}): they wait here, in order. */
+    private boolean holdingClient;
+
+    private final ArrayDeque<ByteBuf> heldFromClient = new ArrayDeque<>();
 
     private ScheduledFuture<?> lifetime;
     private long acceptedAt;
@@ -230,6 +235,11 @@ final class ProxySession implements SessionPolicy.Session {
             message.release();
             return;
         }
+        if (holdingClient) {
+            heldFromClient.add(message);
+            client.config().setAutoRead(false); // what is already read waits; nothing more is read meanwhile
+            return;
+        }
         // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
         backendIdle = backendIdle && lastType == FrontendMessage.TERMINATE;
         if (requests == null) {
@@ -341,7 +351,7 @@ final class ProxySession implements SessionPolicy.Session {
         if (established && client.isWritable()) {
             backend.config().setAutoRead(true);
         }
-        if (established && backend.isWritable()) {
+        if (established && backend.isWritable() && !holdingClient) {
             client.config().setAutoRead(true);
         }
     }
@@ -395,6 +405,32 @@ final class ProxySession implements SessionPolicy.Session {
         return replies.statementsInFlight();
     }
 
+    @Override
+    public void holdClient() {
+        holdingClient = true;
+    }
+
+    @Override
+    public void resumeClient() {
+        holdingClient = false;
+        client.eventLoop().execute(this::releaseHeld);
+    }
+
+    /** The held client messages go their way, as if they had just been read, until the policy holds again. */
+    private void releaseHeld() {
+        if (closed || holdingClient) {
+            return;
+        }
+        while (!holdingClient && !heldFromClient.isEmpty()) {
+            ByteBuf message = heldFromClient.poll();
+            fromClient(message, message.getByte(message.readerIndex()));
+        }
+        fromClientDone();
+        if (!holdingClient && backend != null && backend.isWritable()) {
+            client.config().setAutoRead(true);
+        }
+    }
+
     private void toServer(FrontendMessage message) {
         backend.write(message.encode(backend.alloc()), backend.voidPromise());
     }
@@ -445,6 +481,8 @@ final class ProxySession implements SessionPolicy.Session {
             return;
         }
         closed = true;
+        heldFromClient.forEach(ByteBuf::release);
+        heldFromClient.clear();
         if (lifetime != null) {
             lifetime.cancel(false);
         }

@@ -105,6 +105,16 @@ public interface SessionPolicy {
         List<StatementInfo> statementsInFlight();
 
         /**
+         * Holds the client's next messages: read, but neither handed to the policies nor sent, until {@link
+         * #resumeClient}. For a policy that must see how a statement ended before the client's pipelined messages
+         * run (to undo it to a savepoint, say, where PostgreSQL would otherwise skip them).
+         */
+        void holdClient();
+
+        /** Hands the held messages on, in order, once the current call has returned (a policy may hold again). */
+        void resumeClient();
+
+        /**
          * Runs {@code task} on this session's event loop, from any thread, between the session's own reads (so it
          * never interleaves with a call of the policy), then flushes what it wrote with {@link #toClient} /
          * {@link #sendOwn}. Skipped once the session has ended.

@@ -103,4 +103,79 @@ class CommitTimeConflictsTest {
         List<FrontendMessage> commit = b.send(new Query("COMMIT"));
         assertThat(((Query) commit.get(0)).sql()).startsWith("ROLLBACK;").contains("(OC000)");
     }
+
+    @Test
+    void aConflictingExecuteEndsItsOwnGroupAndTheClientsNextMessagesWaitForItsAnswer() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+        simple(b, "BEGIN", "BEGIN", 'T');
+
+        b.send(new FrontendMessage.Parse("", "UPDATE t SET n = 2 WHERE id = 1", new int[0]));
+        b.send(FrontendMessage.Bind.UNNAMED);
+        List<FrontendMessage> sent = b.send(new FrontendMessage.Execute("", 0));
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(FrontendMessage.Sync.INSTANCE);
+        assertThat(b.holding).as("the rest of the client's batch waits").isTrue();
+
+        assertThat(b.reply(new BackendMessage.Bodiless(BackendMessage.PARSE_COMPLETE)))
+                .isNotNull();
+        assertThat(b.reply(new BackendMessage.Bodiless(BackendMessage.BIND_COMPLETE)))
+                .isNotNull();
+        assertThat(ownStatement(b, "SAVEPOINT")).isNull();
+        assertThat(ownStatement(b, "SET")).isNull();
+        assertThat(b.reply(ErrorResponse.of("ERROR", "55P03", "canceling statement due to lock timeout", null, null)))
+                .isNull();
+        b.toServer.clear();
+        assertThat(b.reply(new ReadyForQuery('E'))).as("the gateway's own Sync").isNull();
+        assertThat(b.toServer)
+                .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("SELECT 1 FROM t WHERE id = 1"));
+        assertThat(ownStatement(b, "ROLLBACK")).isNull();
+        assertThat(ownStatement(b, "RELEASE")).isNull();
+        assertThat(ownStatement(b, "SELECT 1")).isEqualTo(new CommandComplete("UPDATE 1"));
+        assertThat(b.reply(new ReadyForQuery('T')))
+                .as("the client's group is not over")
+                .isNull();
+        assertThat(b.holding).isFalse();
+
+        // The client's Sync goes as it came.
+        assertThat(b.send(FrontendMessage.Sync.INSTANCE)).containsExactly(FrontendMessage.Sync.INSTANCE);
+    }
+
+    @Test
+    void anAutocommitExecuteThatMeetsARowLockRunsInTheGatewaysTransactionAndRunsAgain() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+
+        b.send(new FrontendMessage.Parse("", "UPDATE t SET n = 2 WHERE id = 1", new int[0]));
+        b.send(FrontendMessage.Bind.UNNAMED);
+        List<FrontendMessage> sent = b.send(new FrontendMessage.Execute("", 0));
+        assertThat(sent)
+                .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("BEGIN"));
+        b.reply(new BackendMessage.Bodiless(BackendMessage.PARSE_COMPLETE));
+        b.reply(new BackendMessage.Bodiless(BackendMessage.BIND_COMPLETE));
+        assertThat(ownStatement(b, "BEGIN")).isNull();
+        assertThat(ownStatement(b, "SAVEPOINT")).isNull();
+        assertThat(ownStatement(b, "SET")).isNull();
+        assertThat(b.reply(ErrorResponse.of("ERROR", "55P03", "canceling statement due to lock timeout", null, null)))
+                .isNull();
+        a.toServer.clear();
+        b.toServer.clear();
+        assertThat(b.reply(new ReadyForQuery('E'))).isNull();
+        // a, idle, loses; the write runs again from the savepoint and its answer is the client's.
+        assertThat(a.toServer).containsExactly(new Query("ROLLBACK"));
+        assertThat(b.toServer)
+                .anyMatch(
+                        m -> m instanceof FrontendMessage.Parse p && p.sql().equals("UPDATE t SET n = 2 WHERE id = 1"));
+        assertThat(ownStatement(b, "ROLLBACK")).isNull();
+        assertThat(ownStatement(b, "UPDATE 1")).isEqualTo(new CommandComplete("UPDATE 1"));
+        assertThat(ownStatement(b, "RELEASE")).isNull();
+        assertThat(b.reply(new ReadyForQuery('T'))).isNull();
+
+        // The client's Sync commits the gateway's transaction first.
+        List<FrontendMessage> sync = b.send(FrontendMessage.Sync.INSTANCE);
+        assertThat(sync)
+                .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("COMMIT"));
+        assertThat(b.reply(new ReadyForQuery('T'))).isNull();
+        assertThat(ownStatement(b, "COMMIT")).isNull();
+        assertThat(b.reply(new ReadyForQuery('I'))).isEqualTo(new ReadyForQuery('I'));
+    }
 }

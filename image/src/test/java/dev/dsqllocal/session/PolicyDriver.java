@@ -108,4 +108,17 @@ public final class PolicyDriver implements SessionPolicy.Session {
     public void execute(Runnable task) {
         task.run();
     }
+
+    /** The policy holds the client's messages ({@link #holdClient}); the test sends none meanwhile. */
+    public boolean holding;
+
+    @Override
+    public void holdClient() {
+        holding = true;
+    }
+
+    @Override
+    public void resumeClient() {
+        holding = false;
+    }
 }

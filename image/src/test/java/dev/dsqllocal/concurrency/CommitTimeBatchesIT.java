@@ -1,0 +1,226 @@
+package dev.dsqllocal.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.dsqllocal.server.DsqlLocalServer;
+import dev.dsqllocal.server.Option;
+import dev.dsqllocal.server.ServerConfig;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dsql.DsqlUtilities;
+
+/**
+ * Commit-time conflicts in what pgJDBC sends as one group of messages: batches ({@code executeBatch}) and
+ * multi-statement strings, in a transaction and in autocommit, and autocommit writes that meet an open transaction's
+ * row lock. Through the emulator as shipped (gateway, IAM tokens, real PostgreSQL).
+ */
+class CommitTimeBatchesIT {
+    private static final String OC000 = "change conflicts with another transaction (OC000)";
+
+    private static DsqlLocalServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DsqlLocalServer.start(
+                ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        String token = DsqlUtilities.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()
+                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
+                        + server.dataDir().resolve("tls/ca.pem"),
+                "admin",
+                token);
+    }
+
+    private static void table(String name) throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, v int)");
+            st.execute("INSERT INTO " + name + " VALUES (1, 0), (2, 0), (3, 0)");
+        }
+    }
+
+    private static String values(Statement st, String table) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = st.executeQuery("SELECT v FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                out.append(out.length() == 0 ? "" : ",").append(rs.getInt(1));
+            }
+        }
+        return out.toString();
+    }
+
+    private static void assertConflict(SQLException e) {
+        assertThat((Object) e).isNotNull();
+        assertThat(e.getSQLState()).isEqualTo("40001");
+        assertThat(e.getMessage()).contains(OC000);
+    }
+
+    /** b's batch updates rows 2, 1 (held by a), 3 with the value {@code v}. */
+    private static int[] batch(Connection b, String table, int v) throws SQLException {
+        try (PreparedStatement update = b.prepareStatement("UPDATE " + table + " SET v = ? WHERE id = ?")) {
+            for (int id : new int[] {2, 1, 3}) {
+                update.setInt(1, v);
+                update.setInt(2, id);
+                update.addBatch();
+            }
+            return update.executeBatch();
+        }
+    }
+
+    @Test
+    void aBatchInATransactionMeetingAnotherTransactionsRowSucceedsAndTheFirstCommitterWins() throws Exception {
+        table("ctb_txn");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+
+            // a holds row 1; b's batch runs whole, at once; a commits first, so b's COMMIT fails and applies nothing.
+            sa.executeUpdate("UPDATE ctb_txn SET v = 1 WHERE id = 1");
+            assertThat(batch(b, "ctb_txn", 2)).containsExactly(1, 1, 1);
+            a.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, b::commit));
+            b.rollback();
+            assertThat(values(sb, "ctb_txn")).isEqualTo("1,0,0");
+            b.commit();
+
+            // The other order: b commits first and its whole batch applies; a's COMMIT fails.
+            sa.executeUpdate("UPDATE ctb_txn SET v = 3 WHERE id = 1");
+            assertThat(batch(b, "ctb_txn", 4)).containsExactly(1, 1, 1);
+            b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_txn")).isEqualTo("4,4,4");
+            a.commit();
+        }
+    }
+
+    @Test
+    void aMultiStatementStringInATransactionMeetingAnotherTransactionsRowSucceeds() throws Exception {
+        table("ctb_multi");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_multi SET v = 1 WHERE id = 1");
+            // pgJDBC sends each statement as its own Parse/Bind/Execute, all before one Sync.
+            assertThat(sb.execute("UPDATE ctb_multi SET v = 2 WHERE id = 2; UPDATE ctb_multi SET v = 2 WHERE id = 1;"
+                            + " SELECT v FROM ctb_multi WHERE id = 3"))
+                    .isFalse();
+            assertThat(sb.getUpdateCount()).isEqualTo(1);
+            assertThat(sb.getMoreResults()).isFalse();
+            assertThat(sb.getUpdateCount()).isEqualTo(1);
+            assertThat(sb.getMoreResults()).isTrue();
+            b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_multi")).isEqualTo("2,2,0");
+            a.commit();
+        }
+    }
+
+    @Test
+    void anAutocommitBatchMeetingAnOpenTransactionsRowCommitsAndThatTransactionFails() throws Exception {
+        table("ctb_auto");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement()) {
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_auto SET v = 1 WHERE id = 1");
+            // b's batch is one implicit transaction, committed at once: a, still open, loses.
+            assertThat(batch(b, "ctb_auto", 2)).containsExactly(1, 1, 1);
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_auto")).isEqualTo("2,2,2");
+            a.commit();
+        }
+    }
+
+    @Test
+    void aBatchEntryFailingForItsOwnReasonUnderContentionFailsAsInPostgresql() throws Exception {
+        table("ctb_error");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement();
+                PreparedStatement insert = b.prepareStatement("INSERT INTO ctb_error VALUES (?, 9)")) {
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_error SET v = 1 WHERE id = 1");
+
+            // In a transaction: the duplicate key is the batch's error, the entries after it do not run, and the
+            // transaction is aborted until the client ends it.
+            b.setAutoCommit(false);
+            for (int id : new int[] {4, 2, 5}) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, insert::executeBatch);
+            assertThat(e.getNextException().getSQLState()).isEqualTo("23505");
+            assertThat(catchThrowableOfType(SQLException.class, () -> sb.executeQuery("SELECT 1"))
+                            .getSQLState())
+                    .isEqualTo("25P02");
+            b.rollback();
+
+            // In autocommit: the batch is one transaction, nothing of it applies, the session goes on.
+            b.setAutoCommit(true);
+            for (int id : new int[] {4, 2, 5}) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            e = catchThrowableOfType(BatchUpdateException.class, insert::executeBatch);
+            assertThat(e.getNextException().getSQLState()).isEqualTo("23505");
+            assertThat(values(sb, "ctb_error")).isEqualTo("0,0,0");
+            a.commit();
+            assertThat(values(sb, "ctb_error")).isEqualTo("1,0,0");
+        }
+    }
+
+    @Test
+    void anAutocommitWriteMeetingAnOpenTransactionsRowCommitsAndThatTransactionFails() throws Exception {
+        table("ctb_single");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_single SET v = 1 WHERE id = 1");
+            assertThat(sb.executeUpdate("UPDATE ctb_single SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_single")).isEqualTo("2,0,0");
+            a.commit();
+        }
+    }
+}
