@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  *       40P01) or a row committed after the snapshot (40001) it is rolled back to the savepoint, answered on its
  *       snapshot ({@link SnapshotStatements}) and deferred; its transaction's COMMIT then fails with OC000 or, when
  *       it was first, dooms the idle transactions whose locks it met and runs the deferred writes again before
- *       committing ({@link #judgeCommit}). An autocommit write that meets an idle transaction's lock dooms it and
- *       runs again. Conflicts the gateway cannot defer keep PostgreSQL's answer: {@code 40001}, {@code 55P03} and
+ *       committing ({@link #judgeCommit}). A wrapped Execute ends its own group and the client's next messages
+ *       wait for its answer ({@link #release}), so every statement of a batch is deferred on its own; a duplicate
+ *       key an INSERT meets is probed for whether it is in the snapshot ({@link #probeKeys}). An autocommit write
+ *       that meets an idle transaction's lock dooms it and runs again, an Execute in a transaction the gateway opens
+ *       around the client's group ({@link #rerunAfterDooming}). Conflicts the gateway cannot defer keep PostgreSQL's answer: {@code 40001}, {@code 55P03} and
  *       {@code 40P01} reach the client as DSQL's {@code 40001 change conflicts with another transaction (OC000)}
  *       at the statement. The package documentation lists what is not deferred.</li>
  *   <li><b>OC001.</b> Each session remembers the catalog version ({@link CatalogVersions}, per cluster) it last
@@ -163,6 +166,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private boolean holding;
     /** A write in the gateway's transaction met a row lock: it runs again once the holders are doomed. */
     private Wrapped rerunning;
+    /**
+     * A wrapped INSERT met a duplicate key: whether that key is in the transaction's snapshot (a true duplicate) or
+     * was committed after it (a conflict DSQL reports at COMMIT) is being asked of PostgreSQL ({@link #probeKeys}).
+     */
+    private Wrapped probing;
+    /** The probe of {@link #probing} failed with a serialization failure: the key is not in the snapshot. */
+    private boolean keyCommittedAfterSnapshot;
+
+    /** The client's transaction already runs with the short lock wait ({@link PlanKind#SHORT_WAIT}). */
+    private boolean shortWaitSet;
+
     /** The gateway's own Sync before its COMMIT is on its way: its ReadyForQuery says nothing of the client's group. */
     private boolean closingGatewayTransaction;
 
@@ -221,7 +235,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         REPLAY,
         RETRY,
         /** The client's Sync (or transaction control) ends the gateway's transaction around an autocommit group. */
-        END_GATEWAY_TRANSACTION
+        END_GATEWAY_TRANSACTION,
+        /**
+         * Statements the gateway cannot defer, that may meet another transaction's row lock: they run with the short
+         * lock wait, and lose at once (OC000) instead of waiting for the session's.
+         */
+        SHORT_WAIT
     }
 
     private record Plan(PlanKind kind, Wrapped wrapped, Retry retry) {}
@@ -310,6 +329,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     ddl = sendsDdl;
                     if (request.statements().size() == 1 && plan == null) {
                         planFor(request.statements().get(0), null);
+                    } else if (plan == null) {
+                        planShortWait(request.statements());
                     }
                 }
                 case FrontendMessage.BIND -> {
@@ -618,30 +639,25 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private void planFor(StatementInfo info, String portal) {
         if (inTransaction()) {
             Transaction open = txn;
-            if (lastStatus == 'E' || open == null) {
+            if (lastStatus == 'E' || open == null || !locksRows(info) || !conflictPossible(open)) {
                 return;
             }
             Optional<SnapshotStatements.Snapshot> snapshot = SnapshotStatements.of(info);
-            if (snapshot.isEmpty() || !conflictPossible(open)) {
-                return;
-            }
             Rerun rerun = rerunOf(info, portal);
-            if (rerun != null) {
-                plan = new Plan(
-                        PlanKind.WRAP,
-                        new Wrapped(
-                                info,
-                                rerun,
-                                snapshot.get(),
-                                portal != null,
-                                snapshot.get().table()),
-                        null);
+            if (snapshot.isPresent() && rerun != null) {
+                Wrapped w = new Wrapped(
+                        info,
+                        rerun,
+                        snapshot.get(),
+                        portal != null,
+                        snapshot.get().table());
+                plan = new Plan(PlanKind.WRAP, w, null);
+            } else if (!shortWaitSet) {
+                plan = new Plan(PlanKind.SHORT_WAIT, null, null);
             }
             return;
         }
-        boolean locksRows =
-                info.kind() == StatementKind.DML || !info.lockingClauses().isEmpty();
-        if (!locksRows || (!gatewayTransaction && lockHolders(null).isEmpty())) {
+        if (!locksRows(info) || (!gatewayTransaction && lockHolders(null).isEmpty())) {
             return;
         }
         Rerun rerun = rerunOf(info, portal);
@@ -657,6 +673,30 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, null, true, table), null);
         } else if (info.kind() == StatementKind.DML && !hasReturning(info)) {
             plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, table));
+        } else {
+            plan = new Plan(PlanKind.SHORT_WAIT, null, null);
+        }
+    }
+
+    /** A statement that writes or locks rows: one that may meet another transaction's row lock. */
+    private static boolean locksRows(StatementInfo info) {
+        return info.kind() == StatementKind.DML || !info.lockingClauses().isEmpty();
+    }
+
+    /**
+     * A simple Query of several statements is not deferred (PostgreSQL skips the rest of it after a failure); when
+     * one of them may meet another transaction's row lock, they run with the short lock wait.
+     */
+    private void planShortWait(List<StatementInfo> statements) {
+        if (shortWaitSet || statements.stream().noneMatch(ConcurrencyPolicy::locksRows)) {
+            return;
+        }
+        Transaction open = txn;
+        boolean contended = inTransaction()
+                ? lastStatus != 'E' && open != null && conflictPossible(open)
+                : !lockHolders(null).isEmpty();
+        if (contended) {
+            plan = new Plan(PlanKind.SHORT_WAIT, null, null);
         }
     }
 
@@ -762,6 +802,19 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 request.surround(this, messages, List.of());
                 replaying = true;
                 replayFailed = false;
+            }
+            case SHORT_WAIT -> {
+                if (request.type() == FrontendMessage.QUERY) {
+                    List<Part> parts = new ArrayList<>();
+                    parts.add(Part.own(SHORT_LOCK_WAIT, null));
+                    for (StatementInfo info : request.statements()) {
+                        parts.add(Part.client(info.statement().text(), info));
+                    }
+                    request.replaceWithQuery(this, parts);
+                } else {
+                    request.surround(this, ownStatement(plain(SHORT_LOCK_WAIT)), List.of());
+                }
+                shortWaitSet = inTransaction(); // SET LOCAL lasts until the transaction ends
             }
             case RETRY -> {
                 retry = p.retry();
@@ -882,6 +935,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     reply.drop();
                     return true;
                 }
+                if (w.rows == 0 && !w.inGatewayTransaction() && code.equals("23505") && w.snapshot.insert()) {
+                    probing = w;
+                    reply.drop();
+                    return true;
+                }
                 if (w.rows == 0 && !w.inGatewayTransaction() && DEFERRED_CODES.contains(code)) {
                     w.conflictCode = code;
                     defer(w);
@@ -968,6 +1026,55 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     }
 
     /**
+     * At the end of the group of a wrapped INSERT that met a duplicate key: PostgreSQL checks uniqueness against
+     * committed rows, DSQL against the snapshot. From the savepoint, the same INSERT with {@code ON CONFLICT DO
+     * NOTHING} tells them apart: under REPEATABLE READ it fails with a serialization failure when a conflicting row
+     * is not visible to the transaction's snapshot (PostgreSQL's {@code ExecCheckTupleVisible}), and skips the rows
+     * otherwise.
+     */
+    private void probeKeys() {
+        keyCommittedAfterSnapshot = false;
+        Rerun insert = probing.rerun;
+        String sql = insert.sql().strip();
+        while (sql.endsWith(";")) {
+            sql = sql.substring(0, sql.length() - 1).strip();
+        }
+        List<FrontendMessage> messages = new ArrayList<>(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
+        messages.addAll(
+                ownStatement(new Rerun(sql + "\nON CONFLICT DO NOTHING", insert.types(), insert.bind()), new short[0]));
+        messages.add(Sync.INSTANCE);
+        session.sendOwn(this, messages);
+    }
+
+    /**
+     * The probe's answers are the gateway's. At its end: a key committed after the snapshot defers the INSERT (its
+     * COMMIT fails with OC000) and answers it on the snapshot; a true duplicate runs the INSERT again from before the
+     * savepoint, so the client gets PostgreSQL's own 23505 and the transaction is aborted as it would be.
+     */
+    private void followProbe(ServerReply reply) {
+        reply.drop();
+        if (reply.message() instanceof ErrorResponse error) {
+            keyCommittedAfterSnapshot = error.sqlState().equals("40001");
+        } else if (reply.type() == BackendMessage.READY_FOR_QUERY) {
+            Wrapped w = probing;
+            probing = null;
+            if (keyCommittedAfterSnapshot) {
+                w.conflictCode = "40001";
+                defer(w);
+                answerOnSnapshot();
+            } else {
+                rerunning = w;
+                List<FrontendMessage> messages =
+                        new ArrayList<>(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
+                messages.addAll(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                messages.addAll(ownStatement(w.rerun));
+                messages.add(Sync.INSTANCE);
+                session.sendOwn(this, messages);
+            }
+        }
+    }
+
+    /**
      * The wrapped Execute's group (and the gateway's answer in its place, if any) has ended: the client's held
      * messages go on. After an error PostgreSQL would skip them up to the client's Sync; so does the gateway.
      */
@@ -1012,7 +1119,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             case BackendMessage.READY_FOR_QUERY -> {
                 char status = ((ReadyForQuery) reply.message()).status();
-                boolean inGroup = rerunning != null || (snapshotting != null && snapshotting.extended);
+                boolean inGroup =
+                        (rerunning != null && rerunning.extended) || (snapshotting != null && snapshotting.extended);
                 snapshotting = null;
                 retrying = false;
                 rerunning = null;
@@ -1060,6 +1168,10 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     public void onServer(Session s, ServerReply reply) {
         byte type = reply.type();
         try {
+            if (probing != null && reply.answersInjectedBy(this)) {
+                followProbe(reply);
+                return;
+            }
             if ((snapshotting != null || retrying || rerunning != null) && reply.answersInjectedBy(this)) {
                 answerInPlace(reply);
                 return;
@@ -1145,6 +1257,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         reply.drop();
                         if (holding && deferral != null) {
                             answerOnSnapshot();
+                        } else if (holding && probing != null) {
+                            probeKeys();
                         } else if (holding && rerunning != null) {
                             rerunAfterDooming();
                         } else if (holding) {
@@ -1155,6 +1269,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     if (deferral != null) {
                         reply.drop();
                         answerOnSnapshot();
+                        return;
+                    }
+                    if (probing != null) {
+                        reply.drop();
+                        probeKeys();
                         return;
                     }
                     if (retryPending) {
@@ -1181,6 +1300,9 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         lastStatus = status;
         began = false;
         gatewayTransaction = false;
+        if (status == 'I') {
+            shortWaitSet = false;
+        }
         wrapped = null;
         retry = null;
         replaying = false;

@@ -19,7 +19,14 @@ import java.util.Optional;
 final class SnapshotStatements {
 
     /** A deferrable statement: what to run on the snapshot instead, and the command tag of a write (else null). */
-    record Snapshot(String sql, String tag, String table) {}
+    record Snapshot(String sql, String tag, String table) {
+        /** An INSERT ... VALUES: a duplicate key it meets may be a row committed after the snapshot. */
+        boolean insert() {
+            return INSERT_TAG.equals(tag);
+        }
+    }
+
+    private static final String INSERT_TAG = "INSERT 0";
 
     private SnapshotStatements() {}
 
@@ -126,7 +133,7 @@ final class SnapshotStatements {
         if (values < 0) {
             return Optional.empty();
         }
-        return Optional.of(new Snapshot(between(statement, values, tokens.size()), "INSERT 0", table(tokens, 2)));
+        return Optional.of(new Snapshot(between(statement, values, tokens.size()), INSERT_TAG, table(tokens, 2)));
     }
 
     /** The SELECT with every top-level {@code FOR UPDATE/NO KEY UPDATE/SHARE/KEY SHARE [OF ...] [NOWAIT|SKIP LOCKED]} cut. */

@@ -23,14 +23,23 @@
  *       the COMMIT with OC000; otherwise the idle blockers are rolled back on PostgreSQL's side and doomed (their
  *       next request fails with OC000; a ROLLBACK is answered normally), and the deferred writes run again before
  *       the client's COMMIT, on the unchanged snapshot (a failure there turns the COMMIT's ROLLBACK into OC000).
- *       An autocommit write that meets an open transaction's lock dooms the idle holders and runs again.</li>
- *   <li>Not deferred (OC000 at the statement after the lock timeout, as before): writes with RETURNING,
- *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement query
- *       or in a batch of several Executes (PostgreSQL skips what follows a failed statement). A deferred write is
- *       not visible to its own transaction's later reads; an INSERT of a key committed after the snapshot fails at
- *       once with 23505 (PostgreSQL checks uniqueness against committed rows). Blockers are matched by table, so
- *       an unrelated open transaction holding locks on the same table may lose. Injected conflicts fail at COMMIT
- *       (or at the autocommit statement).</li>
+ *       A wrapped Execute is followed by an own Sync and the session holds the client's next messages
+ *       ({@code Session.holdClient}) until it is answered, so a batch's later statements run after the savepoint
+ *       is restored instead of being skipped. An INSERT ... VALUES that meets a duplicate key (23505) is probed from
+ *       the savepoint with {@code ON CONFLICT DO NOTHING}: a serialization failure means the key is not in the
+ *       snapshot (committed after it: deferred, its COMMIT fails), else it is a true duplicate and the INSERT runs
+ *       again for PostgreSQL's own 23505. An autocommit write that meets an open transaction's lock (10 ms) dooms
+ *       the idle holders and runs again: a simple Query as it came; an Execute inside a transaction the gateway
+ *       opens around the client's group ({@code BEGIN} before the first such write, {@code COMMIT} before the
+ *       client's Sync), so a batch stays one transaction.</li>
+ *   <li>Not deferred (OC000 at the statement after the lock timeout; while another session could make them conflict
+ *       they run with the 10 ms lock wait, {@code SET LOCAL} once per transaction): writes with RETURNING,
+ *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
+ *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
+ *       write is not visible to its own transaction's later reads. Blockers are matched by table, so an unrelated
+ *       open transaction holding locks on the same table may lose; an autocommit INSERT of a key whose row an open
+ *       transaction has updated waits on that transaction's lock and dooms it before failing with 23505. Injected
+ *       conflicts fail at COMMIT (or at the autocommit statement).</li>
  *   <li>OC001: a per-cluster catalog version ({@link dev.dsqllocal.concurrency.CatalogVersions}) is bumped when a
  *       session's DDL (the dialect classifier's {@code DDL} kind: schema changes, GRANT/REVOKE, {@code AWS IAM
  *       GRANT/REVOKE}, {@code CREATE INDEX ASYNC}) commits; DDL that failed, was rolled back, or did nothing
