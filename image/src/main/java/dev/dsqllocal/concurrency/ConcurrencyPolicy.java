@@ -162,8 +162,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      * other transactions' row locks possibly): it commits it just before the client's Sync.
      */
     private boolean gatewayTransaction;
-    /** The client's messages are held until the wrapped statement's own Sync has answered ({@link #release}). */
+    /** The wrapped Execute whose group the client has not ended yet (no Sync after it so far). */
+    private Wrapped openWrap;
+    /** The client's messages are held until the wrapped statement's outcome is known and acted on ({@link #release}). */
     private boolean holding;
+    /** The gateway's own Sync after a wrapped Execute is on its way ({@link #holdForOutcome}). */
+    private boolean awaitingOwnSync;
     /** A write in the gateway's transaction met a row lock: it runs again once the holders are doomed. */
     private Wrapped rerunning;
     /**
@@ -312,6 +316,9 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         try {
             remember(request);
             if ((skipUntilSync || doomed) && whileDoomed(request)) {
+                return;
+            }
+            if (openWrap != null && holdForOutcome(request)) {
                 return;
             }
             switch (request.type()) {
@@ -766,8 +773,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                                     Part.own("RELEASE SAVEPOINT " + SAVEPOINT, null)));
                     return;
                 }
-                // An Execute: its own Sync ends the group here and the client's next messages wait, so that after a
-                // conflict they run on the transaction restored to the savepoint instead of being skipped.
+                // An Execute: should the client send more than a Sync after it before its outcome is known, those
+                // messages wait for it (holdForOutcome).
                 List<FrontendMessage> before = new ArrayList<>();
                 if (p.wrapped().inGatewayTransaction() && !gatewayTransaction) {
                     before.addAll(ownStatement(plain("BEGIN")));
@@ -775,11 +782,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
                 before.addAll(ownStatement(plain("SAVEPOINT " + SAVEPOINT)));
                 before.addAll(ownStatement(plain(SHORT_LOCK_WAIT)));
-                List<FrontendMessage> after = new ArrayList<>(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
-                after.add(Sync.INSTANCE);
-                request.surround(this, before, after);
-                holding = true;
-                session.holdClient();
+                request.surround(this, before, ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
+                openWrap = p.wrapped();
             }
             case END_GATEWAY_TRANSACTION -> {
                 // Its own Sync first: after an error PostgreSQL skips to a Sync, and the COMMIT (a ROLLBACK then)
@@ -1075,6 +1079,47 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     }
 
     /**
+     * The client's next message after a wrapped Execute. A Sync ends the client's group, and a conflict is answered at
+     * its ReadyForQuery, as for a simple Query. Anything else (the rest of a batch) would run, or be skipped after an
+     * error, before the gateway could undo the statement to its savepoint: unless its outcome is already known and
+     * needs nothing, the message is held back with the client's next ones, and the gateway ends the group with a Sync
+     * of its own ({@link #afterOwnSync}). A write in the gateway's transaction holds back the Sync too, since the
+     * COMMIT that goes before it must come after the write has run again.
+     */
+    private boolean holdForOutcome(ClientRequest request) {
+        byte type = request.type();
+        Wrapped w = openWrap;
+        if (type == FrontendMessage.FLUSH) {
+            return false;
+        }
+        openWrap = null;
+        if ((type == FrontendMessage.SYNC && !w.inGatewayTransaction())
+                || (wrapped == null && deferral == null && probing == null && rerunning == null)) {
+            return false;
+        }
+        request.holdBack();
+        holding = true;
+        session.holdClient();
+        awaitingOwnSync = true;
+        session.sendOwn(this, List.of(Sync.INSTANCE));
+        return true;
+    }
+
+    /** The gateway's own Sync after a wrapped Execute has answered: the outcome is acted on, then the client resumes. */
+    private void afterOwnSync(char status) {
+        lastStatus = status;
+        if (deferral != null) {
+            answerOnSnapshot();
+        } else if (probing != null) {
+            probeKeys();
+        } else if (rerunning != null) {
+            rerunAfterDooming();
+        } else {
+            release(status);
+        }
+    }
+
+    /**
      * The wrapped Execute's group (and the gateway's answer in its place, if any) has ended: the client's held
      * messages go on. After an error PostgreSQL would skip them up to the client's Sync; so does the gateway.
      */
@@ -1119,8 +1164,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             case BackendMessage.READY_FOR_QUERY -> {
                 char status = ((ReadyForQuery) reply.message()).status();
-                boolean inGroup =
-                        (rerunning != null && rerunning.extended) || (snapshotting != null && snapshotting.extended);
+                boolean inGroup = holding;
                 snapshotting = null;
                 retrying = false;
                 rerunning = null;
@@ -1168,6 +1212,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     public void onServer(Session s, ServerReply reply) {
         byte type = reply.type();
         try {
+            if (awaitingOwnSync && type == BackendMessage.READY_FOR_QUERY && reply.answersInjectedBy(this)) {
+                awaitingOwnSync = false;
+                reply.drop();
+                afterOwnSync(((ReadyForQuery) reply.message()).status());
+                return;
+            }
             if (probing != null && reply.answersInjectedBy(this)) {
                 followProbe(reply);
                 return;
@@ -1255,15 +1305,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                             lastStatus = status;
                         }
                         reply.drop();
-                        if (holding && deferral != null) {
-                            answerOnSnapshot();
-                        } else if (holding && probing != null) {
-                            probeKeys();
-                        } else if (holding && rerunning != null) {
-                            rerunAfterDooming();
-                        } else if (holding) {
-                            release(status);
-                        }
                         return;
                     }
                     if (deferral != null) {

@@ -88,7 +88,10 @@ final class ProxySession implements SessionPolicy.Session {
     /** The policy holds the client's messages ({@link #holdClient}): they wait here, in order. */
     private boolean holdingClient;
 
-    private final ArrayDeque<ByteBuf> heldFromClient = new ArrayDeque<>();
+    private final ArrayDeque<Held> heldFromClient = new ArrayDeque<>();
+
+    /** A client message read while the policy holds the client: its bytes and, if it could be read, its request. */
+    private record Held(ByteBuf message, ClientRequest request) {}
 
     private ScheduledFuture<?> lifetime;
     private long acceptedAt;
@@ -235,11 +238,6 @@ final class ProxySession implements SessionPolicy.Session {
             message.release();
             return;
         }
-        if (holdingClient) {
-            heldFromClient.add(message);
-            client.config().setAutoRead(false); // what is already read waits; nothing more is read meanwhile
-            return;
-        }
         // A burst that ends in Terminate leaves nothing running; anything else may start work on the backend.
         backendIdle = backendIdle && lastType == FrontendMessage.TERMINATE;
         if (requests == null) {
@@ -252,6 +250,19 @@ final class ProxySession implements SessionPolicy.Session {
         } catch (IllegalArgumentException e) {
             // A malformed message is PostgreSQL's to reject, with its own error.
             LOG.debug("Passing on a client message the gateway cannot read: {}", e.getMessage());
+            request = null;
+        }
+        if (holdingClient) {
+            heldFromClient.add(new Held(message, request));
+            client.config().setAutoRead(false); // what is already read waits; nothing more is read meanwhile
+            return;
+        }
+        dispatch(message, request);
+    }
+
+    /** Hands a client request to the policy and sends what it decided (a message that could not be read: as is). */
+    private void dispatch(ByteBuf message, ClientRequest request) {
+        if (request == null) {
             backend.write(message, backend.voidPromise());
             return;
         }
@@ -260,6 +271,12 @@ final class ProxySession implements SessionPolicy.Session {
         } catch (RuntimeException e) {
             message.release();
             policyFailed(e);
+            return;
+        }
+        if (request.heldBack()) {
+            request.unhold();
+            heldFromClient.addFirst(new Held(message, request));
+            client.config().setAutoRead(false);
             return;
         }
         replies.sent(request);
@@ -421,9 +438,9 @@ final class ProxySession implements SessionPolicy.Session {
         if (closed || holdingClient) {
             return;
         }
-        while (!holdingClient && !heldFromClient.isEmpty()) {
-            ByteBuf message = heldFromClient.poll();
-            fromClient(message, message.getByte(message.readerIndex()));
+        while (!holdingClient && !heldFromClient.isEmpty() && backend != null && backend.isActive()) {
+            Held held = heldFromClient.poll();
+            dispatch(held.message(), held.request());
         }
         fromClientDone();
         if (!holdingClient && backend != null && backend.isWritable()) {
@@ -481,7 +498,7 @@ final class ProxySession implements SessionPolicy.Session {
             return;
         }
         closed = true;
-        heldFromClient.forEach(ByteBuf::release);
+        heldFromClient.forEach(held -> held.message().release());
         heldFromClient.clear();
         if (lifetime != null) {
             lifetime.cancel(false);

@@ -21,6 +21,7 @@ public final class ClientRequest {
     private final boolean singleStatement;
     private final List<StatementInfo> statements;
     private List<Sent> sent;
+    private boolean heldBack;
 
     ClientRequest(
             FrontendMessage message,
@@ -158,6 +159,27 @@ public final class ClientRequest {
 
     public void drop() {
         sent = List.of();
+    }
+
+    /**
+     * Keeps the request back, first among the client's held messages ({@link SessionPolicy.Session#holdClient}, which
+     * the policy calls too): nothing is sent now, later policies do not see it, and every policy sees it again, as
+     * it came, when the session resumes.
+     */
+    public void holdBack() {
+        heldBack = true;
+        sent = List.of();
+    }
+
+    /** A policy kept the request back ({@link #holdBack}). */
+    public boolean heldBack() {
+        return heldBack;
+    }
+
+    /** For the session: the held request is handed to the policies again, undecided, as it came. */
+    public void unhold() {
+        heldBack = false;
+        sent = null;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
  * Two write workloads through the gateway of an emulator started in this JVM (run with {@code [seconds]}):
  * one session committing single-row UPDATE transactions back to back (the cost optimistic concurrency adds to a
  * session alone on its cluster), and 8 writers moving money between 100 accounts in transactions retried on
- * SQLSTATE 40001 (throughput, retry rate, and the invariant that the total never changes).
+ * SQLSTATE 40001 (throughput, retry rate, and the invariant that the total never changes); then how long
+ * statements of several shapes wait on another open transaction's row lock, and how they end.
  */
 public final class OccWorkloadBenchmark {
     private static final int ACCOUNTS = 100;
@@ -43,6 +45,7 @@ public final class OccWorkloadBenchmark {
             singleSession(server, 2); // warm-up
             System.out.printf("single-session UPDATE transactions: %.0f tx/s%n", singleSession(server, seconds));
             bank(server, seconds);
+            blockedWrites(server);
         }
     }
 
@@ -132,6 +135,96 @@ public final class OccWorkloadBenchmark {
                 total,
                 ACCOUNTS * 1000L,
                 failures);
+    }
+
+    /** A statement of session b, timed while session a's open, idle transaction holds row 1. */
+    @FunctionalInterface
+    private interface BlockedWrite {
+        void run(Connection b) throws SQLException;
+    }
+
+    private static final int BLOCKED_ROUNDS = 40;
+
+    /**
+     * How long a statement waits on another transaction's row lock, shape by shape: each round, a updates row 1 and
+     * stays idle in its transaction, b runs the shape (timed), then both roll back. Prints the median and the largest
+     * wait and how the rounds ended (ok, 40001, other SQLSTATE).
+     */
+    private static void blockedWrites(DsqlLocalServer server) throws SQLException {
+        try (Connection c = connect(server);
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bench_blocked (id int PRIMARY KEY, v int)");
+            st.execute("INSERT INTO bench_blocked VALUES (1, 0), (2, 0), (3, 0)");
+        }
+        String update = "UPDATE bench_blocked SET v = v + 1 WHERE id = ?";
+        blocked(server, "autocommit UPDATE", true, b -> {
+            try (PreparedStatement up = b.prepareStatement(update)) {
+                up.setInt(1, 1);
+                up.executeUpdate();
+            }
+        });
+        blocked(server, "UPDATE in a transaction", false, b -> {
+            try (PreparedStatement up = b.prepareStatement(update)) {
+                up.setInt(1, 1);
+                up.executeUpdate();
+            }
+        });
+        blocked(server, "batch of 3 UPDATEs in a transaction", false, b -> batchOfThree(b, update));
+        blocked(server, "autocommit batch of 3 UPDATEs", true, b -> batchOfThree(b, update));
+        blocked(server, "UPDATE ... RETURNING in a transaction", false, b -> {
+            try (Statement st = b.createStatement()) {
+                st.executeQuery("UPDATE bench_blocked SET v = v + 1 WHERE id = 1 RETURNING v")
+                        .close();
+            }
+        });
+    }
+
+    private static void batchOfThree(Connection b, String update) throws SQLException {
+        try (PreparedStatement up = b.prepareStatement(update)) {
+            for (int id : new int[] {2, 1, 3}) {
+                up.setInt(1, id);
+                up.addBatch();
+            }
+            up.executeBatch();
+        }
+    }
+
+    private static void blocked(DsqlLocalServer server, String shape, boolean autocommit, BlockedWrite write)
+            throws SQLException {
+        long[] waits = new long[BLOCKED_ROUNDS];
+        int ok = 0;
+        int conflicts = 0;
+        List<String> others = new ArrayList<>();
+        try (Connection a = connect(server);
+                Connection b = connect(server);
+                PreparedStatement hold = a.prepareStatement("UPDATE bench_blocked SET v = v + 1 WHERE id = 1")) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(autocommit);
+            for (int round = 0; round < BLOCKED_ROUNDS; round++) {
+                hold.executeUpdate();
+                long start = System.nanoTime();
+                try {
+                    write.run(b);
+                    ok++;
+                } catch (SQLException e) {
+                    SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                    if ("40001".equals(cause.getSQLState())) {
+                        conflicts++;
+                    } else {
+                        others.add(cause.getSQLState());
+                    }
+                }
+                waits[round] = System.nanoTime() - start;
+                if (!autocommit) {
+                    b.rollback();
+                }
+                a.rollback();
+            }
+        }
+        Arrays.sort(waits);
+        System.out.printf(
+                "blocked %s: median %.1f ms, max %.1f ms; %d ok, %d 40001, other %s%n",
+                shape, waits[BLOCKED_ROUNDS / 2] / 1e6, waits[BLOCKED_ROUNDS - 1] / 1e6, ok, conflicts, others);
     }
 
     private static Connection connect(DsqlLocalServer server) throws SQLException {

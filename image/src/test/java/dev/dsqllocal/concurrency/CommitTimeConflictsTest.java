@@ -105,7 +105,7 @@ class CommitTimeConflictsTest {
     }
 
     @Test
-    void aConflictingExecuteEndsItsOwnGroupAndTheClientsNextMessagesWaitForItsAnswer() {
+    void aBatchsNextStatementWaitsForAConflictingExecuteToBeAnsweredOnItsSnapshot() {
         simple(a, "BEGIN", "BEGIN", 'T');
         simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
         simple(b, "BEGIN", "BEGIN", 'T');
@@ -113,8 +113,15 @@ class CommitTimeConflictsTest {
         b.send(new FrontendMessage.Parse("", "UPDATE t SET n = 2 WHERE id = 1", new int[0]));
         b.send(FrontendMessage.Bind.UNNAMED);
         List<FrontendMessage> sent = b.send(new FrontendMessage.Execute("", 0));
-        assertThat(sent.get(sent.size() - 1)).isEqualTo(FrontendMessage.Sync.INSTANCE);
-        assertThat(b.holding).as("the rest of the client's batch waits").isTrue();
+        assertThat(sent)
+                .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().startsWith("RELEASE"));
+        assertThat(sent).doesNotContain(FrontendMessage.Sync.INSTANCE);
+
+        // The batch goes on before the outcome is known: its next message waits, the gateway ends the group itself.
+        b.toServer.clear();
+        assertThat(b.request(FrontendMessage.Bind.UNNAMED).heldBack()).isTrue();
+        assertThat(b.holding).isTrue();
+        assertThat(b.toServer).containsExactly(FrontendMessage.Sync.INSTANCE);
 
         assertThat(b.reply(new BackendMessage.Bodiless(BackendMessage.PARSE_COMPLETE)))
                 .isNotNull();
@@ -136,8 +143,34 @@ class CommitTimeConflictsTest {
                 .isNull();
         assertThat(b.holding).isFalse();
 
-        // The client's Sync goes as it came.
+        // The held message is handed over again and goes as it came.
+        assertThat(b.send(FrontendMessage.Bind.UNNAMED)).containsExactly(FrontendMessage.Bind.UNNAMED);
+    }
+
+    @Test
+    void aConflictingExecuteFollowedByTheClientsSyncIsAnsweredAtItsReadyForQuery() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+        simple(b, "BEGIN", "BEGIN", 'T');
+
+        b.send(new FrontendMessage.Parse("", "UPDATE t SET n = 2 WHERE id = 1", new int[0]));
+        b.send(FrontendMessage.Bind.UNNAMED);
+        b.send(new FrontendMessage.Execute("", 0));
         assertThat(b.send(FrontendMessage.Sync.INSTANCE)).containsExactly(FrontendMessage.Sync.INSTANCE);
+        b.reply(new BackendMessage.Bodiless(BackendMessage.PARSE_COMPLETE));
+        b.reply(new BackendMessage.Bodiless(BackendMessage.BIND_COMPLETE));
+        assertThat(ownStatement(b, "SAVEPOINT")).isNull();
+        assertThat(ownStatement(b, "SET")).isNull();
+        assertThat(b.reply(ErrorResponse.of("ERROR", "55P03", "canceling statement due to lock timeout", null, null)))
+                .isNull();
+        assertThat(b.reply(new ReadyForQuery('E')))
+                .as("the client's, answered after the snapshot")
+                .isNull();
+        assertThat(ownStatement(b, "ROLLBACK")).isNull();
+        assertThat(ownStatement(b, "RELEASE")).isNull();
+        assertThat(ownStatement(b, "SELECT 1")).isEqualTo(new CommandComplete("UPDATE 1"));
+        assertThat(b.reply(new ReadyForQuery('T'))).isEqualTo(new ReadyForQuery('T'));
+        assertThat(b.holding).isFalse();
     }
 
     @Test
@@ -150,6 +183,8 @@ class CommitTimeConflictsTest {
         List<FrontendMessage> sent = b.send(new FrontendMessage.Execute("", 0));
         assertThat(sent)
                 .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("BEGIN"));
+        // The client's Sync waits: the gateway's COMMIT goes before it, after the write has run again if need be.
+        assertThat(b.request(FrontendMessage.Sync.INSTANCE).heldBack()).isTrue();
         b.reply(new BackendMessage.Bodiless(BackendMessage.PARSE_COMPLETE));
         b.reply(new BackendMessage.Bodiless(BackendMessage.BIND_COMPLETE));
         assertThat(ownStatement(b, "BEGIN")).isNull();
@@ -169,8 +204,9 @@ class CommitTimeConflictsTest {
         assertThat(ownStatement(b, "UPDATE 1")).isEqualTo(new CommandComplete("UPDATE 1"));
         assertThat(ownStatement(b, "RELEASE")).isNull();
         assertThat(b.reply(new ReadyForQuery('T'))).isNull();
+        assertThat(b.holding).isFalse();
 
-        // The client's Sync commits the gateway's transaction first.
+        // The client's Sync, handed over again, commits the gateway's transaction first.
         List<FrontendMessage> sync = b.send(FrontendMessage.Sync.INSTANCE);
         assertThat(sync)
                 .anyMatch(m -> m instanceof FrontendMessage.Parse p && p.sql().equals("COMMIT"));
