@@ -16,7 +16,7 @@
  *       trip, the gateway's answers swallowed) only when another session could make it conflict: one holds row
  *       locks or runs a statement, or a write committed since this transaction began. A session alone on its
  *       cluster sends its statements as they came. A wrapped statement that fails with 55P03 (the 100 ms lock
- *       timeout, 10 ms inside the savepoint), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
+ *       timeout, 5 ms inside the savepoint), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
  *       (its snapshot statement's rows, or their count as the write's tag) and recorded as deferred, with the
  *       transactions that hold row locks on its table (else all that hold row locks) as its blockers. At COMMIT:
  *       a 40001 (row committed after the snapshot), a blocker that committed, or one running a statement fails
@@ -28,12 +28,12 @@
  *       is restored instead of being skipped. An INSERT ... VALUES that meets a duplicate key (23505) is probed from
  *       the savepoint with {@code ON CONFLICT DO NOTHING}: a serialization failure means the key is not in the
  *       snapshot (committed after it: deferred, its COMMIT fails), else it is a true duplicate and the INSERT runs
- *       again for PostgreSQL's own 23505. An autocommit write that meets an open transaction's lock (10 ms) dooms
+ *       again for PostgreSQL's own 23505. An autocommit write that meets an open transaction's lock (5 ms) dooms
  *       the idle holders and runs again: a simple Query as it came; an Execute inside a transaction the gateway
  *       opens around the client's group ({@code BEGIN} before the first such write, {@code COMMIT} before the
  *       client's Sync), so a batch stays one transaction.</li>
  *   <li>Not deferred (OC000 at the statement after the lock timeout; while another session could make them conflict
- *       they run with the 10 ms lock wait, {@code SET LOCAL} once per transaction): writes with RETURNING,
+ *       they run with the 5 ms lock wait, {@code SET LOCAL} once per transaction): writes with RETURNING,
  *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
  *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
  *       write is not visible to its own transaction's later reads. Blockers are matched by table, so an unrelated

@@ -72,7 +72,7 @@ class CommitTimeConflictsTest {
         List<FrontendMessage> sent = b.send(new Query("UPDATE t SET n = 2 WHERE id = 1"));
         assertThat(((Query) sent.get(0)).sql())
                 .isEqualTo(
-                        "SAVEPOINT dsql_local_w;\nSET LOCAL lock_timeout = '10ms';\nUPDATE t SET n = 2 WHERE id = 1;\n"
+                        "SAVEPOINT dsql_local_w;\nSET LOCAL lock_timeout = '5ms';\nUPDATE t SET n = 2 WHERE id = 1;\n"
                                 + "RELEASE SAVEPOINT dsql_local_w");
         deferredUpdate(b);
 
