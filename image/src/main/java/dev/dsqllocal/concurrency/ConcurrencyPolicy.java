@@ -680,7 +680,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         .orElse(null);
         if (portal != null) {
             plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, null, true, table), null);
-        } else if (info.kind() == StatementKind.DML && !hasReturning(info)) {
+        } else if (info.kind() == StatementKind.DML) {
             plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, table));
         } else {
             plan = new Plan(PlanKind.SHORT_WAIT, null, null);
@@ -707,10 +707,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         if (contended) {
             plan = new Plan(PlanKind.SHORT_WAIT, null, null);
         }
-    }
-
-    private static boolean hasReturning(StatementInfo info) {
-        return info.statement().tokens().stream().anyMatch(t -> t.isWord("returning"));
     }
 
     private Rerun rerunOf(StatementInfo info, String portal) {
@@ -995,8 +991,15 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         messages.addAll(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
         messages.addAll(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
         Bind bind = w.rerun.bind();
-        short[] results = w.snapshot.tag() != null || bind == null ? new short[0] : bind.resultFormats();
-        messages.addAll(ownStatement(new Rerun(w.snapshot.sql(), w.rerun.types(), bind), results));
+        boolean rows = w.snapshot.tag() == null || w.snapshot.returning();
+        short[] results = !rows || bind == null ? new short[0] : bind.resultFormats();
+        List<FrontendMessage> snapshot =
+                new ArrayList<>(ownStatement(new Rerun(w.snapshot.sql(), w.rerun.types(), bind), results));
+        if (answersWithRows(w, ROW_DESCRIPTION)) {
+            // Described for the client: PostgreSQL sends a RETURNING's description only once the write has run.
+            snapshot.add(snapshot.size() - 1, new FrontendMessage.Describe('P', OWN));
+        }
+        messages.addAll(snapshot);
         messages.add(Sync.INSTANCE);
         session.sendOwn(this, messages);
     }
@@ -1153,8 +1156,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
             }
             case DATA_ROW, ROW_DESCRIPTION -> {
-                if (snapshotting != null && (snapshotting.snapshot.tag() != null || reply.type() == ROW_DESCRIPTION)) {
-                    reply.drop(); // the rows a count is made of; the client already has the description
+                if (snapshotting != null && !answersWithRows(snapshotting, reply.type())) {
+                    reply.drop(); // the rows a count is made of, or a description the client already has
                 }
             }
             case BackendMessage.ERROR_RESPONSE -> {
@@ -1180,6 +1183,20 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             default -> {}
         }
+    }
+
+    /**
+     * Whether a row or description of a snapshot statement is part of the client's answer: a write's count is not;
+     * a description is not when the client has it already (from its Describe, or sent by PostgreSQL before a
+     * locking SELECT waited), but is for a write's RETURNING over a simple Query, which PostgreSQL describes only
+     * once the write has run.
+     */
+    private static boolean answersWithRows(Wrapped w, byte type) {
+        SnapshotStatements.Snapshot s = w.snapshot;
+        if (type == DATA_ROW) {
+            return s.tag() == null || s.returning();
+        }
+        return s.returning() && !w.extended;
     }
 
     private static Rerun plain(String sql) {

@@ -11,15 +11,19 @@ import java.util.Optional;
 
 /**
  * The statements whose conflict DSQL decides at COMMIT and the emulator can defer, and what each answers on its own
- * snapshot without taking a lock: an {@code UPDATE}/{@code DELETE} (no {@code WITH}, no {@code RETURNING}, not
- * {@code WHERE CURRENT OF}) answers as many rows as its target and predicate match ({@code SELECT 1 FROM
- * target [, FROM/USING list] WHERE predicate}); a {@code SELECT} with locking clauses answers the same SELECT without
- * them. Built from the statement's tokens; the text between them is kept byte for byte.
+ * snapshot without taking a lock: an {@code UPDATE}/{@code DELETE} (no {@code WITH}, not {@code WHERE CURRENT OF})
+ * answers as many rows as its target and predicate match ({@code SELECT 1 FROM target [, FROM/USING list] WHERE
+ * predicate}), or with {@code RETURNING} the rows it would return (a DELETE's from the rows it matches, an UPDATE's
+ * from the new rows computed on the snapshot; not for UPDATE ... FROM); an INSERT ... VALUES answers its VALUES; a
+ * {@code SELECT} with locking clauses answers the same SELECT without them. Built from the statement's tokens; the text between them is kept byte for byte.
  */
 final class SnapshotStatements {
 
-    /** A deferrable statement: what to run on the snapshot instead, and the command tag of a write (else null). */
-    record Snapshot(String sql, String tag, String table) {
+    /**
+     * A deferrable statement: what to run on the snapshot instead, the command tag of a write (else null), and
+     * whether the write's RETURNING rows are the answer (else its count).
+     */
+    record Snapshot(String sql, String tag, String table, boolean returning) {
         /** An INSERT ... VALUES: a duplicate key it meets may be a row committed after the snapshot. */
         boolean insert() {
             return INSERT_TAG.equals(tag);
@@ -60,8 +64,8 @@ final class SnapshotStatements {
 
     /**
      * UPDATE target SET ... [FROM list] [WHERE p] / DELETE FROM target [USING list] [WHERE p] as a count over the
-     * same rows. {@code setWord}: the word that ends the target (UPDATE's SET), else the target ends at the list or
-     * WHERE.
+     * same rows; with RETURNING, as the rows it would return ({@link #returningRows}). {@code setWord}: the word that
+     * ends the target (UPDATE's SET), else the target ends at the list or WHERE.
      */
     private static Optional<Snapshot> write(
             SqlStatement statement, int targetAt, String setWord, String listWord, String tag) {
@@ -70,17 +74,20 @@ final class SnapshotStatements {
         int set = -1;
         int list = -1;
         int where = -1;
-        for (int i = targetAt; i < tokens.size(); i++) {
+        int returning = -1;
+        for (int i = targetAt; i < tokens.size() && returning < 0; i++) {
             Token t = tokens.get(i);
             if (t.isPunctuation('(')) {
                 depth++;
             } else if (t.isPunctuation(')')) {
                 depth--;
             } else if (depth == 0) {
-                if (t.isWord("returning") || t.isWord("current")) {
-                    return Optional.empty(); // RETURNING rows and cursors cannot be answered from a count
+                if (t.isWord("current")) {
+                    return Optional.empty(); // WHERE CURRENT OF: the cursor's row is not a predicate
                 }
-                if (setWord != null && set < 0 && t.isWord(setWord)) {
+                if (t.isWord("returning")) {
+                    returning = i;
+                } else if (setWord != null && set < 0 && t.isWord(setWord)) {
                     set = i;
                 } else if (list < 0 && where < 0 && (setWord == null || set >= 0) && t.isWord(listWord)) {
                     list = i;
@@ -92,19 +99,76 @@ final class SnapshotStatements {
         if (setWord != null && set < 0) {
             return Optional.empty();
         }
-        int targetEnd = setWord != null ? set : list >= 0 ? list : where >= 0 ? where : tokens.size();
-        if (targetEnd <= targetAt) {
+        int end = returning >= 0 ? returning : tokens.size();
+        int targetEnd = setWord != null ? set : list >= 0 ? list : where >= 0 ? where : end;
+        if (targetEnd <= targetAt || returning == tokens.size() - 1) {
             return Optional.empty();
         }
-        StringBuilder sql = new StringBuilder("SELECT 1 FROM ");
-        sql.append(between(statement, targetAt, targetEnd));
-        if (list >= 0) {
-            sql.append(", ").append(between(statement, list + 1, where >= 0 ? where : tokens.size()));
+        String target = between(statement, targetAt, targetEnd);
+        String from = list >= 0 ? target + ", " + between(statement, list + 1, where >= 0 ? where : end) : target;
+        String predicate = where >= 0 ? " " + between(statement, where, end) : "";
+        String table = table(tokens, targetAt);
+        if (returning < 0) {
+            return Optional.of(new Snapshot("SELECT 1 FROM " + from + predicate, tag, table, false));
         }
-        if (where >= 0) {
-            sql.append(' ').append(between(statement, where, tokens.size()));
+        String output = between(statement, returning + 1, tokens.size());
+        if (setWord == null) {
+            return Optional.of(new Snapshot("SELECT " + output + " FROM " + from + predicate, tag, table, true));
         }
-        return Optional.of(new Snapshot(sql.toString(), tag, table(tokens, targetAt)));
+        if (list >= 0 || !tokens.get(targetEnd - 1).isName()) {
+            return Optional.empty(); // UPDATE ... FROM: RETURNING may name the other tables, the new row cannot
+        }
+        String row = tokens.get(targetEnd - 1).text();
+        return returningRows(statement, set + 1, where >= 0 ? where : end, row)
+                .map(newRow -> new Snapshot(
+                        "SELECT " + output + " FROM (SELECT (" + newRow + ").* FROM " + target + predicate + ") AS "
+                                + row,
+                        tag,
+                        table,
+                        true));
+    }
+
+    /**
+     * The row an UPDATE would write, computed on the snapshot from the row it reads: {@code
+     * jsonb_populate_record(row, jsonb_build_object('col', value, ...))} over its SET list, each value typed as its
+     * column ({@code CASE WHEN false THEN row.col ELSE (value) END}, so an untyped parameter or literal takes the
+     * column's type). Empty for SET lists it cannot read that way: {@code (a, b) = ...}, {@code DEFAULT}, subfields.
+     */
+    private static Optional<String> returningRows(SqlStatement statement, int from, int to, String row) {
+        List<Token> tokens = statement.tokens();
+        StringBuilder pairs = new StringBuilder();
+        int item = from;
+        int depth = 0;
+        for (int i = from; i <= to; i++) {
+            boolean itemEnds = i == to || (depth == 0 && tokens.get(i).isPunctuation(','));
+            if (!itemEnds) {
+                if (tokens.get(i).isPunctuation('(')) {
+                    depth++;
+                } else if (tokens.get(i).isPunctuation(')')) {
+                    depth--;
+                }
+                continue;
+            }
+            if (i - item < 3
+                    || !tokens.get(item).isName()
+                    || !tokens.get(item + 1).isOperator("=")
+                    || (i - item == 3 && tokens.get(item + 2).isWord("default"))) {
+                return Optional.empty();
+            }
+            String column = tokens.get(item).value();
+            pairs.append(pairs.length() == 0 ? "" : ", ")
+                    .append('\'')
+                    .append(column.replace("'", "''"))
+                    .append("', CASE WHEN false THEN ")
+                    .append(row)
+                    .append(".\"")
+                    .append(column.replace("\"", "\"\""))
+                    .append("\" ELSE (")
+                    .append(between(statement, item + 2, i))
+                    .append(") END");
+            item = i + 1;
+        }
+        return Optional.of("jsonb_populate_record(" + row + ", jsonb_build_object(" + pairs + "))");
     }
 
     /**
@@ -133,7 +197,8 @@ final class SnapshotStatements {
         if (values < 0) {
             return Optional.empty();
         }
-        return Optional.of(new Snapshot(between(statement, values, tokens.size()), INSERT_TAG, table(tokens, 2)));
+        return Optional.of(
+                new Snapshot(between(statement, values, tokens.size()), INSERT_TAG, table(tokens, 2), false));
     }
 
     /** The SELECT with every top-level {@code FOR UPDATE/NO KEY UPDATE/SHARE/KEY SHARE [OF ...] [NOWAIT|SKIP LOCKED]} cut. */
@@ -187,7 +252,7 @@ final class SnapshotStatements {
             from = cut[1] < tokens.size() ? offset(statement, tokens.get(cut[1]).start()) : text.length();
         }
         sql.append(text, from, text.length());
-        return Optional.of(new Snapshot(sql.toString().strip(), null, table));
+        return Optional.of(new Snapshot(sql.toString().strip(), null, table, false));
     }
 
     /** The index after FOR's lock strength starting at {@code i}, or -1 when it is not one. */

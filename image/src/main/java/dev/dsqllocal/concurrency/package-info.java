@@ -33,7 +33,8 @@
  *       opens around the client's group ({@code BEGIN} before the first such write, {@code COMMIT} before the
  *       client's Sync), so a batch stays one transaction.</li>
  *   <li>Not deferred (OC000 at the statement after the lock timeout; while another session could make them conflict
- *       they run with the 5 ms lock wait, {@code SET LOCAL} once per transaction): writes with RETURNING,
+ *       they run with the 5 ms lock wait, {@code SET LOCAL} once per transaction): INSERT ... RETURNING,
+ *       UPDATE ... FROM ... RETURNING,
  *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
  *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
  *       write is not visible to its own transaction's later reads. Blockers are matched by table, so an unrelated

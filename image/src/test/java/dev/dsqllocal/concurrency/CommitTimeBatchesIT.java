@@ -207,6 +207,38 @@ class CommitTimeBatchesIT {
     }
 
     @Test
+    void anUpdateReturningMeetingAnotherTransactionsRowAnswersItsNewRowsAtOnce() throws Exception {
+        table("ctb_returning");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                PreparedStatement update = b.prepareStatement(
+                        "UPDATE ctb_returning SET v = v + ? WHERE id <= 2 RETURNING id, v, now() IS NOT NULL")) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            // Past pgJDBC's prepare threshold the statement is server-prepared and its results come in binary.
+            for (int round = 1; round <= 7; round++) {
+                sa.executeUpdate("UPDATE ctb_returning SET v = 100 WHERE id = 1");
+                update.setInt(1, round);
+                try (ResultSet rs = update.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                    assertThat(rs.getInt(2)).as("round %d", round).isEqualTo(round);
+                    assertThat(rs.getBoolean(3)).isTrue();
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(2)).isEqualTo(round);
+                    assertThat(rs.next()).isFalse();
+                }
+                a.commit(); // first: b's COMMIT fails and applies nothing
+                assertConflict(catchThrowableOfType(SQLException.class, b::commit));
+                b.rollback();
+                sa.executeUpdate("UPDATE ctb_returning SET v = 0");
+                a.commit();
+            }
+        }
+    }
+
+    @Test
     void anAutocommitWriteMeetingAnOpenTransactionsRowCommitsAndThatTransactionFails() throws Exception {
         table("ctb_single");
         try (Connection a = connect();

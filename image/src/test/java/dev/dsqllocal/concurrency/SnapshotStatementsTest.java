@@ -52,8 +52,33 @@ class SnapshotStatementsTest {
     }
 
     @Test
+    void aDeleteReturningAnswersTheRowsItMatches() {
+        SnapshotStatements.Snapshot s =
+                of("DELETE FROM t USING u WHERE t.id = u.id RETURNING t.*, u.n").orElseThrow();
+        assertThat(s.sql()).isEqualTo("SELECT t.*, u.n FROM t, u WHERE t.id = u.id");
+        assertThat(s.tag()).isEqualTo("DELETE");
+        assertThat(s.returning()).isTrue();
+    }
+
+    @Test
+    void anUpdateReturningAnswersTheNewRowsComputedOnTheSnapshot() {
+        SnapshotStatements.Snapshot s = of("UPDATE s.t AS x SET n = n + $1, \"Label\" = 'a,b' WHERE id = 1 RETURNING *")
+                .orElseThrow();
+        assertThat(s.sql())
+                .isEqualTo("SELECT * FROM (SELECT (jsonb_populate_record(x, jsonb_build_object("
+                        + "'n', CASE WHEN false THEN x.\"n\" ELSE (n + $1) END, "
+                        + "'Label', CASE WHEN false THEN x.\"Label\" ELSE ('a,b') END))).*"
+                        + " FROM s.t AS x WHERE id = 1) AS x");
+        assertThat(s.tag()).isEqualTo("UPDATE");
+        assertThat(s.returning()).isTrue();
+    }
+
+    @Test
     void whatCannotBeAnsweredFromTheSnapshotIsNotDeferred() {
-        assertThat(of("UPDATE t SET n = 1 WHERE id = 1 RETURNING n")).isEmpty();
+        assertThat(of("UPDATE t SET n = 1 FROM u WHERE t.id = u.id RETURNING u.n"))
+                .isEmpty();
+        assertThat(of("UPDATE t SET (a, b) = (1, 2) RETURNING a")).isEmpty();
+        assertThat(of("UPDATE t SET a = DEFAULT RETURNING a")).isEmpty();
         assertThat(of("DELETE FROM t WHERE CURRENT OF c")).isEmpty();
         assertThat(of("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING")).isEmpty();
         assertThat(of("INSERT INTO t SELECT 1")).isEmpty();
