@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,6 +179,23 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** The probe of {@link #probing} failed with a serialization failure: the key is not in the snapshot. */
     private boolean keyCommittedAfterSnapshot;
 
+    /** The tuple whose lock the watched autocommit write ({@link #retryOf}) gave up waiting for, if named. */
+    private RowLockHolders.Tuple retryBlockedAt;
+    /** The gateway is asking PostgreSQL which transactions hold a row lock ({@link #findHolders}). */
+    private HolderSearch holderSearch;
+
+    /** A search for a row lock's holders: the table's open writers to fall back on, and what to do with the answer. */
+    private static final class HolderSearch {
+        final List<Transaction> byTable;
+        final Consumer<List<Transaction>> then;
+        Set<Integer> pids = Set.of();
+
+        HolderSearch(List<Transaction> byTable, Consumer<List<Transaction>> then) {
+            this.byTable = byTable;
+            this.then = then;
+        }
+    }
+
     /** The client's transaction already runs with the short lock wait ({@link PlanKind#SHORT_WAIT}). */
     private boolean shortWaitSet;
 
@@ -219,6 +237,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
 
         int rows;
         String conflictCode;
+        /** The tuple whose lock it gave up waiting for, when PostgreSQL named it. */
+        RowLockHolders.Tuple blockedAt;
 
         Wrapped(StatementInfo info, Rerun rerun, SnapshotStatements.Snapshot snapshot, boolean extended, String table) {
             this.info = info;
@@ -933,6 +953,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 wrapped = null;
                 String code = ((ErrorResponse) reply.message()).sqlState();
                 if (w.rows == 0 && w.inGatewayTransaction() && (code.equals("55P03") || code.equals("40P01"))) {
+                    w.blockedAt = RowLockHolders.blockedAt((ErrorResponse) reply.message())
+                            .orElse(null);
                     rerunning = w; // an autocommit write: the holders lose, it runs again
                     reply.drop();
                     return true;
@@ -944,6 +966,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 }
                 if (w.rows == 0 && !w.inGatewayTransaction() && DEFERRED_CODES.contains(code)) {
                     w.conflictCode = code;
+                    w.blockedAt = RowLockHolders.blockedAt((ErrorResponse) reply.message())
+                            .orElse(null);
                     defer(w);
                     reply.drop();
                     return true;
@@ -957,6 +981,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             if (code.equals("55P03") || code.equals("40P01")) {
                 retryPending = true;
                 retryOf = r;
+                retryBlockedAt = RowLockHolders.blockedAt((ErrorResponse) reply.message())
+                        .orElse(null);
                 reply.drop();
                 return true;
             }
@@ -969,14 +995,55 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         deferred.add(w.rerun);
         if (w.conflictCode.equals("40001")) {
             mustFail = true; // the row changed after this snapshot: DSQL fails this COMMIT whatever happens
+        }
+        // Otherwise the transactions holding the row are found at the group's end (answerOnSnapshot).
+    }
+
+    /**
+     * Finds the open transactions that hold the row lock a statement gave up waiting for, then hands them to {@code
+     * then}: asked of PostgreSQL when its error named the tuple ({@link RowLockHolders}; {@code rollbackToSavepoint}
+     * first when the transaction is aborted inside the internal savepoint), else, or when the holder is no session
+     * of this cluster, the other sessions' open transactions that wrote or locked rows of {@code table}. An empty
+     * list: the holder was an autocommit statement or a transaction that has ended.
+     */
+    private void findHolders(
+            RowLockHolders.Tuple tuple, String table, boolean rollbackToSavepoint, Consumer<List<Transaction>> then) {
+        List<Transaction> byTable = lockHolders(table);
+        if (tuple == null) {
+            then.accept(byTable);
             return;
         }
-        List<Transaction> holders = lockHolders(w.table);
-        if (holders.isEmpty()) {
-            mustFail = true; // the lock was an autocommit statement's (or a transaction that just ended): it won
-        } else {
-            blockers.addAll(holders);
+        holderSearch = new HolderSearch(byTable, then);
+        String rollback = rollbackToSavepoint ? "ROLLBACK TO SAVEPOINT " + SAVEPOINT + ";\n" : "";
+        session.sendOwn(this, new Query(rollback + RowLockHolders.query(tuple)));
+    }
+
+    /** The answers to {@link #findHolders}' query are the gateway's; at its end, the holders are known. */
+    private void followHolderSearch(ServerReply reply) {
+        reply.drop();
+        HolderSearch search = holderSearch;
+        if (reply.message() instanceof NoticeResponse notice) {
+            RowLockHolders.pids(notice).ifPresent(pids -> search.pids = pids);
+            return;
         }
+        if (reply.type() != BackendMessage.READY_FOR_QUERY) {
+            return;
+        }
+        holderSearch = null;
+        lastStatus = ((ReadyForQuery) reply.message()).status();
+        boolean known = false;
+        List<Transaction> holders = new ArrayList<>();
+        for (ConcurrencyPolicy other : liveSessions.of(clusterId)) {
+            Session s = other.session;
+            if (other != this && s != null && search.pids.contains(s.backendProcessId())) {
+                known = true;
+                Transaction t = other.txn;
+                if (t != null && t.open()) {
+                    holders.add(t);
+                }
+            }
+        }
+        search.then.accept(known ? holders : search.byTable);
     }
 
     /**
@@ -986,6 +1053,15 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private void answerOnSnapshot() {
         Wrapped w = deferral;
         deferral = null;
+        if (!w.conflictCode.equals("40001")) {
+            findHolders(w.blockedAt, w.table, true, holders -> {
+                if (holders.isEmpty()) {
+                    mustFail = true; // the lock was an autocommit statement's (or a transaction that ended): it won
+                } else {
+                    blockers.addAll(holders);
+                }
+            });
+        }
         snapshotting = w;
         List<FrontendMessage> messages = new ArrayList<>();
         messages.addAll(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
@@ -1009,9 +1085,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         Retry r = retryOf;
         retryPending = false;
         retryOf = null;
-        for (Transaction holder : lockHolders(r.table())) {
-            doom(holder);
-        }
+        findHolders(retryBlockedAt, r.table(), false, holders -> holders.forEach(ConcurrencyPolicy::doom));
         retrying = true;
         autocommitWrite = true;
         session.sendOwn(this, new Query(r.rerun().sql()));
@@ -1023,9 +1097,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      * doomed transactions' rollbacks may still be on their way); its answers are the client's.
      */
     private void rerunAfterDooming() {
-        for (Transaction holder : lockHolders(rerunning.table)) {
-            doom(holder);
-        }
+        findHolders(rerunning.blockedAt, rerunning.table, true, holders -> holders.forEach(ConcurrencyPolicy::doom));
         autocommitWrite = true;
         List<FrontendMessage> messages = new ArrayList<>(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
         messages.addAll(ownStatement(rerunning.rerun));
@@ -1235,6 +1307,10 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 awaitingOwnSync = false;
                 reply.drop();
                 afterOwnSync(((ReadyForQuery) reply.message()).status());
+                return;
+            }
+            if (holderSearch != null && reply.answersInjectedBy(this)) {
+                followHolderSearch(reply);
                 return;
             }
             if (probing != null && reply.answersInjectedBy(this)) {

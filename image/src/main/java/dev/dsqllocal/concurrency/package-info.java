@@ -18,7 +18,7 @@
  *       cluster sends its statements as they came. A wrapped statement that fails with 55P03 (the 100 ms lock
  *       timeout, 5 ms inside the savepoint), 40P01 or 40001 before sending rows is rolled back to the savepoint and answered on its snapshot
  *       (its snapshot statement's rows, or their count as the write's tag) and recorded as deferred, with the
- *       transactions that hold row locks on its table (else all that hold row locks) as its blockers. At COMMIT:
+ *       transactions holding the row it met as its blockers (see below). At COMMIT:
  *       a 40001 (row committed after the snapshot), a blocker that committed, or one running a statement fails
  *       the COMMIT with OC000; otherwise the idle blockers are rolled back on PostgreSQL's side and doomed (their
  *       next request fails with OC000; a ROLLBACK is answered normally), and the deferred writes run again before
@@ -37,8 +37,10 @@
  *       UPDATE ... FROM ... RETURNING,
  *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
  *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
- *       write is not visible to its own transaction's later reads. Blockers are matched by table, so an unrelated
- *       open transaction holding locks on the same table may lose; an autocommit INSERT of a key whose row an open
+ *       write is not visible to its own transaction's later reads. The transactions a conflict dooms are the ones
+ *       holding the row ({@link dev.dsqllocal.concurrency.RowLockHolders}: the tuple PostgreSQL's lock-timeout error
+ *       names, its xmax, pg_locks); where the error names no heap tuple (a unique-index wait) every open writer of
+ *       the table is taken, so an unrelated one may lose; an autocommit INSERT of a key whose row an open
  *       transaction has updated waits on that transaction's lock and dooms it before failing with 23505. Injected
  *       conflicts fail at COMMIT (or at the autocommit statement).</li>
  *   <li>OC001: a per-cluster catalog version ({@link dev.dsqllocal.concurrency.CatalogVersions}) is bumped when a

@@ -413,6 +413,11 @@ final class ProxySession implements SessionPolicy.Session {
     }
 
     @Override
+    public int backendProcessId() {
+        return backendProcessId;
+    }
+
+    @Override
     public boolean awaitingReplies() {
         return replies.awaitingReplies();
     }

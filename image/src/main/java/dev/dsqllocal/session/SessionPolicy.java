@@ -98,6 +98,9 @@ public interface SessionPolicy {
          */
         void sendOwn(SessionPolicy by, List<FrontendMessage> messages);
 
+        /** The process id of the session's PostgreSQL backend (as in {@code pg_locks}); 0 before it is known. */
+        int backendProcessId();
+
         /** PostgreSQL still owes answers to something sent: the session is not idle. */
         boolean awaitingReplies();
 

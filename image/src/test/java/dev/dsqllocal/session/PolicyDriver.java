@@ -109,6 +109,14 @@ public final class PolicyDriver implements SessionPolicy.Session {
         task.run();
     }
 
+    /** The backend's pid the policy sees. */
+    public int pid;
+
+    @Override
+    public int backendProcessId() {
+        return pid;
+    }
+
     /** The policy holds the client's messages ({@link #holdClient}); the test sends none meanwhile. */
     public boolean holding;
 

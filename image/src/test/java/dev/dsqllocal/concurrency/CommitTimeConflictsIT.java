@@ -23,11 +23,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dsql.DsqlUtilities;
 
 /**
- * Commit-time conflicts in what pgJDBC sends as one group of messages: batches ({@code executeBatch}) and
- * multi-statement strings, in a transaction and in autocommit, and autocommit writes that meet an open transaction's
- * row lock. Through the emulator as shipped (gateway, IAM tokens, real PostgreSQL).
+ * Commit-time conflicts that need a program rather than a conformance case: what pgJDBC sends as one group of
+ * messages (batches, multi-statement strings) in a transaction and in autocommit, autocommit writes that meet an open
+ * transaction's row lock, RETURNING in binary, and which transactions lose when several hold rows of one table.
+ * Through the emulator as shipped (gateway, IAM tokens, real PostgreSQL).
  */
-class CommitTimeBatchesIT {
+class CommitTimeConflictsIT {
     private static final String OC000 = "change conflicts with another transaction (OC000)";
 
     private static DsqlLocalServer server;
@@ -252,6 +253,43 @@ class CommitTimeBatchesIT {
             assertConflict(catchThrowableOfType(SQLException.class, a::commit));
             a.rollback();
             assertThat(values(sa, "ctb_single")).isEqualTo("2,0,0");
+            a.commit();
+        }
+    }
+
+    @Test
+    void onlyTheTransactionHoldingTheConflictingRowLosesNotAnotherWriterOfTheTable() throws Exception {
+        table("ctb_three");
+        try (Connection a = connect();
+                Connection b = connect();
+                Connection c = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement();
+                Statement sc = c.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            c.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_three SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE ctb_three SET v = 2 WHERE id = 2");
+            assertThat(sc.executeUpdate("UPDATE ctb_three SET v = 3 WHERE id = 1"))
+                    .isEqualTo(1);
+            c.commit(); // first over row 1: a loses; b wrote another row and commits
+            b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_three")).isEqualTo("3,2,0");
+            a.commit();
+
+            // An autocommit write over a's row: a loses, b (another row) does not.
+            sa.executeUpdate("UPDATE ctb_three SET v = 4 WHERE id = 1");
+            sb.executeUpdate("UPDATE ctb_three SET v = 5 WHERE id = 2");
+            c.setAutoCommit(true);
+            assertThat(sc.executeUpdate("UPDATE ctb_three SET v = 6 WHERE id = 1"))
+                    .isEqualTo(1);
+            b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit));
+            a.rollback();
+            assertThat(values(sa, "ctb_three")).isEqualTo("6,5,0");
             a.commit();
         }
     }
