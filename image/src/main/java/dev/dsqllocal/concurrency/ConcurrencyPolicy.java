@@ -1100,6 +1100,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         findHolders(rerunning.blockedAt, rerunning.table, true, holders -> holders.forEach(ConcurrencyPolicy::doom));
         autocommitWrite = true;
         List<FrontendMessage> messages = new ArrayList<>(ownStatement(plain("ROLLBACK TO SAVEPOINT " + SAVEPOINT)));
+        // An earlier write of the group left the short wait set: wait for the losers' rollbacks as the session would.
+        messages.addAll(ownStatement(plain("SET LOCAL lock_timeout = DEFAULT")));
         messages.addAll(ownStatement(rerunning.rerun));
         messages.addAll(ownStatement(plain("RELEASE SAVEPOINT " + SAVEPOINT)));
         messages.add(Sync.INSTANCE);
@@ -1223,7 +1225,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     } else if (writeTag != null && tag.startsWith("SELECT ")) {
                         reply.replaceWith(new CommandComplete(writeTag + " " + tag.substring("SELECT ".length())));
                     }
-                } else if (rerunning != null && (tag.equals("ROLLBACK") || tag.equals("RELEASE"))) {
+                } else if (rerunning != null
+                        && (tag.equals("ROLLBACK") || tag.equals("RELEASE") || tag.equals("SET"))) {
                     reply.drop();
                 }
             }

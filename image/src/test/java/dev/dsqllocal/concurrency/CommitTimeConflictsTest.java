@@ -201,6 +201,7 @@ class CommitTimeConflictsTest {
                 .anyMatch(
                         m -> m instanceof FrontendMessage.Parse p && p.sql().equals("UPDATE t SET n = 2 WHERE id = 1"));
         assertThat(ownStatement(b, "ROLLBACK")).isNull();
+        assertThat(ownStatement(b, "SET")).isNull();
         assertThat(ownStatement(b, "UPDATE 1")).isEqualTo(new CommandComplete("UPDATE 1"));
         assertThat(ownStatement(b, "RELEASE")).isNull();
         assertThat(b.reply(new ReadyForQuery('T'))).isNull();
