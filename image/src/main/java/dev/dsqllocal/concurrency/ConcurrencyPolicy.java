@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>OC000, decided at COMMIT.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by
  *       the gateway at login), so a writer never waits long on another's row lock. In an open transaction, when
- *       another session could make it conflict ({@link #conflictPossible}), an UPDATE, DELETE, INSERT ... VALUES
+ *       another session could make it conflict ({@link #conflictPossible}), an UPDATE, DELETE, INSERT
  *       or locking SELECT runs inside the internal savepoint {@link #SAVEPOINT}; if it meets a row lock (55P03,
  *       40P01) or a row committed after the snapshot (40001) it is rolled back to the savepoint, answered on its
  *       snapshot ({@link SnapshotStatements}) and deferred; its transaction's COMMIT then fails with OC000 or, when

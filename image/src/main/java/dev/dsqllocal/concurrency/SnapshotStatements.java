@@ -14,7 +14,8 @@ import java.util.Optional;
  * snapshot without taking a lock: an {@code UPDATE}/{@code DELETE} (no {@code WITH}, not {@code WHERE CURRENT OF})
  * answers as many rows as its target and predicate match ({@code SELECT 1 FROM target [, FROM/USING list] WHERE
  * predicate}), or with {@code RETURNING} the rows it would return (a DELETE's from the rows it matches, an UPDATE's
- * from the new rows computed on the snapshot; not for UPDATE ... FROM); an INSERT ... VALUES answers its VALUES; a
+ * from the new rows computed on the snapshot; not for UPDATE ... FROM); an INSERT answers the rows of its VALUES or
+ * SELECT (an upsert's too); a
  * {@code SELECT} with locking clauses answers the same SELECT without them. Built from the statement's tokens; the text between them is kept byte for byte.
  */
 final class SnapshotStatements {
@@ -54,7 +55,7 @@ final class SnapshotStatements {
                 && first.isWord("insert")
                 && tokens.size() > 2
                 && tokens.get(1).isWord("into")) {
-            return insertValues(statement);
+            return insertRows(statement);
         }
         if (info.kind() == StatementKind.QUERY && !info.lockingClauses().isEmpty() && first.isWord("select")) {
             return withoutLocking(statement);
@@ -172,13 +173,16 @@ final class SnapshotStatements {
     }
 
     /**
-     * INSERT INTO target [(columns)] VALUES (...), ... as the same VALUES list: one row per row it would insert.
-     * Not with ON CONFLICT or RETURNING (their answers depend on the rows it meets), nor INSERT ... SELECT.
+     * INSERT INTO target [(columns)] VALUES (...), ... or SELECT ... as that VALUES list or query: one row per row it
+     * would insert. With ON CONFLICT (an upsert) the same count: a row updated counts as a row inserted; a row that
+     * DO NOTHING or DO UPDATE ... WHERE would skip is counted too (the one approximation). Not with RETURNING (its
+     * rows would need the columns' defaults), nor DEFAULT VALUES, a WITH query or TABLE.
      */
-    private static Optional<Snapshot> insertValues(SqlStatement statement) {
+    private static Optional<Snapshot> insertRows(SqlStatement statement) {
         List<Token> tokens = statement.tokens();
         int depth = 0;
-        int values = -1;
+        int rows = -1;
+        int onConflict = -1;
         for (int i = 2; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             if (t.isPunctuation('(')) {
@@ -186,19 +190,24 @@ final class SnapshotStatements {
             } else if (t.isPunctuation(')')) {
                 depth--;
             } else if (depth == 0) {
-                if (t.isWord("on") || t.isWord("returning") || t.isWord("select") || t.isWord("default")) {
+                if (t.isWord("returning")) {
                     return Optional.empty();
                 }
-                if (values < 0 && t.isWord("values")) {
-                    values = i;
+                if (rows < 0 && (t.isWord("default") || t.isWord("with") || t.isWord("table"))) {
+                    return Optional.empty();
+                }
+                if (rows < 0 && (t.isWord("values") || t.isWord("select"))) {
+                    rows = i;
+                } else if (rows >= 0 && onConflict < 0 && t.isWord("on")) {
+                    onConflict = i;
                 }
             }
         }
-        if (values < 0) {
+        if (rows < 0) {
             return Optional.empty();
         }
-        return Optional.of(
-                new Snapshot(between(statement, values, tokens.size()), INSERT_TAG, table(tokens, 2), false));
+        String query = between(statement, rows, onConflict >= 0 ? onConflict : tokens.size());
+        return Optional.of(new Snapshot(query, INSERT_TAG, table(tokens, 2), false));
     }
 
     /** The SELECT with every top-level {@code FOR UPDATE/NO KEY UPDATE/SHARE/KEY SHARE [OF ...] [NOWAIT|SKIP LOCKED]} cut. */

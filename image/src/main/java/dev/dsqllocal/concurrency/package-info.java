@@ -11,7 +11,7 @@
  *   <li>OC000 is decided at COMMIT, first committer wins ({@link dev.dsqllocal.concurrency.ConcurrencyPolicy},
  *       {@link dev.dsqllocal.concurrency.Transaction}, {@link dev.dsqllocal.concurrency.SnapshotStatements}). Each
  *       session publishes its open transaction (whether it holds row locks, on which tables, how it ended) and the
- *       cluster counts committed writing transactions. In an open transaction an UPDATE, DELETE, INSERT ... VALUES
+ *       cluster counts committed writing transactions. In an open transaction an UPDATE, DELETE, INSERT
  *       or locking SELECT is sent inside the internal savepoint {@code dsql_local_w} (pipelined in the same round
  *       trip, the gateway's answers swallowed) only when another session could make it conflict: one holds row
  *       locks or runs a statement, or a write committed since this transaction began. A session alone on its
@@ -34,8 +34,7 @@
  *       client's Sync), so a batch stays one transaction.</li>
  *   <li>Not deferred (OC000 at the statement after the lock timeout; while another session could make them conflict
  *       they run with the 5 ms lock wait, {@code SET LOCAL} once per transaction): INSERT ... RETURNING,
- *       UPDATE ... FROM ... RETURNING,
- *       INSERT ... SELECT / ON CONFLICT, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
+ *       UPDATE ... FROM ... RETURNING, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
  *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
  *       write is not visible to its own transaction's later reads. The transactions a conflict dooms are the ones
  *       holding the row ({@link dev.dsqllocal.concurrency.RowLockHolders}: the tuple PostgreSQL's lock-timeout error

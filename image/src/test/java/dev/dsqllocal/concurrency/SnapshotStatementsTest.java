@@ -38,6 +38,14 @@ class SnapshotStatementsTest {
                 of("INSERT INTO t (id, n) VALUES (1, $1), (2, 3)").orElseThrow();
         assertThat(s.sql()).isEqualTo("VALUES (1, $1), (2, 3)");
         assertThat(s.tag()).isEqualTo("INSERT 0");
+        assertThat(of("INSERT INTO t (id) SELECT id FROM u WHERE id > 1")
+                        .orElseThrow()
+                        .sql())
+                .isEqualTo("SELECT id FROM u WHERE id > 1");
+        assertThat(of("INSERT INTO t VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET n = DEFAULT")
+                        .orElseThrow()
+                        .sql())
+                .isEqualTo("VALUES (1, 2)");
     }
 
     @Test
@@ -80,8 +88,9 @@ class SnapshotStatementsTest {
         assertThat(of("UPDATE t SET (a, b) = (1, 2) RETURNING a")).isEmpty();
         assertThat(of("UPDATE t SET a = DEFAULT RETURNING a")).isEmpty();
         assertThat(of("DELETE FROM t WHERE CURRENT OF c")).isEmpty();
-        assertThat(of("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING")).isEmpty();
-        assertThat(of("INSERT INTO t SELECT 1")).isEmpty();
+        assertThat(of("INSERT INTO t VALUES (1) RETURNING id")).isEmpty();
+        assertThat(of("INSERT INTO t DEFAULT VALUES")).isEmpty();
+        assertThat(of("INSERT INTO t WITH x AS (SELECT 1) SELECT * FROM x")).isEmpty();
         assertThat(of("SELECT n FROM t")).isEmpty();
         assertThat(of("WITH x AS (SELECT 1) UPDATE t SET n = 1")).isEmpty();
     }
