@@ -1,5 +1,18 @@
 package dev.dsqllocal.concurrency;
 
+import static dev.dsqllocal.concurrency.Conflict.asDsqlConflict;
+import static dev.dsqllocal.concurrency.GatewayStatements.OWN;
+import static dev.dsqllocal.concurrency.GatewayStatements.SAVEPOINT;
+import static dev.dsqllocal.concurrency.GatewayStatements.SHORT_LOCK_WAIT;
+import static dev.dsqllocal.concurrency.GatewayStatements.extendedRollbackAndRaise;
+import static dev.dsqllocal.concurrency.GatewayStatements.ownStatement;
+import static dev.dsqllocal.concurrency.GatewayStatements.rollbackAndRaise;
+import static dev.dsqllocal.concurrency.Rerun.plain;
+import static dev.dsqllocal.concurrency.StatementShapes.dmlTarget;
+import static dev.dsqllocal.concurrency.StatementShapes.isCommit;
+import static dev.dsqllocal.concurrency.StatementShapes.isRollback;
+import static dev.dsqllocal.concurrency.StatementShapes.locksRows;
+
 import dev.dsqllocal.pgwire.BackendMessage;
 import dev.dsqllocal.pgwire.BackendMessage.CommandComplete;
 import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
@@ -7,7 +20,6 @@ import dev.dsqllocal.pgwire.BackendMessage.NoticeResponse;
 import dev.dsqllocal.pgwire.BackendMessage.ReadyForQuery;
 import dev.dsqllocal.pgwire.FrontendMessage;
 import dev.dsqllocal.pgwire.FrontendMessage.Bind;
-import dev.dsqllocal.pgwire.FrontendMessage.Close;
 import dev.dsqllocal.pgwire.FrontendMessage.Execute;
 import dev.dsqllocal.pgwire.FrontendMessage.Parse;
 import dev.dsqllocal.pgwire.FrontendMessage.Query;
@@ -18,12 +30,10 @@ import dev.dsqllocal.session.ServerReply;
 import dev.dsqllocal.session.SessionPolicy;
 import dev.dsqllocal.sql.StatementInfo;
 import dev.dsqllocal.sql.StatementKind;
-import dev.dsqllocal.sql.Token;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>OC000, decided at COMMIT.</b> Sessions run REPEATABLE READ with a short {@code lock_timeout} (set by
  *       the gateway at login), so a writer never waits long on another's row lock. In an open transaction, when
  *       another session could make it conflict ({@link #conflictPossible}), an UPDATE, DELETE, INSERT
- *       or locking SELECT runs inside the internal savepoint {@link #SAVEPOINT}; if it meets a row lock (55P03,
+ *       or locking SELECT runs inside the internal savepoint {@link GatewayStatements#SAVEPOINT}; if it meets a row lock (55P03,
  *       40P01) or a row committed after the snapshot (40001) it is rolled back to the savepoint, answered on its
  *       snapshot ({@link SnapshotStatements}) and deferred; its transaction's COMMIT then fails with OC000 or, when
  *       it was first, dooms the idle transactions whose locks it met and runs the deferred writes again before
@@ -134,13 +144,13 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** The client's COMMIT is to fail with OC000 when it executes. */
     private boolean failCommit;
     /** The client's statement running inside the internal savepoint, until it completes. */
-    private Wrapped wrapped;
+    private WrappedStatement wrapped;
     /** Set in {@link #onClient}, applied in {@link #afterOthers} when no later policy replaced the request. */
     private Plan plan;
     /** A wrapped statement met a conflict: its answer is computed on the snapshot at its group's end. */
-    private Wrapped deferral;
+    private WrappedStatement deferral;
     /** The gateway's snapshot statement is answering in place of {@link #deferral}'s. */
-    private Wrapped snapshotting;
+    private WrappedStatement snapshotting;
     /** The deferred writes run again before the client's COMMIT; one of them failed. */
     private boolean replayFailed;
 
@@ -164,18 +174,18 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      */
     private boolean gatewayTransaction;
     /** The wrapped Execute whose group the client has not ended yet (no Sync after it so far). */
-    private Wrapped openWrap;
+    private WrappedStatement openWrap;
     /** The client's messages are held until the wrapped statement's outcome is known and acted on ({@link #release}). */
     private boolean holding;
     /** The gateway's own Sync after a wrapped Execute is on its way ({@link #holdForOutcome}). */
     private boolean awaitingOwnSync;
     /** A write in the gateway's transaction met a row lock: it runs again once the holders are doomed. */
-    private Wrapped rerunning;
+    private WrappedStatement rerunning;
     /**
      * A wrapped INSERT met a duplicate key: whether that key is in the transaction's snapshot (a true duplicate) or
      * was committed after it (a conflict DSQL reports at COMMIT) is being asked of PostgreSQL ({@link #probeKeys}).
      */
-    private Wrapped probing;
+    private WrappedStatement probing;
     /** The probe of {@link #probing} failed with a serialization failure: the key is not in the snapshot. */
     private boolean keyCommittedAfterSnapshot;
 
@@ -207,52 +217,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** Lock timeout, deadlock, serialization failure: what a write deferred to COMMIT may meet. */
     private static final Set<String> DEFERRED_CODES = Set.of("55P03", "40P01", "40001");
 
-    private static final String SAVEPOINT = "dsql_local_w";
-    /**
-     * How long a write inside the savepoint waits for another transaction's row lock before it is deferred: DSQL never
-     * waits, and a lock held by a transaction that is not running a statement is not released any sooner by waiting.
-     * Undone with the savepoint when the write is deferred; kept for the rest of the transaction otherwise. 5 ms
-     * still lets a lock held by a statement that is running go in the common case: in {@code OccWorkloadBenchmark}
-     * the 8-writer bank retries as often as with 10 ms, and a blocked statement answers in about 7 ms, not 12.
-     */
-    private static final String SHORT_LOCK_WAIT = "SET LOCAL lock_timeout = '5ms'";
-    /** The gateway's own prepared statement and portal, closed before each use (Close of a missing name is no error). */
-    private static final String OWN = "dsql_local_w";
-
-    /** A statement to run again: its SQL as it ran, parameter types and Bind (values and formats; null: none). */
-    record Rerun(String sql, int[] types, Bind bind) {}
-
-    /**
-     * The client's statement run inside the internal savepoint: in the client's transaction (answered on its
-     * {@code snapshot} if it meets a conflict) or, for an autocommit write, in the gateway's ({@code snapshot} null:
-     * it runs again once the transactions holding its rows are doomed).
-     */
-    static final class Wrapped {
-        final StatementInfo info;
-        final Rerun rerun;
-        final SnapshotStatements.Snapshot snapshot;
-        final boolean extended;
-        /** The table it writes or locks rows of (null when unknown): whose open writers may hold its rows. */
-        final String table;
-
-        int rows;
-        String conflictCode;
-        /** The tuple whose lock it gave up waiting for, when PostgreSQL named it. */
-        RowLockHolders.Tuple blockedAt;
-
-        Wrapped(StatementInfo info, Rerun rerun, SnapshotStatements.Snapshot snapshot, boolean extended, String table) {
-            this.info = info;
-            this.rerun = rerun;
-            this.snapshot = snapshot;
-            this.extended = extended;
-            this.table = table;
-        }
-
-        boolean inGatewayTransaction() {
-            return snapshot == null;
-        }
-    }
-
     /** An autocommit write (a simple Query) that may have to run again after the transaction holding its rows is doomed. */
     record Retry(StatementInfo info, Rerun rerun, String table) {}
 
@@ -269,7 +233,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         SHORT_WAIT
     }
 
-    private record Plan(PlanKind kind, Wrapped wrapped, Retry retry) {}
+    private record Plan(PlanKind kind, WrappedStatement wrapped, Retry retry) {}
 
     public ConcurrencyPolicy(String clusterId, CommitFaults faults, CatalogVersions catalogs) {
         this.clusterId = clusterId;
@@ -454,11 +418,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return true;
     }
 
-    private static boolean isRollback(StatementInfo info) {
-        return info.kind() == StatementKind.TRANSACTION_CONTROL
-                && (info.command().equals("ROLLBACK") || info.command().equals("ABORT"));
-    }
-
     /**
      * DSQL commits DDL at once and fails the transactions it overtook with OC001; PostgreSQL's DDL would instead
      * wait for their table locks (and lose after the 100 ms lock timeout). So the transactions other sessions of
@@ -558,7 +517,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 Optional<String> target = dmlTarget(info);
                 target.ifPresent(writeSet::add);
                 if (inTransaction && open != null) {
-                    open.lockedRowsOf(target.map(ConcurrencyPolicy::bareName).orElse(null));
+                    open.lockedRowsOf(target.map(StatementShapes::bareName).orElse(null));
                 } else if (!inTransaction) {
                     autocommitWrite = true;
                 }
@@ -593,42 +552,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return true;
     }
 
-    /** The table an INSERT/UPDATE/DELETE/MERGE writes, as {@code schema.name} or a bare name, lower-cased. */
-    static Optional<String> dmlTarget(StatementInfo info) {
-        List<Token> tokens = info.statement().tokens();
-        for (int i = 0; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            int at;
-            if ((t.isWord("insert") || t.isWord("merge"))
-                    && i + 1 < tokens.size()
-                    && tokens.get(i + 1).isWord("into")) {
-                at = i + 2;
-            } else if (t.isWord("delete")
-                    && i + 1 < tokens.size()
-                    && tokens.get(i + 1).isWord("from")) {
-                at = i + 2;
-            } else if (t.isWord("update") && (i == 0 || !tokens.get(i - 1).isWord("for"))) {
-                at = i + 1;
-            } else {
-                continue;
-            }
-            if (at < tokens.size() && tokens.get(at).isWord("only")) {
-                at++;
-            }
-            if (at >= tokens.size() || !tokens.get(at).isName()) {
-                return Optional.empty();
-            }
-            String name = tokens.get(at).value();
-            if (at + 2 < tokens.size()
-                    && tokens.get(at + 1).isPunctuation('.')
-                    && tokens.get(at + 2).isName()) {
-                name = name + "." + tokens.get(at + 2).value();
-            }
-            return Optional.of(name.toLowerCase(Locale.ROOT));
-        }
-        return Optional.empty();
-    }
-
     // ------------------------------------------------------------------ commit-time conflicts
 
     /** Keeps the client's Parse and Bind messages, so a statement can run again with its parameters. */
@@ -644,16 +567,6 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     /** In the client's transaction (not the gateway's around an autocommit group). */
     private boolean inTransaction() {
         return (lastStatus != 'I' && !gatewayTransaction) || began;
-    }
-
-    private static boolean isCommit(StatementInfo info) {
-        return info.kind() == StatementKind.TRANSACTION_CONTROL
-                && (info.command().equals("COMMIT") || info.command().equals("END"));
-    }
-
-    static String bareName(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? name : name.substring(dot + 1);
     }
 
     /**
@@ -674,7 +587,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             Optional<SnapshotStatements.Snapshot> snapshot = SnapshotStatements.of(info);
             Rerun rerun = rerunOf(info, portal);
             if (snapshot.isPresent() && rerun != null) {
-                Wrapped w = new Wrapped(
+                WrappedStatement w = new WrappedStatement(
                         info,
                         rerun,
                         snapshot.get(),
@@ -694,12 +607,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             return;
         }
         String table = info.kind() == StatementKind.DML
-                ? dmlTarget(info).map(ConcurrencyPolicy::bareName).orElse(null)
+                ? dmlTarget(info).map(StatementShapes::bareName).orElse(null)
                 : SnapshotStatements.of(info)
                         .map(SnapshotStatements.Snapshot::table)
                         .orElse(null);
         if (portal != null) {
-            plan = new Plan(PlanKind.WRAP, new Wrapped(info, rerun, null, true, table), null);
+            plan = new Plan(PlanKind.WRAP, new WrappedStatement(info, rerun, null, true, table), null);
         } else if (info.kind() == StatementKind.DML) {
             plan = new Plan(PlanKind.RETRY, null, new Retry(info, rerun, table));
         } else {
@@ -707,17 +620,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
     }
 
-    /** A statement that writes or locks rows: one that may meet another transaction's row lock. */
-    private static boolean locksRows(StatementInfo info) {
-        return info.kind() == StatementKind.DML || !info.lockingClauses().isEmpty();
-    }
-
     /**
      * A simple Query of several statements is not deferred (PostgreSQL skips the rest of it after a failure); when
      * one of them may meet another transaction's row lock, they run with the short lock wait.
      */
     private void planShortWait(List<StatementInfo> statements) {
-        if (shortWaitSet || statements.stream().noneMatch(ConcurrencyPolicy::locksRows)) {
+        if (shortWaitSet || statements.stream().noneMatch(StatementShapes::locksRows)) {
             return;
         }
         Transaction open = txn;
@@ -943,7 +851,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
         StatementInfo answered = reply.statement().orElse(null);
         byte type = reply.type();
-        Wrapped w = wrapped;
+        WrappedStatement w = wrapped;
         if (w != null && answered == w.info) {
             if (type == DATA_ROW) {
                 w.rows++;
@@ -990,7 +898,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         return false;
     }
 
-    private void defer(Wrapped w) {
+    private void defer(WrappedStatement w) {
         deferral = w;
         deferred.add(w.rerun);
         if (w.conflictCode.equals("40001")) {
@@ -1051,7 +959,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      * snapshot statement, whose answers stand in for the client's ({@link #answerInPlace}).
      */
     private void answerOnSnapshot() {
-        Wrapped w = deferral;
+        WrappedStatement w = deferral;
         deferral = null;
         if (!w.conflictCode.equals("40001")) {
             findHolders(w.blockedAt, w.table, true, holders -> {
@@ -1139,7 +1047,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         if (reply.message() instanceof ErrorResponse error) {
             keyCommittedAfterSnapshot = error.sqlState().equals("40001");
         } else if (reply.type() == BackendMessage.READY_FOR_QUERY) {
-            Wrapped w = probing;
+            WrappedStatement w = probing;
             probing = null;
             if (keyCommittedAfterSnapshot) {
                 w.conflictCode = "40001";
@@ -1167,7 +1075,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      */
     private boolean holdForOutcome(ClientRequest request) {
         byte type = request.type();
-        Wrapped w = openWrap;
+        WrappedStatement w = openWrap;
         if (type == FrontendMessage.FLUSH) {
             return false;
         }
@@ -1266,38 +1174,12 @@ public final class ConcurrencyPolicy implements SessionPolicy {
      * locking SELECT waited), but is for a write's RETURNING over a simple Query, which PostgreSQL describes only
      * once the write has run.
      */
-    private static boolean answersWithRows(Wrapped w, byte type) {
+    private static boolean answersWithRows(WrappedStatement w, byte type) {
         SnapshotStatements.Snapshot s = w.snapshot;
         if (type == DATA_ROW) {
             return s.tag() == null || s.returning();
         }
         return s.returning() && !w.extended;
-    }
-
-    private static Rerun plain(String sql) {
-        return new Rerun(sql, new int[0], null);
-    }
-
-    private static List<FrontendMessage> ownStatement(Rerun rerun) {
-        return ownStatement(
-                rerun, rerun.bind() == null ? new short[0] : rerun.bind().resultFormats());
-    }
-
-    /**
-     * A statement of the gateway's own in the extended protocol, in its own prepared statement and portal (closed
-     * first, so a failed earlier use leaves nothing behind), with the client's parameter values when it has any.
-     */
-    private static List<FrontendMessage> ownStatement(Rerun rerun, short[] resultFormats) {
-        Bind client = rerun.bind();
-        Bind bind = client == null
-                ? new Bind(OWN, OWN, new short[0], new byte[0][], resultFormats)
-                : new Bind(OWN, OWN, client.parameterFormats(), client.values(), resultFormats);
-        return List.of(
-                new Close('P', OWN),
-                new Close('S', OWN),
-                new Parse(OWN, rerun.sql(), rerun.types()),
-                bind,
-                new Execute(OWN, 0));
     }
 
     // ------------------------------------------------------------------ server → client
@@ -1479,44 +1361,5 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         Map<Character, String> fields = notice.fields();
         return fields.getOrDefault('M', "").endsWith(", skipping")
                 && Set.of("00000", "42P07", "42P06", "42710", "42701", "42723").contains(fields.getOrDefault('C', ""));
-    }
-
-    /** PostgreSQL's serialization failure, lock timeout or deadlock as DSQL's OC000; DSQL's own errors trimmed. */
-    static ErrorResponse asDsqlConflict(ErrorResponse error) {
-        Map<Character, String> fields = error.fields();
-        String code = fields.getOrDefault('C', "");
-        String text = fields.getOrDefault('M', "");
-        String dsqlText;
-        if (code.equals("40001") && (text.endsWith("(OC000)") || text.endsWith("(OC001)"))) {
-            dsqlText = text; // raised by the gateway's own DO block: drop its CONTEXT and source position
-        } else if (code.equals("40001") || code.equals("55P03") || code.equals("40P01")) {
-            dsqlText = OC000;
-        } else {
-            return error;
-        }
-        return ErrorResponse.of(fields.getOrDefault('S', "ERROR"), "40001", dsqlText, null, null);
-    }
-
-    // ------------------------------------------------------------------ wire helpers
-
-    private static String raise(Conflict code) {
-        return "DO $dsql_local$BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = '" + code.message()
-                + "'; END$dsql_local$";
-    }
-
-    /** ROLLBACK, then the raise, in a simple Query. */
-    private static Query rollbackAndRaise(Conflict code) {
-        return new Query("ROLLBACK;\n" + raise(code));
-    }
-
-    /** ROLLBACK, then the raise, over the extended protocol in the unnamed statement and portal. */
-    private static FrontendMessage[] extendedRollbackAndRaise(Conflict code) {
-        List<FrontendMessage> messages = new ArrayList<>();
-        for (String sql : new String[] {"ROLLBACK", raise(code)}) {
-            messages.add(new Parse("", sql, new int[0]));
-            messages.add(Bind.UNNAMED);
-            messages.add(new Execute("", 0));
-        }
-        return messages.toArray(new FrontendMessage[0]);
     }
 }

@@ -1,5 +1,8 @@
 package dev.dsqllocal.concurrency;
 
+import dev.dsqllocal.pgwire.BackendMessage.ErrorResponse;
+import java.util.Map;
+
 /**
  * DSQL's two optimistic-concurrency failures, both SQLSTATE 40001
  * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-concurrency-control.html).
@@ -18,5 +21,21 @@ public enum Conflict {
 
     public String message() {
         return message;
+    }
+
+    /** PostgreSQL's serialization failure, lock timeout or deadlock as DSQL's OC000; DSQL's own errors trimmed. */
+    static ErrorResponse asDsqlConflict(ErrorResponse error) {
+        Map<Character, String> fields = error.fields();
+        String code = fields.getOrDefault('C', "");
+        String text = fields.getOrDefault('M', "");
+        String dsqlText;
+        if (code.equals("40001") && (text.endsWith("(OC000)") || text.endsWith("(OC001)"))) {
+            dsqlText = text; // raised by the gateway's own DO block: drop its CONTEXT and source position
+        } else if (code.equals("40001") || code.equals("55P03") || code.equals("40P01")) {
+            dsqlText = OC000.message();
+        } else {
+            return error;
+        }
+        return ErrorResponse.of(fields.getOrDefault('S', "ERROR"), "40001", dsqlText, null, null);
     }
 }

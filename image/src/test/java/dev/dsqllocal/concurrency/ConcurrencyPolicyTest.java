@@ -184,31 +184,31 @@ class ConcurrencyPolicyTest {
 
     @Test
     void findsTheTableADmlStatementWrites() {
-        assertThat(ConcurrencyPolicy.dmlTarget(
+        assertThat(StatementShapes.dmlTarget(
                         StatementClassifier.classifySingle("INSERT INTO app.\"Orders\" (id) VALUES (1)")))
                 .contains("app.orders");
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle("UPDATE ONLY items SET v = 1")))
+        assertThat(StatementShapes.dmlTarget(StatementClassifier.classifySingle("UPDATE ONLY items SET v = 1")))
                 .contains("items");
-        assertThat(ConcurrencyPolicy.dmlTarget(
+        assertThat(StatementShapes.dmlTarget(
                         StatementClassifier.classifySingle("WITH x AS (SELECT 1) DELETE FROM public.items USING x")))
                 .contains("public.items");
-        assertThat(ConcurrencyPolicy.dmlTarget(StatementClassifier.classifySingle("SELECT * FROM items FOR UPDATE")))
+        assertThat(StatementShapes.dmlTarget(StatementClassifier.classifySingle("SELECT * FROM items FOR UPDATE")))
                 .isEmpty();
     }
 
     @Test
     void postgresConflictsBecomeDsqlOc000AndOtherErrorsPassUntouched() {
         for (String code : new String[] {"40001", "55P03", "40P01"}) {
-            ErrorResponse rewritten = ConcurrencyPolicy.asDsqlConflict(error(code, "could not serialize access"));
+            ErrorResponse rewritten = Conflict.asDsqlConflict(error(code, "could not serialize access"));
             assertThat(rewritten.fields())
                     .containsEntry('C', "40001")
                     .containsEntry('M', "change conflicts with another transaction (OC000)")
                     .doesNotContainKey('W');
         }
         ErrorResponse other = error("23505", "duplicate key");
-        assertThat(ConcurrencyPolicy.asDsqlConflict(other)).isSameAs(other);
-        ErrorResponse own = ConcurrencyPolicy.asDsqlConflict(
-                error("40001", "schema has been updated by another transaction (OC001)"));
+        assertThat(Conflict.asDsqlConflict(other)).isSameAs(other);
+        ErrorResponse own =
+                Conflict.asDsqlConflict(error("40001", "schema has been updated by another transaction (OC001)"));
         assertThat(own.fields())
                 .containsEntry('M', "schema has been updated by another transaction (OC001)")
                 .doesNotContainKey('W');
