@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which backends hold the row lock a statement gave up waiting for. PostgreSQL's lock-timeout error names the tuple
- * in its context ("while updating tuple (0,1) in relation "t""); that tuple's {@code xmax} is the holder's
+ * in its context ("while updating tuple (0,1) in relation "t"", the texts of its {@code XLTW_Oper} in lmgr.c; a
+ * wait for an index tuple names the index, which this does not read); that tuple's {@code xmax} is the holder's
  * transaction (or a MultiXact of several), and each transaction holds an exclusive lock on its own id in {@code
  * pg_locks}, with its backend's pid. Asked in a DO block that reports the pids in a notice and never fails, so the
  * gateway can run it inside the client's transaction.
@@ -21,7 +22,8 @@ final class RowLockHolders {
     record Tuple(String relation, String ctid) {}
 
     private static final Pattern CONTEXT = Pattern.compile(
-            "^while (?:updating|deleting|locking|checking uniqueness of) tuple \\((\\d+),(\\d+)\\) in relation \"(.*)\"$",
+            "^while (?:updating|deleting|locking|locking updated version of|rechecking updated|checking uniqueness of)"
+                    + " tuple \\((\\d+),(\\d+)\\) in relation \"(.*)\"$",
             Pattern.MULTILINE);
 
     private static final String NOTICE_PREFIX = "dsql_local_blockers:";
