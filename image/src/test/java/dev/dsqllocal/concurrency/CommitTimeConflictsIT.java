@@ -3,24 +3,15 @@ package dev.dsqllocal.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.dsqllocal.server.DsqlLocalServer;
-import dev.dsqllocal.server.Option;
-import dev.dsqllocal.server.ServerConfig;
+import dev.dsqllocal.testsupport.ShippedEmulator;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dsql.DsqlUtilities;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Commit-time conflicts that need a program rather than a conformance case: what pgJDBC sends as one group of
@@ -31,32 +22,11 @@ import software.amazon.awssdk.services.dsql.DsqlUtilities;
 class CommitTimeConflictsIT {
     private static final String OC000 = "change conflicts with another transaction (OC000)";
 
-    private static DsqlLocalServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = DsqlLocalServer.start(
-                ServerConfig.of(Map.of(Option.API_PORT, "0", Option.SQL_PORT, "0", Option.BIND_ADDRESS, "127.0.0.1")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     private static Connection connect() throws SQLException {
-        String token = DsqlUtilities.builder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()
-                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        return DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + server.sqlPort() + "/postgres?sslmode=verify-full&sslrootcert="
-                        + server.dataDir().resolve("tls/ca.pem"),
-                "admin",
-                token);
+        return EMULATOR.connect();
     }
 
     private static void table(String name) throws SQLException {

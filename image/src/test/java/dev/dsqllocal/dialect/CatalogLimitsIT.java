@@ -23,7 +23,7 @@ class CatalogLimitsIT {
 
     @Test
     void atMostAThousandTables() throws Exception {
-        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "");
+        try (Connection c = EMULATOR.connect();
                 Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_tables", 1000, i -> "CREATE TABLE t" + i + " (id int)"));
             try {
@@ -43,7 +43,7 @@ class CatalogLimitsIT {
 
     @Test
     void atMostFiveThousandViews() throws Exception {
-        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "");
+        try (Connection c = EMULATOR.connect();
                 Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_views", 5000, i -> "CREATE VIEW v" + i + " AS SELECT " + i + " AS x"));
             try {
@@ -59,7 +59,7 @@ class CatalogLimitsIT {
 
     @Test
     void atMostFiveThousandSequencesIdentityColumnsIncluded() throws Exception {
-        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "");
+        try (Connection c = EMULATOR.connect();
                 Statement st = c.createStatement()) {
             st.execute(schemaWith("lim_seqs", 4999, i -> "CREATE SEQUENCE s" + i + " CACHE 1"));
             try {

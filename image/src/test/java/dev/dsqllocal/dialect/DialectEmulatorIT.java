@@ -41,16 +41,7 @@ class DialectEmulatorIT {
     }
 
     static Connection connect(DsqlLocalServer s, String params) throws SQLException {
-        String token = DsqlUtilities.builder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()
-                .generateDbConnectAdminAuthToken(b -> b.hostname("localhost"));
-        return DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + s.sqlPort() + "/postgres?sslmode=verify-full" + "&sslrootcert="
-                        + s.dataDir().resolve("tls/ca.pem") + params,
-                "admin",
-                token);
+        return ShippedEmulator.connectAsAdmin(s, params);
     }
 
     private static void assertRefused(Statement st, String sql, String sqlState, String message) throws SQLException {

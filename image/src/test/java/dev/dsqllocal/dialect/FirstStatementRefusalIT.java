@@ -22,7 +22,7 @@ class FirstStatementRefusalIT {
 
     @RepeatedTest(4)
     void preparedFirstStatement() throws Exception {
-        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+        try (Connection c = EMULATOR.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement("SET client_min_messages = WARNING")) {
                 SQLException e = catchThrowableOfType(SQLException.class, p::execute);
@@ -34,7 +34,7 @@ class FirstStatementRefusalIT {
 
     @RepeatedTest(4)
     void plainFirstStatement() throws Exception {
-        try (Connection c = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+        try (Connection c = EMULATOR.connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 SQLException e = catchThrowableOfType(SQLException.class, () -> s.execute("SET ROLE admin"));
@@ -51,9 +51,9 @@ class FirstStatementRefusalIT {
      */
     @RepeatedTest(3)
     void refusedStatementOfASessionThatAnotherSessionsDdlEnded(RepetitionInfo run) throws Exception {
-        try (Connection a = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+        try (Connection a = EMULATOR.connect()) {
             a.createStatement().execute("CREATE TABLE IF NOT EXISTS seen (id int PRIMARY KEY)");
-            try (Connection b = DialectEmulatorIT.connect(EMULATOR.server(), "")) {
+            try (Connection b = EMULATOR.connect()) {
                 b.setAutoCommit(false);
                 b.createStatement().executeQuery("SELECT count(*) FROM seen").close();
                 a.createStatement().execute("CREATE TABLE doomed_" + run.getCurrentRepetition() + " (id int)");

@@ -32,7 +32,7 @@ class TransactionLimitsIT {
     static final ShippedEmulator EMULATOR = new ShippedEmulator();
 
     private static Connection connect() throws SQLException {
-        return DialectEmulatorIT.connect(EMULATOR.server(), "");
+        return EMULATOR.connect();
     }
 
     private static long count(Statement st, String table) throws SQLException {
@@ -180,7 +180,7 @@ class TransactionLimitsIT {
                         "127.0.0.1",
                         Option.DIALECT,
                         "off")));
-                Connection c = DialectEmulatorIT.connect(plain, "");
+                Connection c = ShippedEmulator.connectAsAdmin(plain, "");
                 Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT version()")) {
                 rs.next();
