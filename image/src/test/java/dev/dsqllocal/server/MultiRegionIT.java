@@ -170,8 +170,15 @@ class MultiRegionIT {
                     .isEqualTo(1);
             assertConflict(catchThrowableOfType(SQLException.class, b::commit), OC000);
             b.rollback();
+            // Both open, one per Region: b commits first and wins; a, whose row lock b met, fails at COMMIT.
+            sa.executeUpdate("UPDATE counters SET v = 5 WHERE id = 1");
+            assertThat(sb.executeUpdate("UPDATE counters SET v = 6 WHERE id = 1"))
+                    .isEqualTo(1);
+            b.commit();
+            assertConflict(catchThrowableOfType(SQLException.class, a::commit), OC000);
+            a.rollback();
             // DDL through us-east-1 ends us-east-2's open transaction with OC001.
-            assertThat(value(sb, "SELECT v FROM counters WHERE id = 1")).isEqualTo(1);
+            assertThat(value(sb, "SELECT v FROM counters WHERE id = 1")).isEqualTo(6);
             a.setAutoCommit(true);
             sa.execute("CREATE TABLE counters_more (id int PRIMARY KEY)");
             assertConflict(
