@@ -133,6 +133,10 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private final Map<String, Bind> binds = new HashMap<>();
     /** The open transaction, as other sessions of the cluster see it; null outside one. */
     private volatile Transaction txn;
+    /** A COMMIT of the open transaction is in flight (read by other sessions judging their own COMMIT). */
+    private volatile boolean committing;
+    /** This transaction lost to another's COMMIT while running a statement: it is doomed once that ends. */
+    private Transaction loseAfterStatement;
     /** A statement is in flight (read by other sessions deciding whether a conflict is possible). */
     private volatile boolean busy;
     /** The writes this transaction deferred, to run again at COMMIT. */
@@ -489,6 +493,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         if (injected.isPresent()) {
                             return injected.get();
                         }
+                        committing = true;
                     }
                     inTransaction = false;
                     touchedStorage = false;
@@ -761,10 +766,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
 
     /**
      * The client's COMMIT of a transaction with deferred writes: it fails (OC000, when it executes) if a write met a
-     * row committed after the snapshot, or a transaction whose locks it met has committed since (the first committer
-     * won) or is running a statement; otherwise those transactions, open and idle, lose: they are rolled back on
-     * PostgreSQL's side and doomed, and the deferred writes run again, on this transaction's unchanged snapshot,
-     * just before the COMMIT (a write that fails there fails the COMMIT).
+     * row committed after the snapshot, or a transaction whose locks it met has committed since or is committing
+     * (the first committer won); otherwise those transactions lose: they are rolled back on PostgreSQL's side and
+     * doomed (one running a statement once it ends), and the deferred writes run again, on this transaction's
+     * unchanged snapshot, just before the COMMIT (a write that fails there, such as one that waited longer than the
+     * lock timeout for a loser's statement, fails the COMMIT).
      */
     private void judgeCommit(ClientRequest request) {
         if (txn == null || (deferred.isEmpty() && !mustFail)) {
@@ -776,7 +782,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             switch (b.state()) {
                 case COMMITTED -> fail = true;
                 case OPEN -> {
-                    if (b.owner.busy) {
+                    if (b.owner.busy && b.owner.committing) {
                         fail = true;
                     } else {
                         losers.add(b);
@@ -805,17 +811,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     }
 
     /**
-     * On this session's event loop: another transaction committed first over rows this idle transaction holds, so
-     * it is rolled back on PostgreSQL's side and doomed: its client's next request fails with OC000 (a ROLLBACK is
-     * answered normally). A session running a statement is left alone (the other side then waits for its locks).
+     * On this session's event loop: another transaction committed first over rows this transaction holds, so it is
+     * rolled back on PostgreSQL's side and doomed: its client's next request fails with OC000 (a ROLLBACK is
+     * answered normally). A session running a statement is rolled back when the statement ends ({@link
+     * #readyForQuery}); the winner's writes wait for its locks meanwhile.
      */
     void doomForConflict(Transaction loser) {
-        if (closed
-                || doomed
-                || txn != loser
-                || skipUntilSync
-                || session.awaitingReplies()
-                || (lastStatus != 'T' && lastStatus != 'E')) {
+        if (closed || doomed || txn != loser) {
+            return;
+        }
+        if (skipUntilSync || session.awaitingReplies() || (lastStatus != 'T' && lastStatus != 'E')) {
+            loseAfterStatement = loser;
             return;
         }
         LOG.debug("Session on cluster {}: open transaction lost a conflict and is rolled back", clusterId);
@@ -1343,7 +1349,13 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
         autocommitWrite = false;
         lastCommit = false;
+        committing = false;
         busy = session != null && session.awaitingReplies();
+        Transaction lost = loseAfterStatement;
+        loseAfterStatement = null;
+        if (lost != null) {
+            doomForConflict(lost);
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -260,6 +262,38 @@ class CommitTimeConflictsIT {
             assertConflict(catchThrowableOfType(SQLException.class, a::commit));
             a.rollback();
             assertThat(values(sa, "ctb_three")).isEqualTo("6,5,0");
+            a.commit();
+        }
+    }
+
+    @Test
+    void theFirstToCommitWinsOverATransactionThatIsRunningAStatement() throws Exception {
+        table("ctb_busy");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_busy SET v = 1 WHERE id = 1");
+            assertThat(sb.executeUpdate("UPDATE ctb_busy SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            // a is busy (not committing) when b commits: b wins; a is rolled back once its statement ends.
+            CompletableFuture<SQLException> busy = CompletableFuture.supplyAsync(() -> {
+                try {
+                    sa.executeQuery("SELECT pg_sleep(0.08)").close();
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(20);
+            b.commit();
+            SQLException during = busy.get(10, TimeUnit.SECONDS);
+            SQLException atCommit = during != null ? during : catchThrowableOfType(SQLException.class, a::commit);
+            assertConflict(atCommit);
+            a.rollback();
+            assertThat(values(sa, "ctb_busy")).isEqualTo("2,0,0");
             a.commit();
         }
     }
