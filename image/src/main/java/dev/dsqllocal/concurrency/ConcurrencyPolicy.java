@@ -210,6 +210,14 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         }
     }
 
+    /**
+     * The statements of a client's simple Query still to run, one Query each ({@link PlanKind#SPLIT}): a conflict in
+     * one is deferred without PostgreSQL skipping the rest; the client's next messages wait meanwhile.
+     */
+    private final List<StatementInfo> splitRest = new ArrayList<>();
+    /** A client's Query is running split ({@link #splitRest}); the client is held until its last ReadyForQuery. */
+    private boolean splitting;
+
     /** The client's transaction already runs with the short lock wait ({@link PlanKind#SHORT_WAIT}). */
     private boolean shortWaitSet;
 
@@ -230,6 +238,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         RETRY,
         /** The client's Sync (or transaction control) ends the gateway's transaction around an autocommit group. */
         END_GATEWAY_TRANSACTION,
+        /**
+         * A simple Query of several statements in a transaction where they may conflict: it runs one statement per
+         * Query, each deferrable like a Query of its own ({@link #splitRest}).
+         */
+        SPLIT,
         /**
          * Statements the gateway cannot defer, that may meet another transaction's row lock: they run with the short
          * lock wait, and lose at once (OC000) instead of waiting for the session's.
@@ -327,7 +340,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     if (request.statements().size() == 1 && plan == null) {
                         planFor(request.statements().get(0), null);
                     } else if (plan == null) {
-                        planShortWait(request.statements());
+                        planSplit(request.statements());
                     }
                 }
                 case FrontendMessage.BIND -> {
@@ -626,8 +639,68 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     }
 
     /**
-     * A simple Query of several statements is not deferred (PostgreSQL skips the rest of it after a failure); when
-     * one of them may meet another transaction's row lock, they run with the short lock wait.
+     * A simple Query of several statements that may meet another transaction's row lock. PostgreSQL would skip the
+     * rest of it after one fails; so in an open transaction (where running its statements one Query each changes
+     * nothing) it is split, unless it holds transaction control, DDL or statements of unknown kind. Otherwise (an
+     * autocommit Query is one implicit transaction) they run with the short lock wait.
+     */
+    private void planSplit(List<StatementInfo> statements) {
+        Transaction open = txn;
+        if (inTransaction()
+                && lastStatus == 'T'
+                && open != null
+                && statements.stream().anyMatch(StatementShapes::locksRows)
+                && statements.stream().allMatch(ConcurrencyPolicy::splittable)
+                && conflictPossible(open)) {
+            plan = new Plan(PlanKind.SPLIT, null, null);
+            return;
+        }
+        planShortWait(statements);
+    }
+
+    private static boolean splittable(StatementInfo info) {
+        return info.kind() == StatementKind.DML
+                || info.kind() == StatementKind.QUERY
+                || info.kind() == StatementKind.SET
+                || info.kind() == StatementKind.SHOW;
+    }
+
+    /**
+     * One statement of a split Query, as a Query of its own: a deferrable write or locking SELECT inside the
+     * internal savepoint ({@link #wrapped}), another statement that may meet a row lock with the short lock wait.
+     */
+    private List<Part> splitPart(StatementInfo info) {
+        String sql = info.statement().text().strip();
+        Optional<SnapshotStatements.Snapshot> snapshot = SnapshotStatements.of(info);
+        if (locksRows(info) && snapshot.isPresent()) {
+            wrapped = new WrappedStatement(
+                    info,
+                    new Rerun(sql, new int[0], null),
+                    snapshot.get(),
+                    false,
+                    snapshot.get().table());
+            return List.of(
+                    Part.own("SAVEPOINT " + SAVEPOINT, null),
+                    Part.own(SHORT_LOCK_WAIT, null),
+                    Part.client(sql, info),
+                    Part.own("RELEASE SAVEPOINT " + SAVEPOINT, null));
+        }
+        if (locksRows(info) && !shortWaitSet) {
+            shortWaitSet = true;
+            return List.of(Part.own(SHORT_LOCK_WAIT, null), Part.client(sql, info));
+        }
+        return List.of(Part.client(sql, info));
+    }
+
+    /** The next statement of a split Query, after the last one's ReadyForQuery (dropped) said the transaction is fine. */
+    private void runNextSplit(char status) {
+        lastStatus = status;
+        session.sendForClient(this, splitPart(splitRest.remove(0)));
+    }
+
+    /**
+     * When a simple Query of several statements cannot be split, and one of them may meet another transaction's row
+     * lock, they run with the short lock wait.
      */
     private void planShortWait(List<StatementInfo> statements) {
         if (shortWaitSet || statements.stream().noneMatch(StatementShapes::locksRows)) {
@@ -737,6 +810,13 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                 request.surround(this, messages, List.of());
                 replaying = true;
                 replayFailed = false;
+            }
+            case SPLIT -> {
+                List<StatementInfo> all = request.statements();
+                splitRest.addAll(all.subList(1, all.size()));
+                splitting = true;
+                session.holdClient(); // a pipelined request must not overtake the rest of this one
+                request.replaceWithQuery(this, splitPart(all.get(0)));
             }
             case SHORT_WAIT -> {
                 if (request.type() == FrontendMessage.QUERY) {
@@ -1158,14 +1238,17 @@ public final class ConcurrencyPolicy implements SessionPolicy {
             }
             case BackendMessage.READY_FOR_QUERY -> {
                 char status = ((ReadyForQuery) reply.message()).status();
-                boolean inGroup = holding;
+                boolean splitGoesOn = !splitRest.isEmpty() && status == 'T';
                 snapshotting = null;
                 retrying = false;
                 rerunning = null;
                 quietRollback = false;
-                if (inGroup) {
+                if (holding) {
                     reply.drop(); // the client's group goes on
                     release(status);
+                } else if (splitGoesOn) {
+                    reply.drop();
+                    runNextSplit(status);
                 } else {
                     readyForQuery(status);
                 }
@@ -1308,6 +1391,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                         runAgain();
                         return;
                     }
+                    if (!splitRest.isEmpty() && status == 'T') {
+                        reply.drop(); // the client's Query goes on
+                        runNextSplit(status);
+                        return;
+                    }
                     quietRollback = false;
                     readyForQuery(status);
                 }
@@ -1327,6 +1415,11 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         lastStatus = status;
         began = false;
         gatewayTransaction = false;
+        if (splitting) {
+            splitting = false;
+            splitRest.clear(); // after an error PostgreSQL would have skipped them
+            session.resumeClient();
+        }
         if (status == 'I') {
             shortWaitSet = false;
         }

@@ -36,7 +36,8 @@
  *   <li>Not deferred (OC000 at the statement after the lock timeout; while another session could make them conflict
  *       they run with the 5 ms lock wait, {@code SET LOCAL} once per transaction): INSERT ... RETURNING,
  *       UPDATE ... FROM ... RETURNING, CTE writes, WHERE CURRENT OF, and a conflict in a multi-statement simple
- *       Query (PostgreSQL skips what follows a failed statement, and its statements share one message). A deferred
+ *       Query outside a transaction (one implicit transaction; in a transaction such a Query is split into one
+ *       Query per statement, the client held meanwhile, so each is deferred on its own). A deferred
  *       write is not visible to its own transaction's later reads. The transactions a conflict dooms are the ones
  *       holding the row ({@link dev.dsqllocal.concurrency.RowLockHolders}: the tuple PostgreSQL's lock-timeout error
  *       names, its xmax, pg_locks); where the error names no heap tuple (a unique-index wait) every open writer of

@@ -413,6 +413,12 @@ final class ProxySession implements SessionPolicy.Session {
     }
 
     @Override
+    public void sendForClient(SessionPolicy by, List<ClientRequest.Part> parts) {
+        replies.sentForClient(by, parts);
+        toServer(new FrontendMessage.Query(ClientRequest.Part.join(parts)));
+    }
+
+    @Override
     public int backendProcessId() {
         return backendProcessId;
     }

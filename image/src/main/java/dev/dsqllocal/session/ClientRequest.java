@@ -125,13 +125,11 @@ public final class ClientRequest {
      * the answers of a part marked {@link Part#own} are {@code by}'s (e.g. a ROLLBACK the policy adds first).
      */
     public void replaceWithQuery(SessionPolicy by, List<Part> parts) {
-        List<String> texts = new ArrayList<>(parts.size());
         List<Answer> answers = new ArrayList<>(parts.size());
         for (Part part : parts) {
-            texts.add(part.sql());
             answers.add(new Answer(part.answers(), part.own() ? by : null));
         }
-        sent = List.of(new Sent(new FrontendMessage.Query(String.join(";\n", texts)), answers));
+        sent = List.of(new Sent(new FrontendMessage.Query(Part.join(parts)), answers));
     }
 
     /**
@@ -193,6 +191,11 @@ public final class ClientRequest {
 
         public static Part own(String sql, StatementInfo answers) {
             return new Part(sql, answers, true);
+        }
+
+        /** The text of a Query running {@code parts} in order. */
+        public static String join(List<Part> parts) {
+            return String.join(";\n", parts.stream().map(Part::sql).toList());
         }
     }
 

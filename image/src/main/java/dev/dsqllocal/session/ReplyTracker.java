@@ -77,6 +77,14 @@ public final class ReplyTracker {
         }
     }
 
+    /** Records a Query that goes on with a client's Query a policy took apart: see {@code Session.sendForClient}. */
+    public void sentForClient(SessionPolicy by, List<ClientRequest.Part> parts) {
+        for (ClientRequest.Part part : parts) {
+            steps.add(new Step(Kind.STATEMENT, part.answers(), part.own() ? by : null, false));
+        }
+        steps.add(END);
+    }
+
     /** The client's message as it came (or with its SQL rewritten): its answers are the client's. */
     private void forwarded(byte type, List<StatementInfo> statements) {
         if (type == FrontendMessage.QUERY) {

@@ -101,6 +101,13 @@ public interface SessionPolicy {
         /** The process id of the session's PostgreSQL backend (as in {@code pg_locks}); 0 before it is known. */
         int backendProcessId();
 
+        /**
+         * Sends a Query of {@code parts} that goes on with a client's simple Query the policy took apart (it sent the
+         * first statements in the Query's place): a part marked {@link ClientRequest.Part#own} answers for {@code
+         * by}, the others for the client's statement they name, and its ReadyForQuery is the one the client waits for.
+         */
+        void sendForClient(SessionPolicy by, List<ClientRequest.Part> parts);
+
         /** PostgreSQL still owes answers to something sent: the session is not idle. */
         boolean awaitingReplies();
 

@@ -215,4 +215,28 @@ class CommitTimeConflictsTest {
         assertThat(ownStatement(b, "COMMIT")).isNull();
         assertThat(b.reply(new ReadyForQuery('I'))).isEqualTo(new ReadyForQuery('I'));
     }
+
+    @Test
+    void aMultiStatementQueryThatMayConflictRunsOneStatementAtATime() {
+        simple(a, "BEGIN", "BEGIN", 'T');
+        simple(a, "UPDATE t SET n = 1 WHERE id = 1", "UPDATE 1", 'T');
+        simple(b, "BEGIN", "BEGIN", 'T');
+
+        List<FrontendMessage> sent = b.send(new Query("UPDATE t SET n = 2 WHERE id = 2; SELECT n FROM t"));
+        assertThat(((Query) sent.get(0)).sql())
+                .isEqualTo(
+                        "SAVEPOINT dsql_local_w;\nSET LOCAL lock_timeout = '5ms';\nUPDATE t SET n = 2 WHERE id = 2;\n"
+                                + "RELEASE SAVEPOINT dsql_local_w");
+        assertThat(b.holding).as("a pipelined request waits for the rest").isTrue();
+        assertThat(b.reply(new CommandComplete("SAVEPOINT"))).isNull();
+        assertThat(b.reply(new CommandComplete("SET"))).isNull();
+        assertThat(b.reply(new CommandComplete("UPDATE 1"))).isEqualTo(new CommandComplete("UPDATE 1"));
+        assertThat(b.reply(new CommandComplete("RELEASE"))).isNull();
+        b.toServer.clear();
+        assertThat(b.reply(new ReadyForQuery('T'))).as("the Query goes on").isNull();
+        assertThat(b.toServer).containsExactly(new Query("SELECT n FROM t"));
+        assertThat(b.reply(new CommandComplete("SELECT 2"))).isEqualTo(new CommandComplete("SELECT 2"));
+        assertThat(b.reply(new ReadyForQuery('T'))).isEqualTo(new ReadyForQuery('T'));
+        assertThat(b.holding).isFalse();
+    }
 }

@@ -109,6 +109,12 @@ public final class PolicyDriver implements SessionPolicy.Session {
         task.run();
     }
 
+    @Override
+    public void sendForClient(SessionPolicy by, List<ClientRequest.Part> parts) {
+        replies.sentForClient(by, parts);
+        toServer.add(new FrontendMessage.Query(ClientRequest.Part.join(parts)));
+    }
+
     /** The backend's pid the policy sees. */
     public int pid;
 
