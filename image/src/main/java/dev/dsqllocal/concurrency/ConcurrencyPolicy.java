@@ -137,6 +137,8 @@ public final class ConcurrencyPolicy implements SessionPolicy {
     private volatile boolean committing;
     /** This transaction lost to another's COMMIT while running a statement: it is doomed once that ends. */
     private Transaction loseAfterStatement;
+    /** The transactions this COMMIT dooms ({@link #judgeCommit}); spared if its own replay fails. */
+    private final List<Transaction> doomedByThisCommit = new ArrayList<>();
     /** A statement is in flight (read by other sessions deciding whether a conflict is possible). */
     private volatile boolean busy;
     /** The writes this transaction deferred, to run again at COMMIT. */
@@ -879,7 +881,31 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         for (Transaction loser : losers) {
             doom(loser);
         }
+        doomedByThisCommit.addAll(losers);
         plan = new Plan(PlanKind.REPLAY, null, null);
+    }
+
+    /**
+     * This COMMIT failed after all (a replayed write waited longer than the lock timeout for a loser's statement, or
+     * met a row another committed): the losers still running a statement keep their transactions, so that one of
+     * the two commits, as in DSQL.
+     */
+    private void spareLosers() {
+        for (Transaction loser : doomedByThisCommit) {
+            ConcurrencyPolicy owner = loser.owner;
+            Session s = owner.session;
+            if (s != null) {
+                s.execute(() -> owner.spare(loser));
+            }
+        }
+        doomedByThisCommit.clear();
+    }
+
+    /** On this session's event loop: another's COMMIT that doomed this transaction after its statement failed. */
+    void spare(Transaction loser) {
+        if (loseAfterStatement == loser) {
+            loseAfterStatement = null;
+        }
     }
 
     private static void doom(Transaction loser) {
@@ -1343,6 +1369,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
                     ErrorResponse error = (ErrorResponse) reply.message();
                     if (replaying && reply.answersOwnOf(this)) {
                         replayFailed = true; // the COMMIT that follows finds the transaction aborted
+                        spareLosers();
                         reply.drop();
                         return;
                     }
@@ -1443,6 +1470,7 @@ public final class ConcurrencyPolicy implements SessionPolicy {
         autocommitWrite = false;
         lastCommit = false;
         committing = false;
+        doomedByThisCommit.clear();
         busy = session != null && session.awaitingReplies();
         Transaction lost = loseAfterStatement;
         loseAfterStatement = null;

@@ -297,4 +297,35 @@ class CommitTimeConflictsIT {
             a.commit();
         }
     }
+
+    @Test
+    void whenTheWinnerCannotWaitForALongStatementTheRunningTransactionKeepsItsWrite() throws Exception {
+        table("ctb_long");
+        try (Connection a = connect();
+                Connection b = connect();
+                Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE ctb_long SET v = 1 WHERE id = 1");
+            assertThat(sb.executeUpdate("UPDATE ctb_long SET v = 2 WHERE id = 1"))
+                    .isEqualTo(1);
+            // a runs a statement longer than b's COMMIT can wait for a's row: b fails, and a, spared, commits.
+            CompletableFuture<SQLException> busy = CompletableFuture.supplyAsync(() -> {
+                try {
+                    sa.executeQuery("SELECT pg_sleep(0.6)").close();
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(50);
+            assertConflict(catchThrowableOfType(SQLException.class, b::commit));
+            b.rollback();
+            assertThat((Object) busy.get(10, TimeUnit.SECONDS)).isNull();
+            a.commit();
+            assertThat(values(sb, "ctb_long")).isEqualTo("1,0,0");
+            b.commit();
+        }
+    }
 }
