@@ -21,7 +21,7 @@
  *       transactions holding the row it met as its blockers (see below). At COMMIT:
  *       a 40001 (row committed after the snapshot), a blocker that committed, or one committing fails
  *       the COMMIT with OC000; otherwise the blockers are rolled back on PostgreSQL's side (one running a statement
- *       once it ends) and doomed (their
+ *       once it ends, and spared if the winner's replay then fails) and doomed (their
  *       next request fails with OC000; a ROLLBACK is answered normally), and the deferred writes run again before
  *       the client's COMMIT, on the unchanged snapshot (a failure there turns the COMMIT's ROLLBACK into OC000).
  *       A wrapped Execute is followed by an own Sync and the session holds the client's next messages
